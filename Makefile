@@ -1,0 +1,56 @@
+# wijkwaarde — the two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo serve test test-fast lint format bench messages vendor requirements clean
+
+$(STAMP): requirements/base.txt requirements/dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/base.txt -r requirements/dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	@echo ""
+	@echo "wijkwaarde draait op http://127.0.0.1:8000  (stoppen: Ctrl+C)"
+	DEBUG=true DEMO_SHOW_TOTP=true JOBS_MODE=thread $(MANAGE) runserver 127.0.0.1:8000
+
+serve: install
+	DEBUG=true DEMO_SHOW_TOTP=true JOBS_MODE=thread $(MANAGE) runserver 127.0.0.1:8000
+
+# The whole suite; DATABASE_URL chooses the database (SQLite by default).
+test: install
+	$(BIN)/pytest -q -n 2 --dist loadfile
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python bench/run.py
+
+# Update the Dutch translations of every app (edit the .po files), then compile them.
+APPS := core audit landscape
+messages: install
+	for app in $(APPS); do mkdir -p $$app/locale; (cd $$app && ../$(BIN)/python ../manage.py makemessages -l nl --no-obsolete --no-location); done
+	$(MANAGE) compilemessages --ignore=.venv
+
+vendor:
+	bash scripts/vendor.sh
+
+requirements:
+	uv pip compile -q requirements/base.in -o requirements/base.txt --python-version 3.11
+	uv pip compile -q requirements/dev.in -o requirements/dev.txt --python-version 3.11
+
+clean:
+	rm -rf $(VENV) staticfiles media db.sqlite3

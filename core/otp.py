@@ -1,0 +1,25 @@
+"""Two-factor authentication with TOTP (django-otp): device lookup, enrolment, and the demo hint."""
+
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+def confirmed_device(user):
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def enrolment_device(user) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="wijkwaarde", confirmed=False)
+
+
+def current_token(device: TOTPDevice) -> str:
+    """The code the authenticator shows now (used only for the demo hint, settings.DEMO_SHOW_TOTP)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def qr_svg(device: TOTPDevice) -> str:
+    import segno
+
+    return segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#000", light="#fff")

@@ -1,0 +1,49 @@
+"""Test helpers shared by every app's tests: factories and logging in with a verified second factor."""
+
+import factory
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import Municipality, Role, RoleAssignment, User
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("cbs_code",)
+
+    cbs_code = factory.Sequence(lambda n: f"GM{9000 + n:04d}")
+    name = factory.Sequence(lambda n: f"Testgemeente {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def user_with_role(role, municipality=None, organisation=None, **kwargs) -> User:
+    user = UserFactory(**kwargs)
+    RoleAssignment.objects.create(user=user, role=role, municipality=municipality, organisation=organisation)
+    if role != Role.PROVIDER_REPRESENTATIVE and role != Role.SOCIAL_WORKER:
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    return user
+
+
+def login(client, user):
+    """Log `user` in on a Django test client, with the second factor verified when they have a device."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client

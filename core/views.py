@@ -1,0 +1,138 @@
+"""Home, accessibility statement, login with two factors, job progress."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login, logout
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+from django_otp import login as otp_login
+
+from . import otp
+from .access import has_role, login_view, municipalities_for, needs_second_factor, public_view
+from .forms import LoginForm, TokenForm
+from .models import Job, Municipality, Role
+
+PENDING = "wijkwaarde_pending_user"
+PENDING_NEXT = "wijkwaarde_pending_next"
+
+
+@public_view
+def home(request):
+    return render(
+        request,
+        "core/home.html",
+        {
+            "municipalities": Municipality.objects.all(),
+            "my_municipalities": municipalities_for(request.user),
+        },
+    )
+
+
+@public_view
+def accessibility(request):
+    return render(request, "core/accessibility.html")
+
+
+set_language = public_view(django_set_language)
+
+
+def _safe_next(request, value):
+    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
+        return value
+    return "/"
+
+
+@public_view
+def login_page(request):
+    """Step 1: username and password. Municipal staff continue to the second factor before they are logged in."""
+    form = LoginForm(request, data=request.POST or None)
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    if request.method == "POST" and form.is_valid():
+        user = form.user
+        if needs_second_factor(user):
+            request.session[PENDING] = user.pk
+            request.session[PENDING_NEXT] = next_url
+            if otp.confirmed_device(user):
+                return redirect("core:login_token")
+            return redirect("core:login_enrol")
+        login(request, user)
+        return redirect(next_url)
+    return render(request, "core/login.html", {"form": form, "next": next_url})
+
+
+def _pending_user(request):
+    pk = request.session.get(PENDING)
+    if not pk:
+        return None
+    return get_user_model().objects.filter(pk=pk, is_active=True).first()
+
+
+def _finish_login(request, user, device):
+    next_url = request.session.pop(PENDING_NEXT, "/")
+    request.session.pop(PENDING, None)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    otp_login(request, device)
+    return redirect(next_url)
+
+
+@public_view
+def login_token(request):
+    """Step 2: the TOTP code."""
+    user = _pending_user(request)
+    device = otp.confirmed_device(user) if user else None
+    if device is None:
+        return redirect("core:login")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            return _finish_login(request, user, device)
+        form.add_error("token", _("This code is not correct or has expired."))
+    hint = otp.current_token(device) if settings.DEMO_SHOW_TOTP else None
+    return render(request, "core/login_token.html", {"form": form, "demo_token": hint})
+
+
+@public_view
+def login_enrol(request):
+    """First login of municipal staff: link an authenticator app (QR code or key), then confirm with a code."""
+    user = _pending_user(request)
+    if user is None:
+        return redirect("core:login")
+    if otp.confirmed_device(user):
+        return redirect("core:login_token")
+    device = otp.enrolment_device(user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            return _finish_login(request, user, device)
+        form.add_error("token", _("This code is not correct or has expired."))
+    return render(
+        request,
+        "core/login_enrol.html",
+        {"form": form, "qr_svg": otp.qr_svg(device), "secret": device.config_url.split("secret=")[1].split("&")[0]},
+    )
+
+
+@require_POST
+@public_view
+def logout_page(request):
+    logout(request)
+    messages.info(request, _("You are logged out."))
+    return redirect("core:home")
+
+
+@login_view
+def job_status(request, job_id):
+    """Progress of a background job: its owner, or a municipal role holder of its municipality, may look."""
+    job = get_object_or_404(Job, pk=job_id)
+    if job.created_by_id != request.user.pk and not (
+        job.municipality and has_role(request.user, set(Role.values) - {Role.PROVIDER_REPRESENTATIVE}, job.municipality)
+    ):
+        raise Http404
+    template = "core/_job_progress.html" if request.headers.get("HX-Request") else "core/job_status.html"
+    return render(request, template, {"job": job})

@@ -1,0 +1,1 @@
+"""Background jobs of the landscape registry (registered with core.jobs)."""

@@ -1,0 +1,16 @@
+"""The API under /api/v1/ (NL API Design Rules: versioned path, no trailing slashes, OpenAPI at /openapi.json)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularJSONAPIView
+
+from core.access import PublicReadOnly
+
+
+class OpenAPIView(SpectacularJSONAPIView):
+    permission_classes = [PublicReadOnly]
+
+
+urlpatterns = [
+    path("openapi.json", OpenAPIView.as_view(), name="openapi"),
+    path("", include("landscape.api_urls")),
+]

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.urls import include, path
+from django_otp.admin import OTPAdminSite
+
+# The admin requires a verified second factor like every other municipal page, and logs in through our own
+# two-step login instead of its own form.
+admin.site.__class__ = OTPAdminSite
+admin.site.site_header = "wijkwaarde"
+
+
+def admin_login(request, extra_context=None):
+    return redirect_to_login(request.GET.get("next", "/admin/"))
+
+
+admin.site.login = admin_login
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("", include("landscape.urls")),
+    path("", include("audit.urls")),
+    path("api/v1/", include("wijkwaarde.api_urls")),
+    path("admin/", admin.site.urls),
+]
