@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "landscape"
 urlpatterns = [
     path("gemeenten/<str:municipality>", views.overview, name="overview"),
+    path("", include("landscape.import_urls")),
 ]

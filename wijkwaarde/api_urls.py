@@ -13,4 +13,7 @@ class OpenAPIView(SpectacularJSONAPIView):
 urlpatterns = [
     path("openapi.json", OpenAPIView.as_view(), name="openapi"),
     path("", include("landscape.api_urls")),
+    path("", include("continuity.api_urls")),
+    path("", include("tenders.api_urls")),
+    path("", include("publication.api_urls")),
 ]

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "core",
     "audit",
     "landscape",
+    "continuity",
+    "tenders",
+    "publication",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,9 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("landscape.urls")),
     path("", include("audit.urls")),
+    path("", include("continuity.urls")),
+    path("", include("tenders.urls")),
+    path("", include("publication.urls")),
     path("api/v1/", include("wijkwaarde.api_urls")),
     path("admin/", admin.site.urls),
 ]

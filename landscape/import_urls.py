@@ -1,0 +1,3 @@
+"""URLs of the import screens (upload, preview, confirm, template download)."""
+
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+app_name = "tenders"
+urlpatterns: list = []
