@@ -19,4 +19,4 @@ def theme_css(municipality) -> str:
     ]
     if not lines:
         return ""
-    return mark_safe(".utrecht-theme {\n" + "\n".join(lines) + "\n}")  # noqa: S308  (validated above)
+    return mark_safe(".voorbeeld-theme.wijkwaarde-theme {\n" + "\n".join(lines) + "\n}")  # noqa: S308  (validated above)
