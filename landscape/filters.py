@@ -8,6 +8,8 @@ import django_filters as filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core.models import Municipality
 
@@ -87,9 +89,11 @@ class OrganisationFilter(StyledFilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
 
+    @extend_schema_field(OpenApiTypes.STR)  # a CBS district code
     def filter_district(self, queryset, name, value):
         return self._with_activity(queryset, districts=value)
 
+    @extend_schema_field(OpenApiTypes.STR)  # a target group code
     def filter_target_group(self, queryset, name, value):
         return self._with_activity(queryset, target_groups=value)
 
