@@ -153,3 +153,16 @@ def ensure_totp_device(user: User, *, name: str = "wijkwaarde", actor=None, role
         device = TOTPDevice.objects.create(user=user, name=name, confirmed=True)
         record("core.totp.create", actor=actor, role=role, obj=user, summary={"device": name})  # never the key
     return device
+
+
+def ensure_municipalities(rows: list[tuple[str, str]]) -> dict[str, Municipality]:
+    """Bulk variant for generated (synthetic) data: create the municipalities (code, name) that do not exist yet,
+    without an audit event per row: the caller records one event for the whole run. Returns them by CBS code."""
+    for code, name in rows:
+        Municipality(cbs_code=code, name=name).clean_fields()
+    codes = [code for code, _ in rows]
+    existing = set(Municipality.objects.filter(cbs_code__in=codes).values_list("cbs_code", flat=True))
+    Municipality.objects.bulk_create(
+        [Municipality(cbs_code=code, name=name) for code, name in rows if code not in existing]
+    )
+    return {m.cbs_code: m for m in Municipality.objects.filter(cbs_code__in=codes)}
