@@ -470,19 +470,18 @@ def _coverage(land, moves, kept, transferred, ended, detail=True):
         for ai, ci in zip(a[gap[cell]].tolist(), cell[gap[cell]].tolist(), strict=True):
             activity_gap_cells[ai].append(int(ci))
 
-    # Funded organisations per district: current organisations with a grant before; after, those that keep a part
-    # plus the winners (as recipients numbered after the organisations).
+    # Funded organisations per district: current organisations with a grant before; after, the recipients of the
+    # kept and the moved parts (winners are recipients numbered after the organisations).
     m = len(land.org_id)
     ad_a, ad_d = land.ad_act, land.ad_district
     funded = land.grant[ad_a] > 0
-    before_pairs = np.unique(ad_d[funded] * (m + len(moves.winner_names) + 1) + land.act_org[ad_a][funded])
+    stride = m + len(moves.winner_names) + 1
+    before_pairs = np.unique(ad_d[funded] * stride + land.act_org[ad_a][funded])
     keep = funded & (kept[ad_a] > 0)
     move = funded & (transferred[ad_a] > 0) & (moves.winner[ad_a] >= 0)
-    stride = m + len(moves.winner_names) + 1
+    kept_to = kept_recipient(land, moves)[ad_a]
     after_pairs = np.unique(
-        np.concatenate(
-            [ad_d[keep] * stride + land.act_org[ad_a][keep], ad_d[move] * stride + m + moves.winner[ad_a][move]]
-        )
+        np.concatenate([ad_d[keep] * stride + kept_to[keep], ad_d[move] * stride + m + moves.winner[ad_a][move]])
     )
     return {
         "gaps": [
@@ -513,17 +512,23 @@ def hhi(amounts: np.ndarray) -> float:
     return float(((amounts / total) ** 2).sum() * 10_000) if total > 0 else 0.0
 
 
+def kept_recipient(land, moves) -> np.ndarray:
+    """Who receives the kept part: the organisation itself, or the winner it continues under (as lead, member or
+    subcontractor of a consortium: the contract, and so the municipal money, goes to the winner)."""
+    m = len(land.org_id)
+    return np.where(moves.winner >= 0, m + moves.winner, land.act_org)
+
+
 def _fragmentation(land, moves, kept, transferred, coverage):
     """The municipality's own goal: fewer funded organisations and more concentrated funding, before vs after."""
     m = len(land.org_id)
     org = land.act_org
+    size = m + len(moves.winner_names)
     before = np.bincount(org, weights=land.grant, minlength=m)
-    after_orgs = np.bincount(org, weights=land.grant * kept, minlength=m)
     has_winner = moves.winner >= 0
-    after_winners = np.bincount(
-        moves.winner[has_winner], weights=(land.grant * transferred)[has_winner], minlength=len(moves.winner_names)
+    after = np.bincount(kept_recipient(land, moves), weights=land.grant * kept, minlength=size) + np.bincount(
+        m + moves.winner[has_winner], weights=(land.grant * transferred)[has_winner], minlength=size
     )
-    after = np.concatenate([after_orgs, after_winners])
     d_before = np.array(coverage["funded_per_district_before"], dtype=float)
     d_after = np.array(coverage["funded_per_district_after"], dtype=float)
     return {

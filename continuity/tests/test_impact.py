@@ -178,3 +178,17 @@ def test_impact_reads_the_landscape_in_a_fixed_number_of_queries(land, django_as
     s = services.create_scenario(municipality=m, name="Q", kind=Scenario.Kind.TENDER)
     with django_assert_max_num_queries(8):
         selectors.compute_impact(s)
+
+
+def test_continuing_as_consortium_member_keeps_continuity_and_reduces_fragmentation(land):
+    """A year to bundle: every organisation continues, but inside one consortium that holds the grant."""
+    m, org, act, _ = land
+    s = services.create_scenario(municipality=m, name="Bundel", kind=Scenario.Kind.BUNDLE_YEAR)
+    services.set_moves(s, [(a.pk, Outcome.CONTINUES, "Bundel", "Samen Sterk") for a in act.values()])
+    data = selectors.compute_impact(s)
+    assert data["totals"]["funding_lost"] == 0 and data["totals"]["relationship_years_lost"] == 0
+    assert (data["fragmentation"]["funded_recipients_before"], data["fragmentation"]["funded_recipients_after"]) == (
+        3,
+        1,
+    )
+    assert data["fragmentation"]["hhi_after"] == 10000
