@@ -164,8 +164,8 @@ def main(argv=None) -> int:
                 return done.returncode
             for module, result in json.loads(out.read_text()).items():
                 text = replace_section(text, f"{module}:{key}", render(module, result, info))
-    DOC.write_text(text)
-    print(f"[bench] figures written to {DOC.relative_to(ROOT)}", file=sys.stderr)
+        DOC.write_text(text)  # after each database, so that a later failure keeps these figures
+        print(f"[bench] {key}: figures written to {DOC.relative_to(ROOT)}", file=sys.stderr)
     return 0
 
 
