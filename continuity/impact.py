@@ -101,12 +101,27 @@ def _columns(rows, n) -> list[tuple]:
     return list(zip(*rows, strict=True)) if rows else [()] * n
 
 
+def _matrix(rows, n) -> list[np.ndarray]:
+    """Columns of numeric rows as float arrays (None becomes NaN); one conversion for the whole result."""
+    return list(np.array(rows, dtype=float).reshape(-1, n).T)
+
+
 def _ids(values) -> np.ndarray:
-    return np.fromiter((v if v is not None else -1 for v in values), dtype=np.int64, count=len(values))
+    """Integer column; None (a missing id or year) becomes -1."""
+    if isinstance(values, np.ndarray):
+        return np.nan_to_num(values, nan=-1).astype(np.int64)
+    try:
+        return np.array(values, dtype=np.int64)
+    except TypeError:
+        return np.fromiter((v if v is not None else -1 for v in values), dtype=np.int64, count=len(values))
 
 
 def _floats(values) -> np.ndarray:
-    return np.fromiter((float(v) if v is not None else 0.0 for v in values), dtype=float, count=len(values))
+    """Float column (Decimal, bool and int too); None becomes 0."""
+    try:
+        return np.nan_to_num(np.array(values, dtype=float))  # numpy reads None as NaN
+    except TypeError:
+        return np.fromiter((float(v) if v is not None else 0.0 for v in values), dtype=float, count=len(values))
 
 
 def _slices(keys: np.ndarray, municipality_ids) -> dict:
@@ -123,8 +138,9 @@ def _positions(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
 
 
 def load_landscape(municipality_ids, years: dict, titles: bool = True) -> dict:
-    """Landscapes of `municipality_ids` for `years[mid]`, in seven queries whatever their number; the rows are turned
-    into numpy columns and split per municipality with array operations. `titles=False` skips activity titles."""
+    """Landscapes of `municipality_ids` for `years[mid]`, in seven queries whatever their number (eight with the
+    activity titles, which `titles=False` skips); the rows become numpy columns, split per municipality with array
+    operations."""
     municipality_ids = sorted(municipality_ids)
     orgs = _columns(
         _fetch(
@@ -134,30 +150,28 @@ def load_landscape(municipality_ids, years: dict, titles: bool = True) -> dict:
         ),
         7,
     )
-    act_fields = [
-        "organisation__municipality_id",
-        "id",
-        "organisation_id",
-        "reach",
-        "volunteer_hours",
-        "preventive",
-        "since_year",
-    ] + (["title"] if titles else [])
-    acts = _columns(
-        _fetch(
-            Activity.objects.filter(organisation__municipality_id__in=municipality_ids)
-            .order_by("organisation__municipality_id", "id")
-            .values_list(*act_fields)
-        ),
-        len(act_fields),
+    activities = Activity.objects.filter(organisation__municipality_id__in=municipality_ids).order_by(
+        "organisation__municipality_id", "id"
     )
-    year_filter = Q()
-    for mid in municipality_ids:
-        year_filter |= Q(municipality_id=mid, year=years.get(mid) or 0)
-    money = _columns(
+    acts = _matrix(
         _fetch(
-            Funding.objects.filter(year_filter)
-            .values("municipality_id", "organisation_id", "activity_id")
+            activities.values_list(
+                "organisation__municipality_id",
+                "id",
+                "organisation_id",
+                "reach",
+                "volunteer_hours",
+                "preventive",
+                "since_year",
+            )
+        ),
+        7,
+    )
+    act_titles = list(activities.values_list("title", flat=True)) if titles else None
+    money = _matrix(
+        _fetch(
+            Funding.objects.filter(municipality_id__in=municipality_ids, year__in=set(years.values()))
+            .values("municipality_id", "year", "organisation_id", "activity_id")
             .annotate(
                 sum_grant=Sum("amount_granted", filter=Q(kind=Funding.Kind.MUNICIPAL_GRANT)),
                 sum_conditional=Sum("amount_granted", filter=Q(kind=Funding.Kind.EXTERNAL, conditional=True)),
@@ -165,11 +179,21 @@ def load_landscape(municipality_ids, years: dict, titles: bool = True) -> dict:
             )
             .order_by("municipality_id")
             .values_list(
-                "municipality_id", "organisation_id", "activity_id", "sum_grant", "sum_conditional", "sum_unconditional"
+                "municipality_id",
+                "year",
+                "organisation_id",
+                "activity_id",
+                "sum_grant",
+                "sum_conditional",
+                "sum_unconditional",
             )
         ),
-        6,
+        7,
     )
+    # Only the base year of each municipality (the query took every base year of any of them).
+    base = np.array([years.get(int(mid)) or 0 for mid in municipality_ids], dtype=float)
+    in_year = money[1] == base[np.searchsorted(municipality_ids, money[0])] if len(money[0]) else money[1] > 0
+    money = [column[in_year] for column in money]
     districts = _columns(
         _fetch(
             District.objects.filter(municipality_id__in=municipality_ids)
@@ -178,7 +202,7 @@ def load_landscape(municipality_ids, years: dict, titles: bool = True) -> dict:
         ),
         4,
     )
-    ad = _columns(
+    ad = _matrix(
         _fetch(
             Activity.districts.through.objects.filter(
                 activity__organisation__municipality_id__in=municipality_ids
@@ -187,7 +211,7 @@ def load_landscape(municipality_ids, years: dict, titles: bool = True) -> dict:
         2,
     )
     target_groups = list(TargetGroup.objects.order_by("name").values_list("id", "code", "name"))
-    at = _columns(
+    at = _matrix(
         _fetch(
             Activity.target_groups.through.objects.filter(
                 activity__organisation__municipality_id__in=municipality_ids
@@ -198,8 +222,8 @@ def load_landscape(municipality_ids, years: dict, titles: bool = True) -> dict:
 
     org_mid, org_id = _ids(orgs[0]), _ids(orgs[1])
     act_mid, act_id, act_org_id = _ids(acts[0]), _ids(acts[1]), _ids(acts[2])
-    money_mid, money_org, money_act = _ids(money[0]), _ids(money[1]), _ids(money[2])
-    money_values = [_floats(money[k]) for k in (3, 4, 5)]
+    money_mid, money_org, money_act = _ids(money[0]), _ids(money[2]), _ids(money[3])
+    money_values = [np.nan_to_num(money[k]) for k in (4, 5, 6)]
     dist_mid, dist_id = _ids(districts[0]), _ids(districts[1])
     # Pairs carry an activity id: find its municipality through the (globally sorted) activity ids.
     by_act = np.argsort(act_id, kind="stable")
@@ -254,11 +278,11 @@ def load_landscape(municipality_ids, years: dict, titles: bool = True) -> dict:
             org_staff=_floats(orgs[5][o]),
             org_first_year=_ids(orgs[6][o]).clip(min=0),
             act_id=aid,
-            act_title=list(acts[7][a]) if titles else [""] * n,
+            act_title=act_titles[a] if titles else [""] * n,
             act_org=act_org,
-            reach=_floats(acts[3][a]),
-            volunteer_hours=_floats(acts[4][a]),
-            preventive=_floats(acts[5][a]),
+            reach=acts[3][a],
+            volunteer_hours=acts[4][a],
+            preventive=acts[5][a],
             since_year=_ids(acts[6][a]).clip(min=0),
             grant=per_act[0],
             conditional=per_act[1],
