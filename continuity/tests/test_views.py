@@ -208,7 +208,7 @@ def test_compare_two_scenarios_explains_the_differences(client, setup):
     response = client.get(reverse("continuity:compare", args=[m.cbs_code]), {"s": [sq.pk, s.pk]})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Aanbesteding:" in page and "hoger dan in Status quo" in page
+    assert "Aanbesteding vergeleken met Status quo:" in page and "€ 95.000 hoger" in page  # a1 moves, b1, b2, c1 end
 
 
 def test_optimiser_flow_stores_a_plan_with_reasons(client, setup):
