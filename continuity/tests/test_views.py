@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from audit.models import AuditEvent
 from continuity import services
 from continuity.models import Move, Outcome, Scenario, TransitionPlan
-from core.models import Role
+from core.models import Job, Role
 from core.testing import MunicipalityFactory, login, user_with_role
 
 from . import landscape_fixture
@@ -71,6 +71,8 @@ def test_provider_sees_only_their_own_organisation(client, setup):
     rep = user_with_role(Role.PROVIDER_REPRESENTATIVE, m, organisation=org["A"])
     login(client, rep)
     assert client.get(url("scenario", s)).status_code == 404  # the full draft is not theirs to read
+    listing = client.get(reverse("continuity:list", args=[m.cbs_code])).content.decode()
+    assert url("exposure", s) in listing and f'href="{url("scenario", s)}"' not in listing
     page = client.get(url("exposure", s)).content.decode()
     assert "Buurtwerk Groot" in page and "Klein Samen" not in page
     data = client.get(f"/api/v1/scenarios/{s.pk}/impact").json()
@@ -178,7 +180,9 @@ def test_compute_publish_and_read_publicly(client, setup):
     s.refresh_from_db()
     assert not s.published  # not computed yet: refused with a message
     response = client.post(url("compute", s))
-    assert response.status_code == 200 and "See the result" not in response.content.decode() or True
+    assert response.status_code == 200 and "Bekijk het resultaat" in response.content.decode()
+    job = Job.objects.get(kind="continuity.impact")
+    assert job.status == Job.Status.DONE and job.result["redirect"] == url("scenario", s)
     s.refresh_from_db()
     assert s.impact["totals"]["funding_lost"] > 0
     page = client.get(url("scenario", s)).content.decode()
