@@ -274,3 +274,37 @@ def test_report_of_an_unpublished_scenario_is_not_public(client, setup):
     compute(s)
     assert client.get(url("pdf", s)).status_code == 404
     assert client.get(url("xlsx", s)).status_code == 404
+
+
+def test_draft_plan_and_comparison_are_not_public(client, setup):
+    m, org, act, s = setup
+    compute(s)
+    sq = services.create_scenario(municipality=m, name="Status quo", kind=Scenario.Kind.STATUS_QUO)
+    compute(sq)
+    from continuity import jobs
+
+    plan = jobs.run_optimiser(
+        s,
+        {
+            "name": "P",
+            "budget": 1000,
+            "bridging_months": 12,
+            "weight_reach": 1,
+            "weight_volunteers": 0,
+            "weight_co_funding": 0,
+            "weight_prevention": 0,
+            "weight_coverage": 0,
+            "max_per_organisation": None,
+            "partial_funding": True,
+        },
+    )
+    assert client.get(url("plan", s, plan.pk)).status_code == 404
+    response = client.get(reverse("continuity:compare", args=[m.cbs_code]), {"s": [s.pk, sq.pk]})
+    assert response.status_code == 302  # nothing to compare that they may see
+    assert "Aanbesteding" not in client.get(response["Location"]).content.decode()
+
+
+def test_exposure_page_is_only_for_provider_representatives(client, setup):
+    m, org, act, s = setup
+    login(client, user_with_role(Role.POLICY_ADVISOR, m))
+    assert client.get(url("exposure", s)).status_code == 403
