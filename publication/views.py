@@ -1,0 +1,116 @@
+"""Public pages (no login): the commissionings of a municipality with their lots, budgets, criteria, timeline,
+clarifications and documents; subscriptions for providers; the OCDS publication policy."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.access import login_view, public_view
+from tenders import rules, selectors
+from tenders.models import Clarification
+
+from . import ocds, services
+from .models import Subscription
+from .pdf import pdf_response
+
+
+def _public(request, pk):
+    """Only published commissionings exist for the public (a draft is a 404, even for its designers here)."""
+    c = selectors.published(request.municipality).filter(pk=pk).first()
+    if c is None:
+        raise Http404
+    return c
+
+
+def document_context(c) -> dict:
+    """Everything the public page and the tender document PDF show."""
+    clarifications = list(c.clarifications.prefetch_related("questions__lot"))
+    return {
+        "commissioning": c,
+        "lots": list(c.lots.all()),
+        "reserved": list(c.reserved_lines.all()),
+        "criteria": selectors.criteria_tree(c),
+        "timeline": selectors.timeline(c),
+        "phases": selectors.route_phases(c),
+        "threshold": rules.check_threshold(c, (c.published_at or c.created_at).date()),
+        "clarifications": clarifications,
+        "rectifications": list(c.rectifications.all()),
+        "info_sessions": list(c.info_sessions.all()),
+    }
+
+
+@public_view
+def commissioning_list(request, municipality):
+    items = selectors.published(request.municipality).select_related("purchasing_organisation")
+    return render(request, "publication/list.html", {"commissionings": items})
+
+
+@public_view
+def detail(request, municipality, pk):
+    c = _public(request, pk)
+    context = document_context(c)
+    context["ocid"] = ocds.ocid(c)
+    context["subscribed"] = (
+        request.user.is_authenticated and Subscription.objects.filter(commissioning=c, user=request.user).exists()
+    )
+    return render(request, "publication/detail.html", context)
+
+
+@public_view
+def document_pdf(request, municipality, pk):
+    c = _public(request, pk)
+    return pdf_response("publication/document_pdf.html", document_context(c), f"aanbestedingsdocument-{c.pk}.pdf")
+
+
+def _clarification(request, pk, number):
+    c = _public(request, pk)
+    clarification = get_object_or_404(Clarification, commissioning=c, number=number)
+    return {
+        "commissioning": c,
+        "clarification": clarification,
+        "questions": list(clarification.questions.select_related("lot").order_by("number")),
+    }
+
+
+@public_view
+def clarification(request, municipality, pk, number):
+    return render(request, "publication/clarification.html", _clarification(request, pk, number))
+
+
+@public_view
+def clarification_pdf(request, municipality, pk, number):
+    context = _clarification(request, pk, number)
+    return pdf_response("publication/clarification_pdf.html", context, f"nota-van-inlichtingen-{pk}-{number}.pdf")
+
+
+@require_POST
+@login_view
+def subscribe(request, municipality, pk):
+    c = _public(request, pk)
+    try:
+        services.subscribe(c, request.user, request.POST.get("email") or request.user.email)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("You will receive an e-mail about every change."))
+    return redirect("publication:detail", municipality, pk)
+
+
+@public_view
+def unsubscribe(request, token):
+    if request.method == "POST":
+        if services.unsubscribe(token):
+            messages.success(request, _("You will no longer receive e-mails about this commissioning."))
+        return redirect("core:home")
+    if not Subscription.objects.filter(token=token).exists():
+        raise Http404
+    return render(request, "publication/unsubscribe.html")
+
+
+@public_view
+def ocds_policy(request):
+    return render(request, "publication/ocds_policy.html")

@@ -1,0 +1,412 @@
+"""Commissioning design and procedures: what a municipality asks for, in which lots, against which budget and
+criteria, along which route and timeline; and the questions, clarifications, info and dialogue sessions around it.
+
+Written only through tenders.services. Domain rules (transition tables, guards, thresholds) live in tenders.rules.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Municipality, PurchasingOrganisation
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Route(models.TextChoices):
+    OPEN = "open", _("Open procedure")
+    PRESELECTION = "preselection", _("Procedure with preselection")
+    COMPETITIVE_DIALOGUE = "competitive_dialogue", _("Competitive dialogue")
+    GRANT_ROUND = "grant_round", _("Grant round (Awb title 4.2)")
+
+
+class Phase(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    TENDERING = "tendering", _("Open for bids")
+    SELECTION = "selection", _("Selection stage")
+    INVITATION = "invitation", _("Invitation to bid")
+    DIALOGUE_1 = "dialogue_1", _("Dialogue phase 1 (scope)")
+    DIALOGUE_SELECTION = "dialogue_selection", _("Selection for dialogue phase 2")
+    DIALOGUE_2 = "dialogue_2", _("Dialogue phase 2 (content)")
+    FINAL_BIDS = "final_bids", _("Final bids")
+    APPLICATION_PERIOD = "application_period", _("Application period")
+    EVALUATION = "evaluation", _("Evaluation")
+    AWARDED = "awarded", _("Awarded")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ServiceCategory(models.TextChoices):
+    SOCIAL = "social", _("Social and other specific services (Annex XIV)")
+    GENERAL = "general", _("Services in general")
+
+
+class Threshold(models.Model):
+    """A European procurement threshold for municipalities, valid from a date (dated data, not a constant)."""
+
+    category = models.CharField(_("service category"), max_length=16, choices=ServiceCategory.choices)
+    amount = models.DecimalField(_("amount (excl. VAT)"), **MONEY)
+    valid_from = models.DateField(_("valid from"))
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["category", "-valid_from"]
+        verbose_name = _("threshold")
+        verbose_name_plural = _("thresholds")
+        constraints = [models.UniqueConstraint(fields=["category", "valid_from"], name="threshold_unique_per_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} ≥ € {self.amount} ({self.valid_from})"
+
+
+class LibraryCriterion(models.Model):
+    """A criterion from the library for the social base, with its anchored scale, to start a criterion set from."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    # {"0": "...", "25": "...", ...}: what a bid must show for each score level.
+    anchors = models.JSONField(_("anchors"), default=dict)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("library criterion")
+        verbose_name_plural = _("library criteria")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Commissioning(models.Model):
+    """An "opdracht": commissioned by a municipality, or by a purchasing organisation for several municipalities."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="commissionings"
+    )
+    purchasing_organisation = models.ForeignKey(
+        PurchasingOrganisation, on_delete=models.PROTECT, null=True, blank=True, related_name="commissionings"
+    )
+    title = models.CharField(_("title"), max_length=255)
+    goals = models.TextField(_("goals in plain language"))
+    route = models.CharField(_("route"), max_length=24, choices=Route.choices)
+    phase = models.CharField(_("phase"), max_length=24, choices=Phase.choices, default=Phase.DRAFT)
+    service_category = models.CharField(
+        _("service category"), max_length=16, choices=ServiceCategory.choices, default=ServiceCategory.SOCIAL
+    )
+    contract_start = models.DateField(_("contract start"), null=True, blank=True)
+    term_years = models.PositiveSmallIntegerField(_("initial term (years)"), default=1)
+    option_count = models.PositiveSmallIntegerField(_("number of options to extend"), default=0)
+    option_years = models.PositiveSmallIntegerField(_("years per option"), default=1)
+    # The anchored scale every criterion is scored on, e.g. [0, 25, 50, 75, 100] (absolute, never relative).
+    scale = models.JSONField(_("score levels"), default=list)
+    selection_criteria = models.TextField(_("selection criteria"), blank=True)
+    max_candidates = models.PositiveSmallIntegerField(
+        _("maximum number of candidates or consortia"), null=True, blank=True
+    )
+    grant_ceiling = models.DecimalField(_("subsidy ceiling (Awb 4:22)"), null=True, blank=True, **MONEY)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("commissioning")
+        verbose_name_plural = _("commissionings")
+        constraints = [
+            models.CheckConstraint(
+                name="commissioning_owner_is_municipality_xor_purchasing_organisation",
+                condition=(
+                    models.Q(municipality__isnull=False, purchasing_organisation__isnull=True)
+                    | models.Q(municipality__isnull=True, purchasing_organisation__isnull=False)
+                ),
+            ),
+            models.CheckConstraint(name="commissioning_term_at_least_one_year", condition=models.Q(term_years__gte=1)),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def owner(self):
+        return self.municipality or self.purchasing_organisation
+
+    def municipalities(self) -> list[Municipality]:
+        if self.municipality_id:
+            return [self.municipality]
+        return list(self.purchasing_organisation.municipalities.all())
+
+    @property
+    def total_years(self) -> int:
+        return self.term_years + self.option_count * self.option_years
+
+
+class Lot(models.Model):
+    """A lot ("perceel") with its scope taken from the landscape registry and a fixed budget per year."""
+
+    commissioning = models.ForeignKey(Commissioning, on_delete=models.CASCADE, related_name="lots")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    annual_budget = models.DecimalField(_("fixed budget per year"), **MONEY)
+    activities = models.ManyToManyField("landscape.Activity", blank=True, related_name="lots")
+    districts = models.ManyToManyField("landscape.District", blank=True, related_name="lots")
+    target_groups = models.ManyToManyField("landscape.TargetGroup", blank=True, related_name="lots")
+
+    class Meta:
+        ordering = ["commissioning", "number"]
+        verbose_name = _("lot")
+        verbose_name_plural = _("lots")
+        constraints = [
+            models.UniqueConstraint(fields=["commissioning", "number"], name="lot_unique_number"),
+            models.CheckConstraint(name="lot_budget_positive", condition=models.Q(annual_budget__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    @property
+    def total_value(self) -> Decimal:
+        """The fixed budget over the whole term including every option."""
+        return self.annual_budget * self.commissioning.total_years
+
+
+class ReservedBudgetLine(models.Model):
+    """Money set apart outside the lots' contracts, e.g. for community self-organisations or a transition budget."""
+
+    class Kind(models.TextChoices):
+        SELF_ORGANISATIONS = "self_organisations", _("Community self-organisations")
+        TRANSITION = "transition", _("Transition budget")
+        OTHER = "other", _("Other")
+
+    commissioning = models.ForeignKey(Commissioning, on_delete=models.CASCADE, related_name="reserved_lines")
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    description = models.CharField(_("description"), max_length=500)
+    annual_amount = models.DecimalField(_("amount per year"), **MONEY)
+    years = models.PositiveSmallIntegerField(_("years"), default=1, validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["commissioning", "kind", "id"]
+        verbose_name = _("reserved budget line")
+        verbose_name_plural = _("reserved budget lines")
+        constraints = [
+            models.CheckConstraint(name="reserved_amount_positive", condition=models.Q(annual_amount__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def total(self) -> Decimal:
+        return self.annual_amount * self.years
+
+
+class Criterion(models.Model):
+    """An award criterion with a weight (% of the total, or of its parent for a sub-criterion) and, for a criterion
+    without sub-criteria, one written anchor per score level of the commissioning's scale."""
+
+    commissioning = models.ForeignKey(Commissioning, on_delete=models.CASCADE, related_name="criteria")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    library_item = models.ForeignKey(LibraryCriterion, on_delete=models.SET_NULL, null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.DecimalField(
+        _("weight (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        ordering = ["commissioning", "parent_id", "position", "id"]
+        verbose_name = _("award criterion")
+        verbose_name_plural = _("award criteria")
+        constraints = [
+            models.CheckConstraint(
+                name="criterion_weight_between_0_and_100", condition=models.Q(weight__gt=0, weight__lte=100)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Anchor(models.Model):
+    """What a bid must show to get `score` on a criterion (absolute anchored scale)."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="anchors")
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MaxValueValidator(100)])
+    text = models.TextField(_("anchor"))
+
+    class Meta:
+        ordering = ["criterion", "score"]
+        constraints = [models.UniqueConstraint(fields=["criterion", "score"], name="anchor_unique_score")]
+
+    def __str__(self) -> str:
+        return f"{self.score}: {self.text[:40]}"
+
+
+class Deadline(models.Model):
+    """A dated moment of the procedure (stored in UTC, shown in Europe/Amsterdam), enforced by the server clock."""
+
+    class Kind(models.TextChoices):
+        QUESTIONS = "questions", _("Deadline for questions")
+        REQUESTS = "requests", _("Deadline for requests to participate")
+        DIALOGUE_1_SUBMISSIONS = "dialogue_1_submissions", _("Deadline for submissions for dialogue phase 2")
+        BIDS = "bids", _("Deadline for bids")
+        FINAL_BIDS = "final_bids", _("Deadline for final bids")
+        APPLICATIONS = "applications", _("End of the application period")
+        AWARD_PLANNED = "award_planned", _("Planned award decision")
+
+    commissioning = models.ForeignKey(Commissioning, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    at = models.DateTimeField(_("date and time"))
+
+    class Meta:
+        ordering = ["at"]
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        constraints = [models.UniqueConstraint(fields=["commissioning", "kind"], name="deadline_unique_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.at}"
+
+
+class PhaseChange(models.Model):
+    """The history of a commissioning's procedure: shown on the public timeline."""
+
+    commissioning = models.ForeignKey(Commissioning, on_delete=models.CASCADE, related_name="phase_changes")
+    from_phase = models.CharField(max_length=24, choices=Phase.choices)
+    to_phase = models.CharField(max_length=24, choices=Phase.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_phase} → {self.to_phase}"
+
+
+class Rectification(models.Model):
+    """A published correction of a published commissioning; the only way it changes after publication."""
+
+    commissioning = models.ForeignKey(Commissioning, on_delete=models.CASCADE, related_name="rectifications")
+    number = models.PositiveSmallIntegerField()
+    explanation = models.TextField(_("explanation"))
+    # [{"field": "...", "label": "...", "before": "...", "after": "..."}]
+    changes = models.JSONField(default=list)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        ordering = ["commissioning", "number"]
+        constraints = [models.UniqueConstraint(fields=["commissioning", "number"], name="rectification_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.commissioning_id} – {self.number}"
+
+
+class Clarification(models.Model):
+    """A numbered clarifications document ("nota van inlichtingen"); it becomes part of the tender documents."""
+
+    commissioning = models.ForeignKey(Commissioning, on_delete=models.CASCADE, related_name="clarifications")
+    number = models.PositiveSmallIntegerField()
+    introduction = models.TextField(_("introduction"), blank=True)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        ordering = ["commissioning", "number"]
+        constraints = [models.UniqueConstraint(fields=["commissioning", "number"], name="clarification_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.commissioning} – {self.number}"
+
+
+class Question(models.Model):
+    """A question of a provider. Published anonymously: the asker is never shown outside the municipality."""
+
+    commissioning = models.ForeignKey(Commissioning, on_delete=models.CASCADE, related_name="questions")
+    lot = models.ForeignKey(Lot, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.TextField(_("question"))
+    asked_at = models.DateTimeField()
+    topic = models.CharField(_("topic"), max_length=120, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    clarification = models.ForeignKey(
+        Clarification, on_delete=models.PROTECT, null=True, blank=True, related_name="questions"
+    )
+    number = models.PositiveSmallIntegerField(null=True, blank=True)  # numbered across clarifications
+
+    class Meta:
+        ordering = ["commissioning", "number", "asked_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commissioning", "number"], condition=models.Q(number__isnull=False), name="question_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class InfoSession(models.Model):
+    """A public information session (the Haarlem "Spotlights") with its date and a summary."""
+
+    commissioning = models.ForeignKey(Commissioning, on_delete=models.CASCADE, related_name="info_sessions")
+    title = models.CharField(_("title"), max_length=255)
+    held_at = models.DateTimeField(_("date and time"))
+    location = models.CharField(_("location"), max_length=255, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        ordering = ["held_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DialogueParticipant(models.Model):
+    """A candidate (often a consortium, named by its lead organisation) admitted to the competitive dialogue."""
+
+    commissioning = models.ForeignKey(Commissioning, on_delete=models.CASCADE, related_name="dialogue_participants")
+    name = models.CharField(_("name"), max_length=255)
+    lead_organisation = models.ForeignKey("landscape.Organisation", on_delete=models.PROTECT, related_name="+")
+    selected_for_phase_2 = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["commissioning", "lead_organisation"], name="dialogue_participant_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DialogueSession(models.Model):
+    """One dialogue session with one participant; its minutes are shared only with that participant and the
+    municipality."""
+
+    participant = models.ForeignKey(DialogueParticipant, on_delete=models.CASCADE, related_name="sessions")
+    phase = models.CharField(max_length=24, choices=Phase.choices)
+    held_at = models.DateTimeField(_("date and time"))
+    minutes = models.TextField(_("minutes"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["held_at"]
+
+    def __str__(self) -> str:
+        return f"{self.participant} {self.held_at:%Y-%m-%d}"

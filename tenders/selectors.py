@@ -1,0 +1,155 @@
+"""Read-side queries of tenders: who sees which commissioning, the scope overview of lots, the public timeline."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from core.access import has_role, represented_organisation_ids
+from core.models import Role
+from landscape.models import Activity, Funding
+
+from . import rules
+from .models import Anchor, Commissioning, Criterion, DialogueSession, Phase
+
+DESIGN_ROLES = (Role.POLICY_ADVISOR, Role.PROCUREMENT_OFFICER)
+OFFICER_ROLES = (Role.PROCUREMENT_OFFICER,)
+
+
+def of_municipality(municipality):
+    """Commissionings of a municipality: its own and those of purchasing organisations acting for it."""
+    return Commissioning.objects.filter(
+        Q(municipality=municipality) | Q(purchasing_organisation__municipalities=municipality)
+    ).distinct()
+
+
+def published(municipality):
+    return of_municipality(municipality).filter(published_at__isnull=False)
+
+
+def can_design(user, municipality) -> bool:
+    return has_role(user, DESIGN_ROLES, municipality)
+
+
+def get_for(user, municipality, pk) -> Commissioning:
+    """A commissioning as `user` may see it in `municipality`: a draft only for its designers (404 otherwise, so
+    that the public and other municipalities cannot even tell that it exists)."""
+    c = of_municipality(municipality).filter(pk=pk).select_related("municipality", "purchasing_organisation").first()
+    if c is None or (not c.is_published and not can_design(user, municipality)):
+        raise Http404
+    return c
+
+
+def criteria_tree(commissioning) -> list[Criterion]:
+    """Main criteria with `.subs` and `.anchor_list` (in scale order), in two queries."""
+    criteria = list(
+        commissioning.criteria.prefetch_related(Prefetch("anchors", queryset=Anchor.objects.order_by("score")))
+    )
+    by_parent: dict = {}
+    for c in criteria:
+        c.anchor_list = list(c.anchors.all())
+        by_parent.setdefault(c.parent_id, []).append(c)
+    for c in criteria:
+        c.subs = by_parent.get(c.pk, [])
+    return by_parent.get(None, [])
+
+
+def lot_scope(commissioning) -> dict:
+    """What falls inside each lot and what falls in no lot: activities (chosen directly, or by a district or target
+    group of the lot), their organisations and the municipal grant money of the latest year."""
+    municipalities = commissioning.municipalities()
+    activities = list(
+        Activity.objects.filter(organisation__municipality__in=municipalities)
+        .select_related("organisation")
+        .prefetch_related("districts", "target_groups")
+        .order_by("organisation__name", "title")
+    )
+    year = Funding.objects.filter(municipality__in=municipalities).order_by("-year").values_list("year", flat=True)
+    year = year.first()
+    grants = dict(
+        Funding.objects.filter(
+            municipality__in=municipalities, year=year, kind=Funding.Kind.MUNICIPAL_GRANT, activity__isnull=False
+        )
+        .values("activity")
+        .annotate(total=Sum("amount_granted"))
+        .values_list("activity", "total")
+    )
+    lots = list(commissioning.lots.prefetch_related("activities", "districts", "target_groups"))
+    rows, covered = [], set()
+    for lot in lots:
+        chosen = {a.pk for a in lot.activities.all()}
+        districts = {d.pk for d in lot.districts.all()}
+        groups = {g.pk for g in lot.target_groups.all()}
+        inside = [a for a in activities if _in_lot(a, chosen, districts, groups)]
+        covered |= {a.pk for a in inside}
+        rows.append(_scope_row(lot, inside, grants))
+    outside = [a for a in activities if a.pk not in covered]
+    return {"year": year, "lots": rows, "outside": _scope_row(None, outside, grants)}
+
+
+def _in_lot(activity, chosen: set, districts: set, groups: set) -> bool:
+    """Chosen by name, or matching the lot's districts and target groups (each filter only when the lot sets it)."""
+    if activity.pk in chosen:
+        return True
+    if not districts and not groups:
+        return False
+    in_district = not districts or bool({d.pk for d in activity.districts.all()} & districts)
+    in_group = not groups or bool({g.pk for g in activity.target_groups.all()} & groups)
+    return in_district and in_group
+
+
+def _scope_row(lot, activities, grants) -> dict:
+    return {
+        "lot": lot,
+        "activities": activities,
+        "organisations": sorted({a.organisation.name for a in activities}),
+        "grants": sum((grants.get(a.pk) or Decimal("0") for a in activities), Decimal("0")),
+        "volunteer_hours": sum(a.volunteer_hours for a in activities),
+    }
+
+
+def timeline(commissioning) -> list[dict]:
+    """Deadlines and phase changes in order, in Europe/Amsterdam time, marked past or future by the server clock."""
+    now = timezone.now()
+    items = [
+        {"at": d.at, "label": d.get_kind_display(), "kind": "deadline", "past": d.at <= now}
+        for d in commissioning.deadlines.all()
+    ]
+    items += [
+        {"at": p.at, "label": Phase(p.to_phase).label, "kind": "phase", "past": True}
+        for p in commissioning.phase_changes.all()
+    ]
+    items += [
+        {"at": s.held_at, "label": s.title, "kind": "info_session", "past": s.held_at <= now}
+        for s in commissioning.info_sessions.all()
+    ]
+    return sorted(items, key=lambda i: i["at"])
+
+
+def route_phases(commissioning) -> list[dict]:
+    order = rules.phases_of(commissioning.route)[1:]
+    current = order.index(commissioning.phase) if commissioning.phase in order else -1
+    return [
+        {"phase": p, "label": Phase(p).label, "done": i < current, "current": i == current} for i, p in enumerate(order)
+    ]
+
+
+def visible_dialogue_sessions(user, commissioning):
+    """Minutes are shared only with the participant concerned and the municipality."""
+    qs = DialogueSession.objects.filter(participant__commissioning=commissioning).select_related("participant")
+    if any(has_role(user, DESIGN_ROLES, m) for m in commissioning.municipalities()):
+        return qs
+    return qs.filter(participant__lead_organisation_id__in=represented_organisation_ids(user))
+
+
+def published_questions(commissioning):
+    return commissioning.questions.filter(clarification__isnull=False).select_related("lot").order_by("number")
+
+
+def question_counts(commissioning) -> dict:
+    return commissioning.questions.aggregate(
+        total=Count("id"),
+        unanswered=Count("id", filter=Q(answer="")),
+        ready=Count("id", filter=Q(clarification__isnull=True) & ~Q(answer="")),
+    )

@@ -1,0 +1,159 @@
+"""The procedure state machines: every allowed transition succeeds and every other one is refused, per route."""
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from core.testing import MunicipalityFactory
+from landscape.models import Organisation
+from tenders import rules, services
+from tenders.models import Phase, Route
+from tenders.rules import TRANSITIONS
+
+from .factories import advance_to, after, complete, draft, officer, published
+
+ALL_PAIRS = [
+    (route, source, target)
+    for route in Route.values
+    for source, target in itertools.product(Phase.values, Phase.values)
+    if source != target
+]
+ALLOWED = [(r, s, t) for r, s, t in ALL_PAIRS if t in TRANSITIONS[r].get(s, ())]
+FORBIDDEN = [(r, s, t) for r, s, t in ALL_PAIRS if t not in TRANSITIONS[r].get(s, ())]
+
+
+def test_every_route_runs_from_draft_to_award_without_dead_ends():
+    for route, table in TRANSITIONS.items():
+        phases = rules.phases_of(route)
+        assert phases[0] == Phase.DRAFT and phases[-1] == Phase.AWARDED, route
+        assert set(table) == set(phases[:-1]), route
+
+
+def test_competitive_dialogue_has_the_haarlem_phases_aw_2_29():
+    assert rules.phases_of(Route.COMPETITIVE_DIALOGUE) == [
+        Phase.DRAFT,
+        Phase.SELECTION,
+        Phase.DIALOGUE_1,
+        Phase.DIALOGUE_SELECTION,
+        Phase.DIALOGUE_2,
+        Phase.FINAL_BIDS,
+        Phase.EVALUATION,
+        Phase.AWARDED,
+    ]
+
+
+def _at(route, phase):
+    """A published commissioning of `route` standing in `phase` (reached through the services)."""
+    m = MunicipalityFactory()
+    user = officer(m)
+    c = published(m, route=route, user=user)
+    if route == Route.COMPETITIVE_DIALOGUE:
+        org = Organisation.objects.create(municipality=m, name="Consortium Wijkkracht", kind="large_welfare")
+        services.admit_to_dialogue(c, user, organisation=org, name="Wijkkracht")
+    if phase == Phase.CANCELLED:
+        services.transition(c, user, Phase.CANCELLED)
+    elif phase != c.phase:
+        advance_to(c, user, phase)
+    c.refresh_from_db()
+    assert c.phase == phase
+    return c, user
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "source", "target"), [a for a in ALLOWED if a[1] != Phase.DRAFT])
+def test_allowed_transition_succeeds_once_the_phase_has_closed(route, source, target):
+    c, user = _at(route, source)
+    closing = rules.CLOSES_AT.get(source)
+    now = after(c, closing) if closing else None
+    if target == Phase.DIALOGUE_2:
+        services.select_for_phase_2(c, user, c.dialogue_participants.all())
+    services.transition(c, user, target, now=now)
+    c.refresh_from_db()
+    assert c.phase == target
+    assert c.phase_changes.order_by("pk").last().to_phase == target
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", Route.values)
+def test_publishing_starts_the_first_phase_of_the_route(route):
+    m = MunicipalityFactory()
+    c = published(m, route=route)
+    assert c.phase == rules.FIRST_PHASE[route]
+    assert c.published_at is not None
+
+
+def _reachable(route):
+    return set(rules.phases_of(route)) | {Phase.CANCELLED}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "source"), [(r, s) for r in Route.values for s in sorted(_reachable(r)) if s != Phase.DRAFT]
+)
+def test_every_forbidden_transition_is_refused_and_changes_nothing(route, source):
+    """One commissioning per (route, phase); each target outside the table is tried and must be refused."""
+    c, user = _at(route, source)
+    targets = [t for r, s, t in FORBIDDEN if r == route and s == source]
+    assert targets
+    late = after(c, rules.REQUIRED_DEADLINES[route][-1])
+    for target in targets:
+        with pytest.raises(ValidationError, match="cannot go to"):
+            services.transition(c, user, target, now=late)
+        c.refresh_from_db()
+        assert c.phase == source, target
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", Route.values)
+def test_a_draft_moves_only_by_publishing(route):
+    m = MunicipalityFactory()
+    user = officer(m)
+    c = complete(draft(m, user, route=route), user)
+    with pytest.raises(ValidationError):
+        services.transition(c, user, rules.FIRST_PHASE[route])
+    c.refresh_from_db()
+    assert c.phase == Phase.DRAFT and not c.is_published
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", Route.values)
+def test_a_phase_cannot_close_before_its_deadline_by_the_server_clock(route):
+    c, user = _at(route, rules.FIRST_PHASE[route])
+    closing = rules.CLOSES_AT[c.phase]
+    deadline = c.deadlines.get(kind=closing).at
+    next_phase = rules.phases_of(route)[2]
+    with pytest.raises(ValidationError, match="has not come yet"):
+        services.transition(c, user, next_phase, now=deadline - timedelta(seconds=1))
+    services.transition(c, user, next_phase, now=deadline)
+    c.refresh_from_db()
+    assert c.phase == next_phase
+
+
+@pytest.mark.django_db
+def test_dialogue_phase_2_needs_selected_participants():
+    c, user = _at(Route.COMPETITIVE_DIALOGUE, Phase.DIALOGUE_SELECTION)
+    with pytest.raises(ValidationError, match="Select"):
+        services.transition(c, user, Phase.DIALOGUE_2)
+
+
+@pytest.mark.django_db
+def test_at_most_n_consortia_go_on_to_dialogue_phase_2_aw_2_30():
+    m = MunicipalityFactory()
+    user = officer(m)
+    c = published(m, route=Route.COMPETITIVE_DIALOGUE, user=user, max_candidates=2)
+    participants = [
+        services.admit_to_dialogue(
+            c,
+            user,
+            organisation=Organisation.objects.create(municipality=m, name=f"Org {i}", kind="large_welfare"),
+            name=f"Consortium {i}",
+        )
+        for i in range(3)
+    ]
+    advance_to(c, user, Phase.DIALOGUE_SELECTION)
+    with pytest.raises(ValidationError, match="At most 2"):
+        services.select_for_phase_2(c, user, participants)
+    services.select_for_phase_2(c, user, participants[:2])
+    assert c.dialogue_participants.filter(selected_for_phase_2=True).count() == 2
