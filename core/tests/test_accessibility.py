@@ -33,6 +33,9 @@ PUBLIC_PAGES = [
     ),
     ("activity list", lambda d: reverse("landscape:activity_list", args=[d.municipality.cbs_code])),
     ("district table", lambda d: reverse("landscape:district_table", args=[d.municipality.cbs_code])),
+    ("scenario list", lambda d: reverse("continuity:list", args=[d.municipality.cbs_code])),
+    ("commissioning list", lambda d: reverse("publication:list", args=[d.municipality.cbs_code])),
+    ("open data policy", lambda d: reverse("publication:ocds_policy")),
 ]
 
 LOGGED_IN_PAGES = [
