@@ -156,5 +156,6 @@ def job_status(request, job_id):
         job.municipality and has_role(request.user, set(Role.values) - {Role.PROVIDER_REPRESENTATIVE}, job.municipality)
     ):
         raise Http404
-    template = "core/_job_progress.html" if request.headers.get("HX-Request") else "core/job_status.html"
-    return render(request, template, {"job": job})
+    if request.headers.get("HX-Request"):
+        return render(request, "core/_job_progress.html", {"job": job, "fragment": True})
+    return render(request, "core/job_status.html", {"job": job})
