@@ -409,7 +409,7 @@ def transition(commissioning, user, to_phase: str, now=None):
     c.save(update_fields=["phase"])
     _audit("tenders.transition", c, user, summary={"before": {"phase": before}, "after": {"phase": to_phase}})
     publication.commissioning_changed(
-        c, "tender", _("The procedure moved to the phase “%(phase)s”.") % {"phase": Phase(to_phase).label}
+        c, "tenderUpdate", _("The procedure moved to the phase “%(phase)s”.") % {"phase": Phase(to_phase).label}
     )
     return c
 
