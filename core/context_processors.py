@@ -1,6 +1,7 @@
 from django.conf import settings
 
-from .access import roles_for
+from .access import has_role, roles_for
+from .models import Role
 from .theme import theme_css
 
 
@@ -12,4 +13,10 @@ def site(request):
         "theme_css": theme_css(municipality),
         "current_roles": roles_for(user, municipality) if user is not None and municipality else set(),
         "demo_mode": settings.DEMO_SHOW_TOTP,
+        "show_audit_link": _may_see_audit_log(user),
     }
+
+
+def _may_see_audit_log(user) -> bool:
+    verified = getattr(user, "is_verified", None)
+    return bool(verified and verified() and has_role(user, {Role.AUDITOR, Role.ADMINISTRATOR}))

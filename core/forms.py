@@ -1,9 +1,23 @@
 from django import forms
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import throttle
+
+
+def locked_message(username: str) -> str:
+    minutes = throttle.minutes_locked(username)
+    return ngettext(
+        "Too many failed attempts. Try again in %(minutes)d minute.",
+        "Too many failed attempts. Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 class LoginForm(forms.Form):
+    """Username and password. Every failure counts towards the lock of that username (core.throttle)."""
+
     username = forms.CharField(label=_("Username"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
 
@@ -18,8 +32,14 @@ class LoginForm(forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        self.user = authenticate(self.request, username=cleaned["username"], password=cleaned["password"])
+        username = cleaned["username"]
+        if throttle.seconds_locked(username):
+            raise forms.ValidationError(locked_message(username), code="locked")
+        self.user = authenticate(self.request, username=username, password=cleaned["password"])
         if self.user is None or not self.user.is_active:
+            self.user = None
+            if throttle.record_failure(username):
+                raise forms.ValidationError(locked_message(username), code="locked")
             raise forms.ValidationError(_("Username or password is not correct."), code="invalid_login")
         return cleaned
 
@@ -28,11 +48,11 @@ class TokenForm(forms.Form):
     token = forms.RegexField(
         label=_("Code from your authenticator app"),
         regex=r"^\s*\d{6}\s*$",
-        error_messages={"invalid": _("Enter the 6-digit code.")},
+        error_messages={"invalid": _("Enter the 6-digit code."), "required": _("Enter the 6-digit code.")},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["token"].widget.attrs.update(
-            {"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+            {"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "maxlength": 8}
         )

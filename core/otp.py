@@ -1,5 +1,7 @@
 """Two-factor authentication with TOTP (django-otp): device lookup, enrolment, and the demo hint."""
 
+import base64
+
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -23,3 +25,9 @@ def qr_svg(device: TOTPDevice) -> str:
     import segno
 
     return segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+
+
+def secret_base32(device: TOTPDevice) -> str:
+    """The key for typing into an authenticator app by hand, in groups of four characters."""
+    key = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))

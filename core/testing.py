@@ -6,6 +6,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Municipality, Role, RoleAssignment, User
 
+PASSWORD = "correct horse battery"  # noqa: S105  (test users only: every UserFactory user's password)
+
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -22,7 +24,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def save_password(obj, create, extracted, **kwargs):

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from django_otp import login as otp_login
 
-from . import otp
+from . import otp, throttle
 from .access import has_role, login_view, municipalities_for, needs_second_factor, public_view
-from .forms import LoginForm, TokenForm
+from .forms import LoginForm, TokenForm, locked_message
 from .models import Job, Municipality, Role
 
 PENDING = "wijkwaarde_pending_user"
@@ -41,7 +41,9 @@ set_language = public_view(django_set_language)
 
 
 def _safe_next(request, value):
-    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return value
     return "/"
 
@@ -49,7 +51,7 @@ def _safe_next(request, value):
 @public_view
 def login_page(request):
     """Step 1: username and password. Municipal staff continue to the second factor before they are logged in."""
-    form = LoginForm(request, data=request.POST or None)
+    form = LoginForm(request, data=request.POST if request.method == "POST" else None)
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.method == "POST" and form.is_valid():
         user = form.user
@@ -59,6 +61,7 @@ def login_page(request):
             if otp.confirmed_device(user):
                 return redirect("core:login_token")
             return redirect("core:login_enrol")
+        throttle.reset(user.get_username())
         login(request, user)
         return redirect(next_url)
     return render(request, "core/login.html", {"form": form, "next": next_url})
@@ -71,9 +74,38 @@ def _pending_user(request):
     return get_user_model().objects.filter(pk=pk, is_active=True).first()
 
 
+def _abandon_login(request, message):
+    """Back to step 1: the pending password step no longer counts."""
+    request.session.pop(PENDING, None)
+    request.session.pop(PENDING_NEXT, None)
+    messages.error(request, message)
+    return redirect("core:login")
+
+
+def _second_step(request, user, device, template, context):
+    """Check the code of `device` (steps 2a and 2b). Wrong codes count towards the lock of the username; a locked
+    username goes back to the login page. Returns the response."""
+    username = user.get_username()
+    if throttle.seconds_locked(username):
+        return _abandon_login(request, locked_message(username))
+    form = TokenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            if not device.confirmed:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            return _finish_login(request, user, device)
+        if throttle.record_failure(username):
+            return _abandon_login(request, locked_message(username))
+        form.add_error("token", _("This code is not correct or has expired."))
+    hint = otp.current_token(device) if settings.DEMO_SHOW_TOTP else None
+    return render(request, template, {"form": form, "demo_token": hint, **context})
+
+
 def _finish_login(request, user, device):
     next_url = request.session.pop(PENDING_NEXT, "/")
     request.session.pop(PENDING, None)
+    throttle.reset(user.get_username())
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
     return redirect(next_url)
@@ -81,18 +113,12 @@ def _finish_login(request, user, device):
 
 @public_view
 def login_token(request):
-    """Step 2: the TOTP code."""
+    """Step 2: the TOTP code of the linked authenticator app."""
     user = _pending_user(request)
     device = otp.confirmed_device(user) if user else None
     if device is None:
         return redirect("core:login")
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip()):
-            return _finish_login(request, user, device)
-        form.add_error("token", _("This code is not correct or has expired."))
-    hint = otp.current_token(device) if settings.DEMO_SHOW_TOTP else None
-    return render(request, "core/login_token.html", {"form": form, "demo_token": hint})
+    return _second_step(request, user, device, "core/login_token.html", {})
 
 
 @public_view
@@ -104,18 +130,8 @@ def login_enrol(request):
     if otp.confirmed_device(user):
         return redirect("core:login_token")
     device = otp.enrolment_device(user)
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip()):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            return _finish_login(request, user, device)
-        form.add_error("token", _("This code is not correct or has expired."))
-    return render(
-        request,
-        "core/login_enrol.html",
-        {"form": form, "qr_svg": otp.qr_svg(device), "secret": device.config_url.split("secret=")[1].split("&")[0]},
-    )
+    context = {"qr_svg": otp.qr_svg(device), "secret": otp.secret_base32(device)}
+    return _second_step(request, user, device, "core/login_enrol.html", context)
 
 
 @require_POST

@@ -98,6 +98,10 @@ class Organisation(models.Model):
     first_funded_year = models.PositiveSmallIntegerField(_("year of first municipal funding"), null=True, blank=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Set when an import created the organisation with assumed details (e.g. its kind, from a grant register).
+    needs_review = models.BooleanField(
+        _("needs review"), default=False, help_text=_("Created by an import with assumed details; check them.")
+    )
 
     class Meta:
         ordering = ["name"]

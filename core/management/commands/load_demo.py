@@ -5,6 +5,8 @@ import importlib
 
 from django.core.management.base import BaseCommand
 
+from core.demo import print_logins
+
 # Each stage adds its own demo data through a module `<app>.demo` with a function `load(stdout)`, in this order.
 STAGES = ["core", "landscape", "tenders", "continuity", "publication"]
 
@@ -22,3 +24,4 @@ class Command(BaseCommand):
                 continue
             module.load(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        print_logins(self.stdout)

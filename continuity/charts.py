@@ -1,0 +1,116 @@
+"""Vega-Lite specifications of the scenario charts. Every chart is shown with a table of the same figures beside it
+(the templates render those tables from the same impact data)."""
+
+from django.utils.translation import gettext as _
+
+
+def _bar(values, x, y, color, title, x_title, y_title, offset=True):
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "description": title,
+        "title": title,
+        "width": "container",
+        "height": 260,
+        "data": {"values": values},
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "x": {"field": x, "type": "nominal", "title": x_title, "axis": {"labelAngle": -30}},
+            "y": {"field": y, "type": "quantitative", "title": y_title},
+            "color": {"field": color, "type": "nominal", "title": ""},
+        },
+    }
+    if offset:
+        spec["encoding"]["xOffset"] = {"field": color}
+    return spec
+
+
+def scenario_charts(impact: dict) -> dict:
+    before, after = _("before"), _("after")
+    districts = impact.get("districts", [])
+    funded = [
+        v
+        for d in districts
+        for v in (
+            {"district": d["name"], "when": before, "organisations": d["funded_organisations_before"]},
+            {"district": d["name"], "when": after, "organisations": d["funded_organisations_after"]},
+        )
+    ]
+    lost = [
+        v
+        for d in districts
+        for v in (
+            {"district": d["name"], "flow": _("moves to winners"), "euro": d["funding_to_winners"]},
+            {"district": d["name"], "flow": _("ends"), "euro": d["funding_ended"]},
+        )
+    ]
+    t = impact["totals"]
+    flows = [
+        {"flow": _("stays with current organisations"), "euro": round(t["grant_before"] - t["funding_lost"], 2)},
+        {"flow": _("moves to winners"), "euro": t["funding_to_winners"]},
+        {"flow": _("ends"), "euro": t["funding_ended"]},
+    ]
+    h = impact["horizon"]
+    ages = [
+        v
+        for i, year in enumerate(h["years"])
+        for v in (
+            {"year": str(year), "future": _("status quo"), "years": h["relationship_age_status_quo"][i]},
+            {"year": str(year), "future": _("this scenario"), "years": h["relationship_age"][i]},
+        )
+    ]
+    horizon = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": _("Average length of the relationship behind each euro (years)"),
+        "description": _("Average length of the relationship behind each euro (years)"),
+        "width": "container",
+        "height": 240,
+        "data": {"values": ages},
+        "mark": {"type": "line", "point": True, "tooltip": True},
+        "encoding": {
+            "x": {"field": "year", "type": "ordinal", "title": _("Year")},
+            "y": {"field": "years", "type": "quantitative", "title": _("Years")},
+            "color": {"field": "future", "type": "nominal", "title": ""},
+        },
+    }
+    return {
+        "funded": _bar(
+            funded,
+            "district",
+            "organisations",
+            "when",
+            _("Funded organisations per district"),
+            _("District"),
+            _("Organisations"),
+        ),
+        "lost": _bar(
+            lost,
+            "district",
+            "euro",
+            "flow",
+            _("Municipal funding lost per district (€ per year)"),
+            _("District"),
+            "€",
+            offset=False,
+        ),
+        "flows": _bar(
+            flows, "flow", "euro", "flow", _("Where the municipal money goes (€ per year)"), "", "€", offset=False
+        ),
+        "horizon": horizon,
+    }
+
+
+def comparison_chart(scenarios) -> dict:
+    values = [
+        {"scenario": s.name, "district": d["name"], "euro": d["funding_lost"]}
+        for s in scenarios
+        for d in s.impact.get("districts", [])
+    ]
+    return _bar(
+        values,
+        "district",
+        "euro",
+        "scenario",
+        _("Municipal funding lost per district (€ per year)"),
+        _("District"),
+        "€",
+    )

@@ -1,0 +1,607 @@
+"""The impact computation: what a scenario breaks, vectorised over columns fetched once (docs/continuity.md).
+
+`load_landscape()` reads the landscape of one or more municipalities with a fixed number of queries into numpy
+arrays; `compute()` turns those arrays plus a scenario's moves and assumptions into every measure, per organisation,
+district, target group, lot and in total, with grouped sums (np.bincount) rather than per-object Python loops.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import Max, Q, Sum
+
+from landscape.models import Activity, District, Funding, Organisation, TargetGroup
+
+CONTINUES, TRANSFERS, ENDS = 0, 1, 2
+OUTCOME_CODES = {"continues": CONTINUES, "transfers": TRANSFERS, "ends": ENDS}
+
+# Activity-level measures, in this column order (definitions: docs/continuity.md). Every breakdown is a grouped sum.
+MEASURES = (
+    "grant_before",
+    "funding_lost",
+    "funding_to_winners",
+    "funding_ended",
+    "co_funding_at_risk",
+    "volunteers_affected",
+    "volunteer_hours_affected",
+    "staff_affected_fte",
+    "staff_taken_over_fte",
+    "reach_lost",
+    "preventive_lost",
+    "relationship_years_lost",
+)
+SMALL_KINDS = frozenset(
+    {
+        Organisation.Kind.VOLUNTEER_WITH_STAFF,
+        Organisation.Kind.VOLUNTEER_ONLY,
+        Organisation.Kind.SOCIAL_ENTERPRISE,
+        Organisation.Kind.SELF_ORGANISATION,
+    }
+)
+
+
+@dataclass
+class Landscape:
+    """One municipality's landscape for one base year, as columns. Index arrays point into the sibling arrays."""
+
+    base_year: int
+    org_id: np.ndarray
+    org_name: list
+    org_kind: list
+    org_small: np.ndarray
+    org_volunteers: np.ndarray
+    org_staff: np.ndarray
+    org_first_year: np.ndarray  # 0 = unknown
+    act_id: np.ndarray
+    act_title: list
+    act_org: np.ndarray  # index into org arrays
+    reach: np.ndarray
+    volunteer_hours: np.ndarray
+    preventive: np.ndarray
+    since_year: np.ndarray  # 0 = unknown
+    grant: np.ndarray  # municipal grant in base_year, incl. the organisation's lines without an activity (shared)
+    conditional: np.ndarray  # external co-funding that stops when municipal funding stops
+    unconditional: np.ndarray
+    district_code: list
+    district_name: list
+    ad_act: np.ndarray  # (activity index, district index) pairs
+    ad_district: np.ndarray
+    tg_code: list
+    tg_name: list
+    at_act: np.ndarray  # (activity index, target group index) pairs
+    at_tg: np.ndarray
+    unlinked_grant: float = 0.0  # grants of organisations without any activity: outside the analysis, shown
+
+
+@dataclass
+class Moves:
+    """A scenario's moves aligned with Landscape.act_id: outcome code, lot index and winner index (-1 = none)."""
+
+    outcome: np.ndarray
+    lot: np.ndarray
+    winner: np.ndarray
+    lot_names: list = field(default_factory=list)
+    winner_names: list = field(default_factory=list)
+
+
+def latest_funding_year(municipality_id) -> int | None:
+    return Funding.objects.filter(municipality_id=municipality_id).aggregate(y=Max("year"))["y"]
+
+
+def _ints(values, dtype=np.int64):
+    return np.fromiter(values, dtype=dtype)
+
+
+def load_landscape(municipality_ids, years: dict) -> dict:
+    """Landscapes of `municipality_ids` for `years[mid]`, in seven queries whatever their number."""
+    municipality_ids = list(municipality_ids)
+    orgs = list(
+        Organisation.objects.filter(municipality_id__in=municipality_ids)
+        .order_by("municipality_id", "id")
+        .values_list("municipality_id", "id", "name", "kind", "volunteers", "paid_staff_fte", "first_funded_year")
+    )
+    acts = list(
+        Activity.objects.filter(organisation__municipality_id__in=municipality_ids)
+        .order_by("organisation__municipality_id", "id")
+        .values_list(
+            "organisation__municipality_id",
+            "id",
+            "title",
+            "organisation_id",
+            "reach",
+            "volunteer_hours",
+            "preventive",
+            "since_year",
+        )
+    )
+    year_filter = Q()
+    for mid in municipality_ids:
+        year_filter |= Q(municipality_id=mid, year=years.get(mid) or 0)
+    money = list(
+        Funding.objects.filter(year_filter)
+        .values("municipality_id", "organisation_id", "activity_id")
+        .annotate(
+            sum_grant=Sum("amount_granted", filter=Q(kind=Funding.Kind.MUNICIPAL_GRANT)),
+            sum_conditional=Sum("amount_granted", filter=Q(kind=Funding.Kind.EXTERNAL, conditional=True)),
+            sum_unconditional=Sum("amount_granted", filter=Q(kind=Funding.Kind.EXTERNAL, conditional=False)),
+        )
+        .values_list(
+            "municipality_id", "organisation_id", "activity_id", "sum_grant", "sum_conditional", "sum_unconditional"
+        )
+    )
+    districts = list(
+        District.objects.filter(municipality_id__in=municipality_ids)
+        .order_by("municipality_id", "cbs_code")
+        .values_list("municipality_id", "id", "cbs_code", "name")
+    )
+    ad_pairs = list(
+        Activity.districts.through.objects.filter(
+            activity__organisation__municipality_id__in=municipality_ids
+        ).values_list("activity_id", "district_id")
+    )
+    target_groups = list(TargetGroup.objects.order_by("name").values_list("id", "code", "name"))
+    at_pairs = list(
+        Activity.target_groups.through.objects.filter(
+            activity__organisation__municipality_id__in=municipality_ids
+        ).values_list("activity_id", "targetgroup_id")
+    )
+
+    by_m = defaultdict(lambda: defaultdict(list))
+    for row in orgs:
+        by_m[row[0]]["orgs"].append(row[1:])
+    act_municipality = {}
+    for row in acts:
+        by_m[row[0]]["acts"].append(row[1:])
+        act_municipality[row[1]] = row[0]
+    for row in money:
+        by_m[row[0]]["money"].append(row[1:])
+    for row in districts:
+        by_m[row[0]]["districts"].append(row[1:])
+    for a, d in ad_pairs:
+        by_m[act_municipality[a]]["ad"].append((a, d))
+    for a, t in at_pairs:
+        by_m[act_municipality[a]]["at"].append((a, t))
+    return {mid: _build(years.get(mid) or 0, by_m[mid], target_groups) for mid in municipality_ids}
+
+
+def _build(base_year, rows, target_groups) -> Landscape:
+    orgs, acts = rows["orgs"], rows["acts"]
+    org_id = _ints(o[0] for o in orgs)
+    org_pos = {oid: i for i, oid in enumerate(org_id.tolist())}
+    act_id = _ints(a[0] for a in acts)
+    act_pos = {aid: i for i, aid in enumerate(act_id.tolist())}
+    act_org = _ints(org_pos[a[2]] for a in acts)
+    n, m = len(acts), len(orgs)
+
+    grant, conditional, unconditional = np.zeros(n), np.zeros(n), np.zeros(n)
+    org_grant_unlinked, org_cond_unlinked, org_uncond_unlinked = np.zeros(m), np.zeros(m), np.zeros(m)
+    for org, activity, g, c, u in rows["money"]:
+        g, c, u = float(g or 0), float(c or 0), float(u or 0)
+        if activity is not None and activity in act_pos:
+            i = act_pos[activity]
+            grant[i] += g
+            conditional[i] += c
+            unconditional[i] += u
+        elif org in org_pos:
+            j = org_pos[org]
+            org_grant_unlinked[j] += g
+            org_cond_unlinked[j] += c
+            org_uncond_unlinked[j] += u
+    # Funding lines of an organisation that name no activity are shared equally over its activities.
+    acts_per_org = np.bincount(act_org, minlength=m) if n else np.zeros(m, dtype=np.int64)
+    if n:
+        share = 1.0 / np.maximum(acts_per_org, 1)[act_org]
+        grant += org_grant_unlinked[act_org] * share
+        conditional += org_cond_unlinked[act_org] * share
+        unconditional += org_uncond_unlinked[act_org] * share
+    unlinked = float(org_grant_unlinked[acts_per_org == 0].sum()) if m else 0.0
+
+    district_ids = [d[0] for d in rows["districts"]]
+    district_pos = {d: i for i, d in enumerate(district_ids)}
+    tg_pos = {t[0]: i for i, t in enumerate(target_groups)}
+    ad = [(act_pos[a], district_pos[d]) for a, d in rows["ad"] if d in district_pos]
+    at = [(act_pos[a], tg_pos[t]) for a, t in rows["at"]]
+    return Landscape(
+        base_year=base_year,
+        org_id=org_id,
+        org_name=[o[1] for o in orgs],
+        org_kind=[o[2] for o in orgs],
+        org_small=np.array([o[2] in SMALL_KINDS for o in orgs], dtype=bool),
+        org_volunteers=np.array([o[3] for o in orgs], dtype=float),
+        org_staff=np.array([float(o[4]) for o in orgs], dtype=float),
+        org_first_year=np.array([o[5] or 0 for o in orgs], dtype=np.int64),
+        act_id=act_id,
+        act_title=[a[1] for a in acts],
+        act_org=act_org,
+        reach=np.array([a[3] for a in acts], dtype=float),
+        volunteer_hours=np.array([a[4] for a in acts], dtype=float),
+        preventive=np.array([a[5] for a in acts], dtype=float),
+        since_year=np.array([a[6] or 0 for a in acts], dtype=np.int64),
+        grant=grant,
+        conditional=conditional,
+        unconditional=unconditional,
+        district_code=[d[1] for d in rows["districts"]],
+        district_name=[d[2] for d in rows["districts"]],
+        ad_act=np.array([p[0] for p in ad], dtype=np.int64),
+        ad_district=np.array([p[1] for p in ad], dtype=np.int64),
+        tg_code=[t[1] for t in target_groups],
+        tg_name=[t[2] for t in target_groups],
+        at_act=np.array([p[0] for p in at], dtype=np.int64),
+        at_tg=np.array([p[1] for p in at], dtype=np.int64),
+        unlinked_grant=unlinked,
+    )
+
+
+def moves_from_rows(land: Landscape, rows, unassigned_outcome: str) -> Moves:
+    """Align (activity_id, outcome, lot, winner) rows with the landscape; other activities get `unassigned_outcome`."""
+    n = len(land.act_id)
+    outcome = np.full(n, OUTCOME_CODES[unassigned_outcome], dtype=np.int64)
+    lot = np.full(n, -1, dtype=np.int64)
+    winner = np.full(n, -1, dtype=np.int64)
+    lot_names, winner_names = {}, {}
+    pos = {aid: i for i, aid in enumerate(land.act_id.tolist())}
+    for activity_id, out, lot_name, winner_name in rows:
+        i = pos.get(activity_id)
+        if i is None:
+            continue
+        outcome[i] = OUTCOME_CODES[out]
+        if lot_name:
+            lot[i] = lot_names.setdefault(lot_name, len(lot_names))
+        if winner_name:
+            winner[i] = winner_names.setdefault(winner_name, len(winner_names))
+    return Moves(outcome, lot, winner, list(lot_names), list(winner_names))
+
+
+def _group(index, values: np.ndarray, size: int) -> np.ndarray:
+    """Sum the rows of `values` (n × k) per group `index` (n,), into a (size × k) matrix."""
+    out = np.empty((size, values.shape[1]))
+    for k in range(values.shape[1]):
+        out[:, k] = np.bincount(index, weights=values[:, k], minlength=size)[:size]
+    return out
+
+
+def _share(part, whole, fallback):
+    """part/whole where whole > 0, else `fallback` (an equal share)."""
+    safe = np.where(whole > 0, whole, 1.0)
+    return np.where(whole > 0, part / safe, fallback)
+
+
+def compute(land: Landscape, moves: Moves, assumptions: dict, detail: bool = True) -> dict:
+    """Every impact measure of one scenario (docs/continuity.md gives the definitions and the assumptions).
+
+    `detail=False` leaves out the per-activity rows (the benchmark computes every measure without them)."""
+    n, m = len(land.act_id), len(land.org_id)
+    org = land.act_org
+    s = float(assumptions["subcontracting_share"]) / 100
+    takeover = float(assumptions["staff_takeover_share"]) / 100
+
+    # kept / transferred / ended: the share of each activity that stays with its organisation, moves, or stops.
+    small = land.org_small[org] if n else np.zeros(0, dtype=bool)
+    out = moves.outcome
+    kept = np.where(out == CONTINUES, 1.0, np.where((out == TRANSFERS) & small, s, 0.0))
+    transferred = np.where(out == TRANSFERS, 1.0 - kept, 0.0)
+    ended = (out == ENDS).astype(float)
+    lost = 1.0 - kept
+
+    acts_per_org = np.bincount(org, minlength=m).astype(float)
+    equal = 1.0 / np.maximum(acts_per_org, 1)[org]
+    org_grant = np.bincount(org, weights=land.grant, minlength=m)
+    org_hours = np.bincount(org, weights=land.volunteer_hours, minlength=m)
+    grant_share = _share(land.grant, org_grant[org], equal)
+    volunteers = land.org_volunteers[org] * _share(land.volunteer_hours, org_hours[org], equal)
+    staff = land.org_staff[org] * grant_share
+
+    # Relationship: years of municipal funding up to the base year (first funded year, else the oldest activity).
+    oldest = np.full(m, 0, dtype=np.int64)
+    if n:
+        since = np.where(land.since_year > 0, land.since_year, 10**4)
+        oldest = np.full(m, 10**4, dtype=np.int64)
+        np.minimum.at(oldest, org, since)
+        oldest = np.where(oldest == 10**4, 0, oldest)
+    first = np.where(land.org_first_year > 0, land.org_first_year, oldest)
+    years = np.where(first > 0, np.maximum(land.base_year - first + 1, 1), 1).astype(float)
+    funded_org = org_grant > 0
+    rel_years = np.where(funded_org, years, 0.0)
+
+    columns = (
+        np.column_stack(
+            [
+                land.grant,
+                land.grant * lost,
+                land.grant * transferred,
+                land.grant * ended,
+                land.conditional * lost,
+                volunteers * lost,
+                land.volunteer_hours * lost,
+                staff * lost,
+                staff * transferred * takeover,
+                land.reach * ended,
+                land.preventive * ended,
+                rel_years[org] * grant_share * lost,
+            ]
+        )
+        if n
+        else np.zeros((0, len(MEASURES)))
+    )
+
+    totals = dict(zip(MEASURES, columns.sum(axis=0).tolist(), strict=True))
+    totals["co_funding_conditional_before"] = float(land.conditional.sum())
+    totals["reach_before"] = float(land.reach.sum())
+    totals["volunteer_hours_before"] = float(land.volunteer_hours.sum())
+    totals["preventive_before"] = float(land.preventive.sum())
+    totals["activities"] = n
+    totals["activities_ending"] = float(ended.sum())
+    totals["activities_transferred"] = float((out == TRANSFERS).sum())
+    totals["grant_unlinked"] = land.unlinked_grant
+
+    per_org = _group(org, columns, m)
+    org_dropout = 1.0 - _share(
+        np.bincount(org, weights=land.grant * kept, minlength=m),
+        org_grant,
+        np.bincount(org, weights=kept, minlength=m) / np.maximum(acts_per_org, 1),
+    )
+    organisations = [
+        {
+            "id": int(land.org_id[j]),
+            "name": land.org_name[j],
+            "kind": land.org_kind[j],
+            "small": bool(land.org_small[j]),
+            "relationship_years": float(rel_years[j]),
+            "drops_out_share": float(org_dropout[j]) if acts_per_org[j] else 0.0,
+            **_row(per_org[j]),
+        }
+        for j in range(m)
+    ]
+    totals["organisations_dropping_out"] = float(sum(o["drops_out_share"] for o in organisations if o["grant_before"]))
+
+    coverage = _coverage(land, moves, kept, transferred, ended, detail)
+    districts = _breakdown(land.ad_act, land.ad_district, len(land.district_code), columns)
+    target_groups = _breakdown(land.at_act, land.at_tg, len(land.tg_code), columns)
+    lot_index = np.where(moves.lot >= 0, moves.lot, len(moves.lot_names))
+    per_lot = _group(lot_index, columns, len(moves.lot_names) + 1)
+
+    return {
+        "base_year": land.base_year,
+        "assumptions": {k: (float(v) if not isinstance(v, str | int) else v) for k, v in assumptions.items()},
+        "totals": {k: _round(v) for k, v in totals.items()},
+        "fragmentation": _fragmentation(land, moves, kept, transferred, coverage),
+        "organisations": organisations,
+        "districts": [
+            {
+                "code": land.district_code[i],
+                "name": land.district_name[i],
+                **_row(districts[i]),
+                "coverage_gaps": coverage["gaps_per_district"][i],
+                "funded_organisations_before": coverage["funded_per_district_before"][i],
+                "funded_organisations_after": coverage["funded_per_district_after"][i],
+            }
+            for i in range(len(land.district_code))
+        ],
+        "target_groups": [
+            {
+                "code": land.tg_code[i],
+                "name": land.tg_name[i],
+                **_row(target_groups[i]),
+                "coverage_gaps": coverage["gaps_per_target_group"][i],
+            }
+            for i in range(len(land.tg_code))
+            if target_groups[i].any() or coverage["gaps_per_target_group"][i] or coverage["cells_per_target_group"][i]
+        ],
+        "lots": [
+            {"name": name, **_row(per_lot[i])} for i, name in enumerate([*moves.lot_names, ""]) if per_lot[i].any()
+        ],
+        "coverage_gaps": coverage["gaps"],
+        "activities": [
+            {
+                "id": int(land.act_id[i]),
+                "title": land.act_title[i],
+                "organisation_id": int(land.org_id[org[i]]),
+                "organisation": land.org_name[org[i]],
+                "outcome": ("continues", "transfers", "ends")[int(out[i])],
+                "lot": moves.lot_names[moves.lot[i]] if moves.lot[i] >= 0 else "",
+                "winner": moves.winner_names[moves.winner[i]] if moves.winner[i] >= 0 else "",
+                "kept": _round(kept[i]),
+                "reach": float(land.reach[i]),
+                "volunteer_hours": float(land.volunteer_hours[i]),
+                "preventive": bool(land.preventive[i]),
+                "co_funding_conditional": _round(land.conditional[i]),
+                "districts": coverage["activity_districts"][i],
+                "gap_cells": coverage["activity_gap_cells"][i],
+                **_row(columns[i]),
+            }
+            for i in range(n if detail else 0)
+        ],
+        "horizon": _horizon(land, moves, assumptions, columns, kept, transferred, ended, rel_years),
+    }
+
+
+def _round(v):
+    return round(float(v), 2)
+
+
+def _row(values) -> dict:
+    return {k: _round(v) for k, v in zip(MEASURES, values, strict=True)}
+
+
+def _breakdown(pair_act, pair_group, size, columns):
+    """Per district / target group: an activity in k groups counts 1/k in each (its figures are split evenly)."""
+    if not len(pair_act):
+        return np.zeros((size, columns.shape[1]))
+    k = np.bincount(pair_act, minlength=columns.shape[0]).astype(float)
+    weighted = columns[pair_act] / k[pair_act][:, None]
+    return _group(pair_group, weighted, size)
+
+
+def _cells(land: Landscape):
+    """(activity, district, target group) triples: the cross product of each activity's districts and groups."""
+    n = len(land.act_id)
+    if not n or not len(land.ad_act) or not len(land.at_act):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    od, ot = np.argsort(land.ad_act, kind="stable"), np.argsort(land.at_act, kind="stable")
+    ad_d, at_t = land.ad_district[od], land.at_tg[ot]
+    nd = np.bincount(land.ad_act, minlength=n)
+    nt = np.bincount(land.at_act, minlength=n)
+    sd, st = np.cumsum(nd) - nd, np.cumsum(nt) - nt
+    cnt = nd * nt
+    a = np.repeat(np.arange(n), cnt)
+    k = np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    return a, ad_d[sd[a] + k // nt[a]], at_t[st[a] + k % nt[a]]
+
+
+def _coverage(land, moves, kept, transferred, ended, detail=True):
+    """Coverage gaps: district × target group cells that had an activity and have none left (all of them end)."""
+    n_d, n_t = len(land.district_code), len(land.tg_code)
+    a, d, t = _cells(land)
+    cell = d * n_t + t
+    before = np.zeros(n_d * n_t, dtype=bool)
+    after = np.zeros(n_d * n_t, dtype=bool)
+    before[cell] = True
+    after[cell[ended[a] < 1.0]] = True
+    gap = before & ~after
+    gap_cells = np.flatnonzero(gap)
+    gap_matrix = gap.reshape(n_d, n_t) if n_d and n_t else np.zeros((n_d, n_t), dtype=bool)
+    activity_gap_cells = [[] for _ in range(len(land.act_id) if detail else 0)]
+    activity_districts = [[] for _ in range(len(land.act_id) if detail else 0)]
+    if detail:
+        for ai, di in zip(land.ad_act.tolist(), land.ad_district.tolist(), strict=True):
+            activity_districts[ai].append(land.district_code[di])
+        for ai, ci in zip(a[gap[cell]].tolist(), cell[gap[cell]].tolist(), strict=True):
+            activity_gap_cells[ai].append(int(ci))
+
+    # Funded organisations per district: current organisations with a grant before; after, the recipients of the
+    # kept and the moved parts (winners are recipients numbered after the organisations).
+    m = len(land.org_id)
+    ad_a, ad_d = land.ad_act, land.ad_district
+    funded = land.grant[ad_a] > 0
+    stride = m + len(moves.winner_names) + 1
+    before_pairs = np.unique(ad_d[funded] * stride + land.act_org[ad_a][funded])
+    keep = funded & (kept[ad_a] > 0)
+    move = funded & (transferred[ad_a] > 0) & (moves.winner[ad_a] >= 0)
+    kept_to = kept_recipient(land, moves)[ad_a]
+    after_pairs = np.unique(
+        np.concatenate([ad_d[keep] * stride + kept_to[keep], ad_d[move] * stride + m + moves.winner[ad_a][move]])
+    )
+    return {
+        "gaps": [
+            {
+                "district": land.district_code[c // n_t],
+                "district_name": land.district_name[c // n_t],
+                "target_group": land.tg_code[c % n_t],
+                "target_group_name": land.tg_name[c % n_t],
+                "cell": int(c),
+            }
+            for c in gap_cells.tolist()
+        ],
+        "cells_before": int(before.sum()),
+        "cells_after": int(after.sum()),
+        "gaps_per_district": gap_matrix.sum(axis=1).tolist() if n_t else [0] * n_d,
+        "gaps_per_target_group": gap_matrix.sum(axis=0).tolist() if n_d else [0] * n_t,
+        "cells_per_target_group": before.reshape(n_d, n_t).sum(axis=0).tolist() if n_d and n_t else [0] * n_t,
+        "funded_per_district_before": np.bincount(before_pairs // stride, minlength=n_d).tolist(),
+        "funded_per_district_after": np.bincount(after_pairs // stride, minlength=n_d).tolist(),
+        "activity_gap_cells": activity_gap_cells,
+        "activity_districts": activity_districts,
+    }
+
+
+def hhi(amounts: np.ndarray) -> float:
+    """Herfindahl-Hirschman index of funding shares, 0–10,000 (10,000 = one recipient gets everything)."""
+    total = amounts.sum()
+    return float(((amounts / total) ** 2).sum() * 10_000) if total > 0 else 0.0
+
+
+def kept_recipient(land, moves) -> np.ndarray:
+    """Who receives the kept part: the organisation itself, or the winner it continues under (as lead, member or
+    subcontractor of a consortium: the contract, and so the municipal money, goes to the winner)."""
+    m = len(land.org_id)
+    return np.where(moves.winner >= 0, m + moves.winner, land.act_org)
+
+
+def _fragmentation(land, moves, kept, transferred, coverage):
+    """The municipality's own goal: fewer funded organisations and more concentrated funding, before vs after."""
+    m = len(land.org_id)
+    org = land.act_org
+    size = m + len(moves.winner_names)
+    before = np.bincount(org, weights=land.grant, minlength=m)
+    has_winner = moves.winner >= 0
+    after = np.bincount(kept_recipient(land, moves), weights=land.grant * kept, minlength=size) + np.bincount(
+        m + moves.winner[has_winner], weights=(land.grant * transferred)[has_winner], minlength=size
+    )
+    d_before = np.array(coverage["funded_per_district_before"], dtype=float)
+    d_after = np.array(coverage["funded_per_district_after"], dtype=float)
+    return {
+        "funded_recipients_before": int((before > 0.005).sum()),
+        "funded_recipients_after": int((after > 0.005).sum()),
+        "hhi_before": _round(hhi(before)),
+        "hhi_after": _round(hhi(after)),
+        "funded_organisations_per_district_before": _round(d_before.mean()) if len(d_before) else 0.0,
+        "funded_organisations_per_district_after": _round(d_after.mean()) if len(d_after) else 0.0,
+        "covered_cells_before": coverage["cells_before"],
+        "covered_cells_after": coverage["cells_after"],
+        "coverage_gaps": len(coverage["gaps"]),
+        "funding_after": _round(after.sum()),
+    }
+
+
+def _horizon(land, moves, assumptions, columns, kept, transferred, ended, rel_years):
+    """Year by year over the horizon: the change takes effect after `start_delay_years`, and every N years the lots
+    are re-commissioned, when a share p of the moved work changes provider again (expected values)."""
+    h = int(assumptions["horizon_years"])
+    interval = int(assumptions["recommissioning_interval_years"])
+    delay = min(int(assumptions["start_delay_years"]), h)
+    p = float(assumptions["winner_change_share"]) / 100
+    col = {k: i for i, k in enumerate(MEASURES)}
+    total = columns.sum(axis=0) if len(columns) else np.zeros(len(MEASURES))
+
+    grant = land.grant
+    org_age = rel_years[land.act_org] if len(grant) else np.zeros(0)
+    # Funding-weighted mean age of the relationship behind each euro, status quo vs this scenario.
+    sq_weight = grant.sum()
+    moved_grant = float((grant * transferred).sum())
+    kept_grant = grant * kept
+    moved_volunteers = (
+        float((columns[:, col["volunteers_affected"]] * _share(transferred, 1.0 - kept, 0.0)).sum())
+        if len(columns)
+        else 0.0
+    )
+    years, age_sq, age_sc, funding_lost, volunteers, switches = [], [], [], [], [], []
+    moved_age, cum_lost, cum_vol, cum_switch = 0.0, 0.0, 0.0, 0.0
+    for t in range(h):
+        years.append(land.base_year + 1 + t)
+        age_sq.append(_round((grant * (org_age + t + 1)).sum() / sq_weight) if sq_weight else 0.0)
+        if t < delay:
+            age_sc.append(age_sq[-1])
+        else:
+            since_change = t - delay
+            if since_change == 0:
+                cum_vol += total[col["volunteers_affected"]]
+                cum_switch += moved_grant > 0
+                moved_age = 0.0
+            elif interval and since_change % interval == 0:
+                cum_vol += p * moved_volunteers
+                cum_switch += p * (moved_grant > 0)
+                moved_age *= 1 - p
+            moved_age += 1
+            cum_lost += total[col["funding_lost"]]
+            weight = kept_grant.sum() + moved_grant
+            age_sc.append(
+                _round(((kept_grant * (org_age + t + 1)).sum() + moved_grant * moved_age) / weight) if weight else 0.0
+            )
+        funding_lost.append(_round(cum_lost))
+        volunteers.append(_round(cum_vol))
+        switches.append(_round(cum_switch))
+    recommissionings = len([t for t in range(delay + 1, h) if interval and (t - delay) % interval == 0])
+    return {
+        "years": years,
+        "relationship_age_status_quo": age_sq,
+        "relationship_age": age_sc,
+        "cumulative_funding_lost": funding_lost,
+        "cumulative_volunteers_affected": volunteers,
+        "cumulative_provider_switches": switches,
+        "recommissionings": recommissionings,
+        "total_funding_lost": funding_lost[-1] if funding_lost else 0.0,
+        "total_co_funding_at_risk": _round(total[col["co_funding_at_risk"]] * max(h - delay, 0)),
+        "total_volunteers_affected": volunteers[-1] if volunteers else 0.0,
+    }

@@ -1,0 +1,225 @@
+"""Reading uploaded files into tables, safely: file-type sniffing, size and zip-bomb limits, CSV dialect and
+encoding detection. Nothing here knows about the landscape; `template.py` and `grants.py` give the columns meaning.
+
+A file becomes a list of `Table`s: one per XLSX sheet, or one per CSV file. Row numbers are those a person sees in a
+spreadsheet program: the header is row 1, the first data row is row 2 (empty rows are skipped but still counted).
+"""
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+# An XLSX file is a zip archive. Real workbooks compress their XML about 5-30 times; a "zip bomb" a thousand times.
+MAX_COMPRESSION_RATIO = 200
+MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+RATIO_CHECK_FROM_BYTES = 1024 * 1024
+
+MAGIC = [
+    (b"%PDF", "PDF"),
+    (b"\x89PNG", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF8", "GIF"),
+    (b"\xd0\xcf\x11\xe0", "Excel 97-2003 (.xls)"),
+    (b"\x1f\x8b", "gzip"),
+    (b"Rar!", "RAR"),
+    (b"7z\xbc\xaf", "7-Zip"),
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as we can (sheet, spreadsheet row, column)."""
+
+    message: str
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+
+    def __str__(self) -> str:
+        where = []
+        if self.sheet:
+            where.append(_("sheet %(sheet)s") % {"sheet": self.sheet})
+        if self.row is not None:
+            where.append(_("row %(row)s") % {"row": self.row})
+        if self.column:
+            where.append(_("column %(column)s") % {"column": self.column})
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+    def as_dict(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message, "text": str(self)}
+
+
+class ImportRefused(Exception):
+    """The input cannot be imported; `problems` lists every reason found. `data` holds the records that were
+    readable, so that they can still be checked against the registry (to report every problem at once)."""
+
+    def __init__(self, problems: list[Problem], data=None):
+        super().__init__("; ".join(str(p) for p in problems[:5]))
+        self.problems = problems
+        self.data = data
+
+
+@dataclass
+class Table:
+    name: str
+    headers: list[str]
+    rows: list[tuple[int, list]] = field(default_factory=list)  # (spreadsheet row number, cell values)
+
+
+def normalise_header(value) -> str:
+    """Case- and spacing-insensitive header: 'Aangevraagd  Bedrag ' -> 'aangevraagd bedrag'."""
+    text = str(value or "").replace("\u00a0", " ").replace("\ufeff", "").strip().lower()
+    text = re.sub(r"\s*([/:-])\s*", r"\1", text)
+    text = re.sub(r"\s+", " ", text)
+    return text.rstrip(":").strip()
+
+
+def is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def check_size(size: int) -> None:
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ImportRefused(
+            [
+                Problem(
+                    _("The file is %(size)s MB; files up to %(max)s MB can be imported.")
+                    % {"size": round(size / 1024 / 1024, 1), "max": round(settings.IMPORT_MAX_BYTES / 1024 / 1024)}
+                )
+            ]
+        )
+
+
+def read_tables(data: bytes, file_name: str) -> list[Table]:
+    """The tables in one uploaded file (XLSX or CSV, recognised by content, not by name)."""
+    check_size(len(data))
+    if not data.strip():
+        raise ImportRefused([Problem(_("The file %(name)s is empty.") % {"name": file_name})])
+    for magic, kind in MAGIC:
+        if data.startswith(magic):
+            raise ImportRefused(
+                [
+                    Problem(
+                        _("The file %(name)s is a %(kind)s file, not an Excel workbook (.xlsx) or CSV file.")
+                        % {"name": file_name, "kind": kind}
+                    )
+                ]
+            )
+    if data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data, file_name)
+    if file_name.lower().endswith((".xlsx", ".xlsm")):
+        raise ImportRefused(
+            [Problem(_("The file %(name)s is called .xlsx but is not an Excel workbook.") % {"name": file_name})]
+        )
+    return [_read_csv(data, file_name)]
+
+
+def _not_a_workbook(file_name) -> ImportRefused:
+    return ImportRefused([Problem(_("The file %(name)s is not a valid Excel workbook (.xlsx).") % {"name": file_name})])
+
+
+def _check_zip(data: bytes, file_name: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            names = {m.filename for m in members}
+    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+        raise _not_a_workbook(file_name) from exc
+    if "xl/workbook.xml" not in names:
+        raise _not_a_workbook(file_name)
+    total = sum(m.file_size for m in members)
+    suspicious = any(
+        m.file_size > RATIO_CHECK_FROM_BYTES and m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1)
+        for m in members
+    )
+    if total > MAX_UNCOMPRESSED_BYTES or suspicious:
+        raise ImportRefused(
+            [
+                Problem(
+                    _("The file %(name)s unpacks to far more data than a workbook of this size can hold; refused.")
+                    % {"name": file_name}
+                )
+            ]
+        )
+
+
+def _read_xlsx(data: bytes, file_name: str) -> list[Table]:
+    import openpyxl
+
+    _check_zip(data, file_name)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds (KeyError, XML errors, …) for a damaged workbook
+        raise _not_a_workbook(file_name) from exc
+    tables = []
+    try:
+        for sheet in workbook.worksheets:
+            rows = sheet.iter_rows(values_only=True)
+            headers = next(rows, None)
+            if headers is None:
+                continue
+            table = Table(name=sheet.title, headers=[str(h).strip() if h is not None else "" for h in headers])
+            for number, values in enumerate(rows, start=2):
+                if not all(is_empty(v) for v in values):
+                    table.rows.append((number, list(values)))
+            tables.append(table)
+    except Exception as exc:  # damaged sheet XML shows only while iterating
+        raise _not_a_workbook(file_name) from exc
+    finally:
+        workbook.close()
+    return tables
+
+
+def decode_text(data: bytes, file_name: str) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252; binary data is refused."""
+    if b"\x00" in data[:65536]:
+        raise ImportRefused(
+            [Problem(_("The file %(name)s is not a text (CSV) file nor an Excel workbook.") % {"name": file_name})]
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise ImportRefused(
+            [Problem(_("The file %(name)s is not a text (CSV) file nor an Excel workbook.") % {"name": file_name})]
+        ) from exc
+    control = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\r\n\t")
+    if control > 10:
+        raise ImportRefused(
+            [Problem(_("The file %(name)s is not a text (CSV) file nor an Excel workbook.") % {"name": file_name})]
+        )
+    return text
+
+
+def _sniff_delimiter(text: str) -> str:
+    """`;` (Dutch Excel), `,` or tab: the one that splits the widest of the first lines (a title row may come first)."""
+    lines = [line for line in text[:65536].splitlines()[:20] if line.strip()]
+    counts = {d: max((line.count(d) for line in lines), default=0) for d in ";,\t"}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _read_csv(data: bytes, file_name: str) -> Table:
+    text = decode_text(data, file_name)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    try:
+        headers = next(reader, None)
+        if headers is None or all(is_empty(h) for h in headers):
+            raise ImportRefused([Problem(_("The file %(name)s has no header row.") % {"name": file_name})])
+        table = Table(name=file_name, headers=[h.strip() for h in headers])
+        for number, values in enumerate(reader, start=2):
+            if not all(is_empty(v) for v in values):
+                table.rows.append((number, values))
+    except csv.Error as exc:
+        raise ImportRefused(
+            [Problem(_("The file %(name)s is not a readable CSV file: %(error)s") % {"name": file_name, "error": exc})]
+        ) from exc
+    return table

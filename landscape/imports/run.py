@@ -1,0 +1,68 @@
+"""One entry point for the command, the UI preview and the background job: parse files, check, (maybe) write."""
+
+import hashlib
+from collections.abc import Callable
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import services
+from . import grants, template
+from .reading import ImportRefused, Problem, check_size
+
+RECORD_TYPE_LABELS = {
+    "districts": gettext_lazy("Districts"),
+    "organisations": gettext_lazy("Organisations"),
+    "activities": gettext_lazy("Activities"),
+    "fundings": gettext_lazy("Funding lines"),
+}
+FORMATS: dict[str, Callable] = {"template": template.parse, "grants": grants.parse}
+
+
+def describe_files(files: list[tuple[str, bytes]]) -> list[dict]:
+    return [
+        {"name": name, "sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content)} for name, content in files
+    ]
+
+
+def run_import(
+    municipality,
+    files: list[tuple[str, bytes]],
+    *,
+    format: str,
+    actor=None,
+    role: str = "",
+    dry_run: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> dict:
+    """Import `files` ([(file name, bytes)]) of `format` ("template" or "grants") into `municipality`'s registry.
+
+    Returns {"counts": ..., "files": ..., "format": ..., **extra figures}; raises ImportRefused listing every problem
+    (then nothing is written). With `dry_run`, everything is checked but nothing written (the preview).
+    """
+    report = progress or (lambda done, total, message: None)
+    if format not in FORMATS:
+        raise ImportRefused([Problem(_("Unknown import format %(format)s.") % {"format": format})])
+    if not files:
+        raise ImportRefused([Problem(_("Choose a file to import."))])
+    for _name, content in files:
+        check_size(len(content))
+    source = {"format": format, "files": describe_files(files)}
+    report(0, 0, _("Reading and checking the file"))
+    try:
+        data = FORMATS[format](files, municipality)
+    except ImportRefused as refused:
+        if refused.data is None or refused.data.is_empty:
+            raise
+        # Report the registry problems of the readable rows too (e.g. unknown districts), all in one list.
+        raise ImportRefused(refused.problems + services.check_records(municipality, refused.data)) from None
+    counts = services.import_records(
+        municipality,
+        data,
+        actor=actor,
+        role=role,
+        source=source,
+        dry_run=dry_run,
+        progress=lambda done, total: report(done, total, _("Writing to the registry")),
+    )
+    return {**source, "counts": counts, **data.extra}

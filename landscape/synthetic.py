@@ -1,0 +1,205 @@
+"""A synthetic national-scale landscape for benchmarks (`manage.py generate_landscape`).
+
+Reproducible: every figure comes from a random generator seeded by (seed, municipality code), so the same seed
+gives the same landscape, and a municipality's data does not depend on how many others are generated.
+Fast: rows are written with bulk_create in batches inside one transaction, with one audit event for the whole run
+(not one per row as landscape.services does for real data).
+
+Synthetic municipalities get the codes GM8001… (GM8000 + n): real CBS municipality codes stay below GM2000 and the
+test factories use GM9000…, so they never clash with the demo (GM0546, GM0392) or real data.
+"""
+
+import random
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.db import transaction
+
+from audit.services import record
+from core.services import ensure_municipalities
+
+from .models import Activity, District, Funding, Organisation, TargetGroup
+
+CODE_BASE = 8000
+MAX_MUNICIPALITIES = 999
+YEARS = range(2021, 2026)
+BATCH_SIZE = 1000
+
+PREFIXES = ["Stichting", "Vereniging", "Buurtcollectief", "Wijkcoöperatie", "Steunpunt", "Huis van de Buurt"]
+WORDS = ["Samen", "Noorderlicht", "De Brug", "Buurtkracht", "Het Anker", "De Linde", "Meedoen", "De Kring", "Horizon"]
+ACTIVITY_TITLES = [
+    "Ontmoetingsochtend",
+    "Huiswerkbegeleiding",
+    "Spreekuur geldzorgen",
+    "Maaltijd in de buurt",
+    "Mantelzorgondersteuning",
+    "Taalmaatjes",
+    "Tienerwerk",
+    "Repair café",
+    "Klussendienst",
+    "Bewegen voor ouderen",
+]
+FUNDS = ["Fonds DOEN", "VSBfonds", "Oranje Fonds", "Kansfonds", "Lokaal fonds"]
+KINDS = [  # (kind, weight, FTE range, volunteers range, yearly grant range in euros)
+    (Organisation.Kind.LARGE_WELFARE, 2, (15, 60), (100, 400), (300_000, 1_500_000)),
+    (Organisation.Kind.VOLUNTEER_WITH_STAFF, 25, (1, 8), (20, 150), (30_000, 200_000)),
+    (Organisation.Kind.VOLUNTEER_ONLY, 45, (0, 0), (5, 60), (1_000, 25_000)),
+    (Organisation.Kind.SOCIAL_ENTERPRISE, 13, (2, 12), (5, 40), (10_000, 90_000)),
+    (Organisation.Kind.SELF_ORGANISATION, 15, (0, 1), (5, 35), (1_000, 20_000)),
+]
+
+
+class SyntheticDataExists(Exception):
+    pass
+
+
+def municipality_code(n: int) -> str:
+    return f"GM{CODE_BASE + n:04d}"
+
+
+def _money(value: float) -> Decimal:
+    return Decimal(int(round(value / 100)) * 100)
+
+
+def _generate_municipality(m, seed: int, target_group_ids: list[int]) -> dict:
+    rng = random.Random(f"{seed}:{m.cbs_code}")
+    number = int(m.cbs_code[2:]) - CODE_BASE
+    districts = District.objects.bulk_create(
+        [
+            District(municipality=m, cbs_code=f"WK{m.cbs_code[2:]}{d:02d}", name=f"Wijk {d:02d}")
+            for d in range(rng.randint(3, 12))
+        ]
+    )
+    weights = [k[1] for k in KINDS]
+    n_orgs = min(1500, max(8, int(66 * rng.lognormvariate(0, 0.75))))
+    orgs, profiles = [], []
+    for k in range(n_orgs):
+        kind, _w, fte, volunteers, grant = rng.choices(KINDS, weights)[0]
+        orgs.append(
+            Organisation(
+                municipality=m,
+                name=f"{rng.choice(PREFIXES)} {rng.choice(WORDS)} {number}-{k + 1}",
+                kind=kind,
+                paid_staff_fte=Decimal(str(round(rng.uniform(*fte), 1))),
+                volunteers=rng.randint(*volunteers),
+                own_income_share=Decimal(rng.randint(0, 60)),
+                first_funded_year=rng.randint(1990, 2023),
+            )
+        )
+        profiles.append(grant)
+    orgs = Organisation.objects.bulk_create(orgs, batch_size=BATCH_SIZE)
+
+    activities, served, groups = [], [], []
+    for org in orgs:
+        for j in range(rng.randint(3, 17)):
+            activities.append(
+                Activity(
+                    organisation=org,
+                    title=f"{rng.choice(ACTIVITY_TITLES)} {j + 1}",
+                    reach=rng.randint(10, 600),
+                    volunteer_hours=rng.randint(0, 3000),
+                    since_year=rng.randint(max(org.first_funded_year, 2000), 2025),
+                    preventive=rng.random() < 0.7,
+                )
+            )
+            served.append(rng.sample(districts, rng.randint(1, min(2, len(districts)))))
+            groups.append(rng.sample(target_group_ids, rng.randint(1, 2)))
+    activities = Activity.objects.bulk_create(activities, batch_size=BATCH_SIZE)
+    Activity.districts.through.objects.bulk_create(
+        [
+            Activity.districts.through(activity_id=a.pk, district_id=d.pk)
+            for a, ds in zip(activities, served, strict=True)
+            for d in ds
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    Activity.target_groups.through.objects.bulk_create(
+        [
+            Activity.target_groups.through(activity_id=a.pk, targetgroup_id=t)
+            for a, ts in zip(activities, groups, strict=True)
+            for t in ts
+        ],
+        batch_size=BATCH_SIZE,
+    )
+
+    fundings = []
+    for org, grant_range in zip(orgs, profiles, strict=True):
+        grant = rng.uniform(*grant_range)
+        fund = rng.choice(FUNDS) if rng.random() < 0.35 else None
+        conditional = rng.random() < 0.6
+        for year in YEARS:
+            if year < org.first_funded_year:
+                continue
+            granted = _money(grant * (1 + 0.02 * (year - YEARS.start)))
+            fundings.append(
+                Funding(
+                    municipality=m,
+                    organisation=org,
+                    year=year,
+                    kind=Funding.Kind.MUNICIPAL_GRANT,
+                    source_name="Subsidieregeling sociale basis",
+                    amount_requested=_money(float(granted) * rng.uniform(1.0, 1.2)),
+                    amount_granted=granted,
+                    amount_settled=None if year == YEARS[-1] else _money(float(granted) * rng.uniform(0.9, 1.0)),
+                    periodic=True,
+                )
+            )
+            if fund:
+                fundings.append(
+                    Funding(
+                        municipality=m,
+                        organisation=org,
+                        year=year,
+                        kind=Funding.Kind.EXTERNAL,
+                        source_name=fund,
+                        amount_granted=_money(float(granted) * rng.uniform(0.1, 0.6)),
+                        conditional=conditional,
+                    )
+                )
+    Funding.objects.bulk_create(fundings, batch_size=BATCH_SIZE)
+    return {
+        "districts": len(districts),
+        "organisations": len(orgs),
+        "activities": len(activities),
+        "fundings": len(fundings),
+    }
+
+
+def delete_synthetic(codes: list[str]) -> None:
+    """Remove the landscape of the given (synthetic) municipalities, so that a run can start afresh."""
+    Funding.objects.filter(municipality__cbs_code__in=codes).delete()
+    Organisation.objects.filter(municipality__cbs_code__in=codes).delete()
+    District.objects.filter(municipality__cbs_code__in=codes).delete()
+
+
+@transaction.atomic
+def generate(
+    municipalities: int,
+    seed: int,
+    *,
+    replace: bool = False,
+    actor=None,
+    progress: Callable[[int, int, dict], None] | None = None,
+) -> dict:
+    """Generate the landscape of `municipalities` synthetic municipalities; returns the row counts."""
+    if not 1 <= municipalities <= MAX_MUNICIPALITIES:
+        raise ValueError(f"between 1 and {MAX_MUNICIPALITIES} municipalities")
+    codes = [municipality_code(n) for n in range(1, municipalities + 1)]
+    if (
+        Organisation.objects.filter(municipality__cbs_code__in=codes).exists()
+        or District.objects.filter(municipality__cbs_code__in=codes).exists()
+    ):
+        if not replace:
+            raise SyntheticDataExists(", ".join(codes[:3]) + ("…" if len(codes) > 3 else ""))
+        delete_synthetic(codes)
+    by_code = ensure_municipalities([(code, f"Synthetische gemeente {code[2:]}") for code in codes])
+    target_group_ids = list(TargetGroup.objects.order_by("code").values_list("pk", flat=True))
+    totals = {"municipalities": municipalities, "districts": 0, "organisations": 0, "activities": 0, "fundings": 0}
+    for i, code in enumerate(codes, start=1):
+        counts = _generate_municipality(by_code[code], seed, target_group_ids)
+        for key, value in counts.items():
+            totals[key] += value
+        if progress:
+            progress(i, municipalities, totals)
+    record("landscape.generate_synthetic", actor=actor, summary={"seed": seed, **totals})
+    return totals
