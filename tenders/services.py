@@ -613,6 +613,7 @@ def select_for_phase_2(commissioning, user, participants):
 @transaction.atomic
 def record_dialogue_session(participant, user, *, held_at, minutes):
     c = _lock(participant.commissioning)
+    participant = DialogueParticipant.objects.get(pk=participant.pk, commissioning=c)
     if c.phase not in (Phase.DIALOGUE_1, Phase.DIALOGUE_2):
         raise ValidationError(_("Dialogue sessions are held during a dialogue phase."))
     if c.phase == Phase.DIALOGUE_2 and not participant.selected_for_phase_2:
