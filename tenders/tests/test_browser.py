@@ -1,7 +1,6 @@
 """In headless chromium, as a procurement officer would: design a Leiden-like 3-lot commissioning and a Haarlem-like
 competitive dialogue, publish them, answer a provider's question and publish clarifications; the public sees it."""
 
-import importlib
 from datetime import timedelta
 
 import pytest
@@ -14,14 +13,6 @@ from landscape.models import Activity, District, Organisation
 from tenders.models import Commissioning, Phase, Question
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _library_and_thresholds():
-    """Transactional tests flush the tables, data migrations included: seed the criteria library and thresholds."""
-    from django.apps import apps
-
-    importlib.import_module("tenders.migrations.0002_thresholds_and_library").seed(apps, None)
 
 
 @pytest.fixture
