@@ -1,3 +1,14 @@
-"""URLs of the import screens (upload, preview, confirm, template download)."""
+"""URLs of the import screens (upload, preview, confirm, progress and result, template download)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import import_views
+
+urlpatterns = [
+    path("gemeenten/<str:municipality>/importeren", import_views.upload, name="import_upload"),
+    path("gemeenten/<str:municipality>/importeren/bevestigen", import_views.confirm, name="import_confirm"),
+    path(
+        "gemeenten/<str:municipality>/importeren/sjabloon.xlsx", import_views.template_download, name="import_template"
+    ),
+    path("gemeenten/<str:municipality>/importeren/<uuid:job_id>", import_views.job, name="import_job"),
+]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.models import Municipality
 
@@ -40,8 +41,10 @@ class ImportCommand(BaseCommand):
         except ImportRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(str(problem))
+            n = len(refused.problems)
             raise CommandError(
-                _("%(n)s problem(s) found; nothing was imported.") % {"n": len(refused.problems)}
+                ngettext("%(n)s problem found; nothing was imported.", "%(n)s problems found; nothing was imported.", n)
+                % {"n": n}
             ) from None
         for kind, counts in result["counts"].items():
             self.stdout.write(

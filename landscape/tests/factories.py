@@ -55,6 +55,11 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     description = "Buurtactiviteiten en ontmoeting."
 
 
+def _target_group(code: str) -> TargetGroup:
+    """The seeded target group (migration 0002), or a new one where a transactional test flushed the seed."""
+    return TargetGroup.objects.get_or_create(code=code, defaults={"name": code.replace("_", " ").capitalize()})[0]
+
+
 class ActivityFactory(factory.django.DjangoModelFactory):
     """`districts` takes District objects; `target_groups` takes TargetGroup objects or their codes."""
 
@@ -78,9 +83,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def target_groups(obj, create, extracted, **kwargs):
         if create and extracted:
-            obj.target_groups.set(
-                [g if isinstance(g, TargetGroup) else TargetGroup.objects.get(code=g) for g in extracted]
-            )
+            obj.target_groups.set([g if isinstance(g, TargetGroup) else _target_group(g) for g in extracted])
 
 
 class FundingFactory(factory.django.DjangoModelFactory):

@@ -72,7 +72,7 @@ def test_unknown_municipality_code_is_a_field_level_400(client, data, path, code
     response = client.get(path, {"municipality": code})
     assert response.status_code == 400
     assert "municipality" in response.json()
-    assert code in response.json()["municipality"][0]
+    assert response.json()["municipality"] == [f"Onbekende gemeentecode: {code}."]
 
 
 def test_empty_municipality_filter_means_all_municipalities(client, data):

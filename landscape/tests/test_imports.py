@@ -144,7 +144,7 @@ def test_problems_are_reported_in_dutch_by_the_command(leiden, tmp_path):
     path = tmp_path / "fout.xlsx"
     path.write_bytes(xlsx(sheets))
     err = io.StringIO()
-    with pytest.raises(CommandError, match="probleem"):
+    with pytest.raises(CommandError, match="problemen gevonden; er is niets ingelezen"):
         call_command("import_landscape", "--municipality", "GM0546", str(path), stderr=err)
     assert "blad organisaties, rij 2, kolom KvK-nummer: 12AB is geen KvK-nummer (8 cijfers)." in err.getvalue()
     assert Organisation.objects.count() == 0

@@ -4,7 +4,7 @@ import signal
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from core import jobs
 
@@ -26,7 +26,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         while not stopping:
-            close_old_connections()
+            if not connection.in_atomic_block:  # (inside a test's transaction the connection must stay)
+                close_old_connections()
             job = jobs.claim_next()
             if job is None:
                 if once:
