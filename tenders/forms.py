@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from landscape.models import Activity, District, Organisation, TargetGroup
 
-from .models import Commissioning, Deadline, LibraryCriterion, ReservedBudgetLine
+from .models import Commissioning, Deadline, DistributionRule, LibraryCriterion, ReservedBudgetLine
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"]
 
@@ -34,6 +34,7 @@ class CommissioningForm(forms.ModelForm):
             "selection_criteria",
             "max_candidates",
             "grant_ceiling",
+            "distribution_rule",
         ]
         widgets = {
             "goals": forms.Textarea(attrs={"rows": 4}),
@@ -45,6 +46,13 @@ class CommissioningForm(forms.ModelForm):
             "max_candidates": _("Preselection: candidates invited to bid. Dialogue: consortia in dialogue phase 2."),
             "grant_ceiling": _("Grant round only: the total amount available (Awb 4:22)."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["distribution_rule"].required = False  # grant rounds only; there is one rule
+
+    def clean_distribution_rule(self):
+        return self.cleaned_data.get("distribution_rule") or DistributionRule.QUALITY_RANKING
 
 
 class LotForm(forms.Form):

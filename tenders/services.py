@@ -50,6 +50,7 @@ DESIGN_FIELDS = [
     "selection_criteria",
     "max_candidates",
     "grant_ceiling",
+    "distribution_rule",
 ]
 # Fields a rectification may change after publication (the route, term and category define the procedure itself).
 RECTIFIABLE_FIELDS = ["title", "goals", "selection_criteria"]

@@ -137,3 +137,10 @@ def test_validation_catches_a_broken_package(leiden):
     package["releases"][0]["tender"]["status"] = "open-ish"
     package["releases"][0]["tender"]["value"]["amount"] = "veel"
     assert len(validation.errors(package)) >= 2
+
+
+def test_grant_round_release_states_ceiling_and_distribution_rule_in_dutch(leiden):
+    c = published(leiden, route=Route.GRANT_ROUND)
+    release = Release.objects.get(commissioning=c).data
+    assert release["tender"]["procurementMethodRationale"].startswith("Subsidieplafond € 10000000.00; Rangschikking")
+    assert release["tender"]["procurementMethodDetails"] == "Subsidietender (Awb titel 4.2)"
