@@ -1,5 +1,7 @@
 """Home, accessibility statement, login with two factors, job progress."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
@@ -32,9 +34,13 @@ def home(request):
     )
 
 
+# The date the accessibility statement was last reviewed: change it with the statement.
+ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 24)
+
+
 @public_view
 def accessibility(request):
-    return render(request, "core/accessibility.html")
+    return render(request, "core/accessibility.html", {"statement_date": ACCESSIBILITY_STATEMENT_DATE})
 
 
 set_language = public_view(django_set_language)
@@ -150,5 +156,6 @@ def job_status(request, job_id):
         job.municipality and has_role(request.user, set(Role.values) - {Role.PROVIDER_REPRESENTATIVE}, job.municipality)
     ):
         raise Http404
-    template = "core/_job_progress.html" if request.headers.get("HX-Request") else "core/job_status.html"
-    return render(request, template, {"job": job})
+    if request.headers.get("HX-Request"):
+        return render(request, "core/_job_progress.html", {"job": job, "fragment": True})
+    return render(request, "core/job_status.html", {"job": job})
