@@ -90,3 +90,17 @@ def test_invalid_fields_are_marked_and_linked_to_their_errors():
     assert 'id="id_name_error0"' in html
     assert "utrecht-textbox--invalid" in html and "utrecht-select--invalid" in html
     assert html.count('aria-invalid="true"') == 3  # name, kind, agree
+
+
+def test_radio_buttons_are_a_fieldset_with_the_label_as_legend():
+    class ChoiceForm(forms.Form):
+        format = forms.ChoiceField(choices=[("a", "Sjabloon"), ("b", "Register")], widget=forms.RadioSelect)
+
+    html = _render(ChoiceForm(data={}))
+    assert "<legend" in html and "Format</legend>" in html
+    assert (
+        '<fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset utrecht-form-fieldset--invalid"'
+        in html
+    )
+    assert 'aria-describedby="id_format_error0"' in html
+    assert "<label" in html and 'for="id_format_0"' in html
