@@ -59,7 +59,7 @@ MAX_QUESTION_LENGTH = 5000
 
 # --- helpers ------------------------------------------------------------------------------------------------------
 def _audit(action, commissioning, user, obj=None, summary=None):
-    roles = roles_for(user, commissioning.municipalities()[0]) if commissioning.municipality_id else set()
+    roles = roles_for(user, commissioning.municipalities()[0])
     record(
         action,
         actor=user,
@@ -514,7 +514,7 @@ def ask_question(commissioning, user, text: str, lot=None, now=None):
         raise ValidationError({"lot": _("Choose a lot of this commissioning.")})
     question = Question.objects.create(commissioning=c, lot=lot, asked_by=user, text=text, asked_at=now)
     # The audit summary leaves the text out: who asked what stays inside the municipality's records.
-    record("tenders.question_ask", actor=user, role="provider", municipality=c.municipality, obj=question)
+    _audit("tenders.question_ask", c, user, obj=question)
     return question
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path(f"{BASE}/beheer", views.manage, name="manage"),
     path(f"{BASE}/beheer/gegevens", views.edit, name="edit"),
     path(f"{BASE}/beheer/percelen", views.lot_add, name="lot_add"),
+    path(f"{BASE}/beheer/percelen/<int:lot>", views.lot_edit, name="lot_edit"),
     path(f"{BASE}/beheer/percelen/<int:lot>/verwijderen", views.lot_delete, name="lot_delete"),
     path(f"{BASE}/beheer/gereserveerd", views.reserve_add, name="reserve_add"),
     path(f"{BASE}/beheer/criteria", views.criterion_add, name="criterion_add"),

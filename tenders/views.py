@@ -150,6 +150,32 @@ def lot_add(request, municipality, pk):
     )
 
 
+@role_view(*DESIGN)
+def lot_edit(request, municipality, pk, lot):
+    """Change a lot's title, budget and scope (draft only); the scope overview shows the effect on the dashboard."""
+    c = _get(request, pk)
+    lot = get_object_or_404(c.lots, pk=lot)
+    initial = {
+        "title": lot.title,
+        "description": lot.description,
+        "annual_budget": lot.annual_budget,
+        "districts": list(lot.districts.all()),
+        "target_groups": list(lot.target_groups.all()),
+        "activities": list(lot.activities.all()),
+    }
+    form = forms.LotForm(request.POST or None, commissioning=c, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_lot(c, request.user, lot=lot, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The lot was saved."))
+            return redirect("tenders:manage", municipality, c.pk)
+    context = {"commissioning": c, "lot": lot, "form": form}
+    return render(request, "tenders/lot_edit.html", context, status=400 if form.errors else 200)
+
+
 @require_POST
 @role_view(*DESIGN)
 def lot_delete(request, municipality, pk, lot):

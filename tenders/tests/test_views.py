@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.models import PurchasingOrganisation, Role, RoleAssignment
 from core.testing import MunicipalityFactory, login, user_with_role
-from landscape.models import Organisation
+from landscape.models import Activity, Organisation
 from tenders import services
 from tenders.models import Commissioning, Deadline, Phase, Question, Route
 
@@ -378,3 +378,32 @@ def test_public_pages_and_tender_document_pdf(client, m, po_user):
     assert c.title in client.get(reverse("publication:list", args=[m.cbs_code])).content.decode()
     pdf = client.get(reverse("publication:document_pdf", args=[m.cbs_code, c.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_lot_scope_is_edited_in_a_draft_and_the_overview_follows(client, m, po_user):
+    c = draft(m, po_user)
+    lot = services.save_lot(c, po_user, title="Perceel", annual_budget=1000)
+    org = Organisation.objects.create(municipality=m, name="Buurthuis", kind="volunteer_only")
+    activity = Activity.objects.create(organisation=org, title="Koffie-inloop")
+    login(client, po_user)
+    url = manage_url(c, m, "tenders:lot_edit", lot.pk)
+    assert client.get(url).status_code == 200
+    assert "Koffie-inloop" in client.get(manage_url(c, m)).content.decode()  # in no lot yet
+    response = client.post(url, {"lot-title": "Perceel", "lot-annual_budget": "2000", "lot-activities": [activity.pk]})
+    assert response.status_code == 302
+    assert list(lot.activities.all()) == [activity]
+    assert client.post(url, {"lot-title": "Perceel", "lot-annual_budget": "-1"}).status_code == 400
+    lot.refresh_from_db()
+    assert lot.annual_budget == 2000
+
+
+def test_lot_of_a_published_commissioning_cannot_be_edited(client, m, po_user):
+    c = published(m, user=po_user)
+    lot = c.lots.get()
+    login(client, po_user)
+    response = client.post(
+        manage_url(c, m, "tenders:lot_edit", lot.pk), {"lot-title": "Anders", "lot-annual_budget": "5"}
+    )
+    assert response.status_code == 400
+    lot.refresh_from_db()
+    assert lot.title == "Perceel 1"
