@@ -104,3 +104,13 @@ def test_radio_buttons_are_a_fieldset_with_the_label_as_legend():
     )
     assert 'aria-describedby="id_format_error0"' in html
     assert "<label" in html and 'for="id_format_0"' in html
+
+
+def test_home_lists_the_municipalities_of_a_logged_in_user_first(client):
+    leiden = MunicipalityFactory(cbs_code="GM0546", name="Leiden")
+    MunicipalityFactory(cbs_code="GM0392", name="Haarlem")
+    assert "Uw gemeenten" not in client.get(reverse("core:home")).content.decode()
+    login(client, user_with_role(Role.SOCIAL_WORKER, leiden))
+    html = client.get(reverse("core:home")).content.decode()
+    mine = html[html.index("Uw gemeenten") : html.index("<h2", html.index("Uw gemeenten"))]
+    assert "Leiden" in mine and "Haarlem" not in mine
