@@ -1,5 +1,5 @@
 """Failed-login throttle: after `MAX_FAILURES` wrong passwords or codes for one username, that username is locked for
-`LOCK_MINUTES`, whatever is typed (also the right password). Kept in Django's cache: production configures a cache
+`LOCK_MINUTES`, whatever is typed (also the right password). Kept in Django's cache (a database table shared by all processes by default; settings.CACHES)
 shared by all web processes (docs/deploy.md); per-process memory still limits each process.
 
 The username is the key, not the IP address: a password-guessing attack targets an account, and the lock must hold
