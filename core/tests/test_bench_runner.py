@@ -39,7 +39,7 @@ def test_render_shows_machine_database_date_load_and_figures():
         "date": "2026-11-24 12:00 UTC",
         "load_start": "3.10 / 2.00 / 1.00",
         "load_end": "4.20 / 2.50 / 1.10",
-        "figures": {"rows": 30000, "t (s)": 1.5},
+        "figures": {"rows": 30000, "t (s)": 1.5, "u (s)": 0.0123, "v (s)": 2.0},
     }
     text = run.render("bench_landscape", result, info)
     for expected in (
@@ -50,7 +50,9 @@ def test_render_shows_machine_database_date_load_and_figures():
         "Python 3.11.7",
         "3.10 / 2.00 / 1.00 at the start, 4.20 / 2.50 / 1.10 at the end",
         "| rows | 30 000 |",
-        "1.500",
+        "| t (s) | 1.5 |",
+        "| u (s) | 0.012 |",
+        "| v (s) | 2 |",
     ):
         assert expected in text
 
@@ -110,7 +112,8 @@ def test_landscape_benchmark_runs_alone_at_a_small_scale(monkeypatch):
     assert common.generations() == 1
     assert figures["municipalities"] == 2
     assert figures["slowest municipality"].startswith("GM800")
-    assert figures["overview page, slowest municipality (s, best of 3)"] > 0
+    assert figures["largest municipality"] == "GM8001 (32 organisations, 333 activities)"  # seed 1, see synthetic
+    assert figures["slowest: overview page (s, best of 3)"] > 0
 
 
 def _database_url() -> tuple[str, str]:

@@ -146,3 +146,15 @@ def test_copy_on_postgresql_writes_the_same_landscape_as_bulk_create_and_keeps_t
     org = services.upsert_organisation(m, name="Buurtkracht", kind="volunteer_only")
     assert district.pk > District.objects.exclude(pk=district.pk).order_by("pk").last().pk
     assert org.pk > Organisation.objects.exclude(pk=org.pk).order_by("pk").last().pk
+
+
+def test_postgresql_planner_statistics_are_refreshed_after_the_load(django_capture_on_commit_callbacks):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("ANALYZE after a bulk load is for PostgreSQL's planner")
+    with django_capture_on_commit_callbacks(execute=True):
+        synthetic.generate(2, seed=1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Activity._meta.db_table])
+        assert cursor.fetchone()[0] == Activity.objects.count()  # small tables: ANALYZE counts every row
