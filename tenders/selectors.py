@@ -12,7 +12,7 @@ from core.models import Role
 from landscape.models import Activity, Funding
 
 from . import rules
-from .models import Anchor, Commissioning, Criterion, DialogueSession, Phase
+from .models import Anchor, Candidate, Commissioning, Criterion, DialogueSession, Phase, Route
 
 DESIGN_ROLES = (Role.POLICY_ADVISOR, Role.PROCUREMENT_OFFICER)
 OFFICER_ROLES = (Role.PROCUREMENT_OFFICER,)
@@ -191,6 +191,18 @@ def route_phases(commissioning) -> list[dict]:
     return [
         {"phase": p, "label": Phase(p).label, "done": i < current, "current": i == current} for i, p in enumerate(order)
     ]
+
+
+def invited(commissioning, organisation_id) -> bool:
+    """May this organisation submit a bid (issue 5)? In an open procedure or grant round anyone may; after a
+    preselection only admitted candidates are invited, and in a competitive dialogue only those selected for
+    dialogue phase 2 submit final bids."""
+    if commissioning.route in (Route.OPEN, Route.GRANT_ROUND):
+        return True
+    candidates = commissioning.candidates.filter(organisation_id=organisation_id, status=Candidate.Status.ADMITTED)
+    if commissioning.route == Route.COMPETITIVE_DIALOGUE:
+        candidates = candidates.filter(selected_for_phase_2=True)
+    return candidates.exists()
 
 
 def visible_dialogue_sessions(user, commissioning):
