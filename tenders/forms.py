@@ -87,6 +87,44 @@ class LotForm(forms.Form):
         self.fields["activities"].label_from_instance = lambda a: f"{a.title} ({a.organisation.name})"
 
 
+class LotRectificationForm(LotForm):
+    """A lot of a published commissioning changes through a rectification: the lot form, with the explanation and
+    the deadline for submissions (a budget change is material and needs it extended)."""
+
+    explanation = forms.CharField(label=_("What is corrected, and why"), widget=forms.Textarea(attrs={"rows": 3}))
+    submission_deadline = DateTimeField(label=_("Deadline for submissions (Amsterdam time)"))
+
+    field_order = ["explanation", "title", "description", "annual_budget", "districts", "target_groups"]
+
+    def __init__(self, *args, commissioning, deadline, **kwargs):
+        super().__init__(*args, commissioning=commissioning, **kwargs)
+        self.deadline = deadline
+        self.initial["submission_deadline"] = deadline.at
+
+    def rectification(self, lot) -> dict:
+        """The arguments of services.rectify for this lot: only what differs."""
+        data = self.cleaned_data
+        current = {
+            "title": lot.title,
+            "description": lot.description,
+            "annual_budget": lot.annual_budget,
+            "activities": set(lot.activities.all()),
+            "districts": set(lot.districts.all()),
+            "target_groups": set(lot.target_groups.all()),
+        }
+        new = {
+            name: data[name]
+            for name in current
+            if (set(data[name]) if isinstance(current[name], set) else data[name]) != current[name]
+        }
+        changed = data["submission_deadline"] != self.deadline.at.replace(second=0, microsecond=0)
+        return {
+            "explanation": data["explanation"],
+            "lots": {lot.pk: new} if new else {},
+            "deadlines": {self.deadline.kind: data["submission_deadline"]} if changed else {},
+        }
+
+
 class ReservedLineForm(forms.ModelForm):
     class Meta:
         model = ReservedBudgetLine

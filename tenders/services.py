@@ -541,6 +541,12 @@ def _rectify_lots(c, lots: dict) -> list[dict]:
                     )
                 )
                 lot.annual_budget = amount
+        if "title" in new and new["title"].strip() != lot.title:
+            if not new["title"].strip():
+                raise ValidationError({"title": _("Give the lot a title.")})
+            after = new["title"].strip()
+            changes.append(_change(target, f"{target}:title", name, gettext_lazy("title"), lot.title, after))
+            lot.title = after
         if "description" in new and new["description"].strip() != lot.description:
             after = new["description"].strip()
             changes.append(

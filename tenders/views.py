@@ -168,9 +168,12 @@ def lot_add(request, municipality, pk):
 
 @role_view(*DESIGN)
 def lot_edit(request, municipality, pk, lot):
-    """Change a lot's title, budget and scope (draft only); the scope overview shows the effect on the dashboard."""
+    """Change a lot's title, budget and scope: in a draft directly; once published only by a procurement officer,
+    through a published rectification (with the deadline extension a budget change requires)."""
     c = _get(request, pk)
     lot = get_object_or_404(c.lots, pk=lot)
+    if c.is_published and (c.phase in rules.TERMINAL or not has_role(request.user, [OFFICER], request.municipality)):
+        raise PermissionDenied
     initial = {
         "title": lot.title,
         "description": lot.description,
@@ -179,14 +182,22 @@ def lot_edit(request, municipality, pk, lot):
         "target_groups": list(lot.target_groups.all()),
         "activities": list(lot.activities.all()),
     }
-    form = forms.LotForm(request.POST or None, commissioning=c, initial=initial)
+    if c.is_published:
+        deadline = c.deadlines.get(kind=rules.SUBMISSION_DEADLINE[c.route])
+        form = forms.LotRectificationForm(request.POST or None, commissioning=c, deadline=deadline, initial=initial)
+    else:
+        form = forms.LotForm(request.POST or None, commissioning=c, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_lot(c, request.user, lot=lot, **form.cleaned_data)
+            if c.is_published:
+                services.rectify(c, request.user, **form.rectification(lot))
+            else:
+                services.save_lot(c, request.user, lot=lot, **form.cleaned_data)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("The lot was saved."))
+            saved = _("The rectification was published.") if c.is_published else _("The lot was saved.")
+            messages.success(request, saved)
             return redirect("tenders:manage", municipality, c.pk)
     context = {"commissioning": c, "lot": lot, "form": form}
     return render(request, "tenders/lot_edit.html", context, status=400 if form.errors else 200)

@@ -371,13 +371,28 @@ def test_lot_scope_is_edited_in_a_draft_and_the_overview_follows(client, m, po_u
     assert lot.annual_budget == 2000
 
 
-def test_lot_of_a_published_commissioning_cannot_be_edited(client, m, po_user):
+def test_lot_of_a_published_commissioning_changes_only_by_a_rectification_of_the_officer(client, m, po_user):
     c = published(m, user=po_user)
     lot = c.lots.get()
-    login(client, po_user)
-    response = client.post(
-        manage_url(c, m, "tenders:lot_edit", lot.pk), {"lot-title": "Anders", "lot-annual_budget": "5"}
+    activity = Activity.objects.create(
+        organisation=Organisation.objects.create(municipality=m, name="Buurthuis", kind="volunteer_only"),
+        title="Koffie-inloop",
     )
-    assert response.status_code == 400
-    lot.refresh_from_db()
-    assert lot.title == "Perceel 1"
+    url = manage_url(c, m, "tenders:lot_edit", lot.pk)
+    login(client, user_with_role(Role.POLICY_ADVISOR, m))
+    assert client.get(url).status_code == 403
+    client.logout()
+    login(client, po_user)
+    assert "rectificatie" in client.get(url).content.decode()
+    bids = timezone.localtime(c.deadlines.get(kind=K.BIDS).at).strftime("%Y-%m-%dT%H:%M")
+    form = {"lot-title": "Perceel 1", "lot-annual_budget": "1000000", "lot-submission_deadline": bids}
+    assert client.post(url, form).status_code == 400  # no explanation
+    richer = client.post(url, {**form, "lot-explanation": "Meer budget", "lot-annual_budget": "1500000"})
+    assert richer.status_code == 400 and "materiële wijziging" in richer.content.decode()
+    assert not c.rectifications.exists()
+    scope = {**form, "lot-explanation": "Koffie-inloop hoort erbij", "lot-activities": [activity.pk]}
+    assert client.post(url, scope).status_code == 302
+    assert list(lot.activities.all()) == [activity]
+    assert c.rectifications.get().changes[0]["after"] == "Koffie-inloop"
+    page = client.get(reverse("publication:detail", args=[m.cbs_code, c.pk])).content.decode()
+    assert "gewijzigd bij rectificatie 1 (overgenomen activiteiten, was: –)" in page
