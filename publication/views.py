@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -44,6 +45,7 @@ def document_context(c) -> dict:
         "clarifications": clarifications,
         "rectifications": rectifications,
         "applications_open": applications_open(c),
+        "generated_at": timezone.now(),
         "info_sessions": list(c.info_sessions.all()),
     }
 

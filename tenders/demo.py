@@ -279,8 +279,12 @@ def load_haarlem(stdout):
             q = services.ask_question(c, asker, text, now=start + timedelta(days=8 + i))
             services.answer_question(q, officer, answer=answer, topic=topic)
             if i == 0:
-                services.publish_clarification(c, officer, introduction="Nota van inlichtingen na de Spotlight.")
-        services.publish_clarification(c, officer, introduction="Aanvulling op de eerste nota van inlichtingen.")
+                services.publish_clarification(
+                    c, officer, introduction="Nota van inlichtingen na de Spotlight.", now=start + timedelta(days=9)
+                )
+        services.publish_clarification(
+            c, officer, introduction="Aanvulling op de eerste nota van inlichtingen.", now=start + timedelta(days=12)
+        )
     participants = _select_candidates(c, m, officer, start, deadlines[K.REQUESTS])
     c.refresh_from_db()
     services.transition(c, officer, Phase.DIALOGUE_1, now=deadlines[K.REQUESTS] + timedelta(hours=1))

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.access import has_role, represented_organisation_ids
 from core.models import Role
@@ -151,11 +152,21 @@ def timeline(commissioning, notes=None) -> list[dict]:
         for d in commissioning.deadlines.all()
     ]
     items += [
-        {"at": p.at, "label": Phase(p.to_phase).label, "kind": "phase", "past": True}
+        {
+            "at": p.at,
+            "label": _("Phase “%(phase)s” begins") % {"phase": Phase(p.to_phase).label},
+            "kind": "phase",
+            "past": True,
+        }
         for p in commissioning.phase_changes.all()
     ]
     items += [
-        {"at": s.held_at, "label": s.title, "kind": "info_session", "past": s.held_at <= now}
+        {
+            "at": s.held_at,
+            "label": _("Information session: %(title)s") % {"title": s.title},
+            "kind": "info_session",
+            "past": s.held_at <= now,
+        }
         for s in commissioning.info_sessions.all()
     ]
     return sorted(items, key=lambda i: i["at"])
