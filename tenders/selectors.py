@@ -197,7 +197,13 @@ def annotate_amendments(notes: dict, lots, criteria) -> None:
 
 
 def route_phases(commissioning) -> list[dict]:
+    """The phases of the route, those passed marked done. A cancelled procedure ends after the phase in which it
+    was cancelled, with "Cancelled" as its current (last) phase."""
     order = rules.phases_of(commissioning.route)[1:]
+    if commissioning.phase == Phase.CANCELLED:
+        change = commissioning.phase_changes.filter(to_phase=Phase.CANCELLED).last()
+        last = order.index(change.from_phase) if change and change.from_phase in order else -1
+        order = [*order[: last + 1], Phase.CANCELLED]
     current = order.index(commissioning.phase) if commissioning.phase in order else -1
     return [
         {"phase": p, "label": Phase(p).label, "done": i < current, "current": i == current} for i, p in enumerate(order)

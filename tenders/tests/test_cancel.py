@@ -15,7 +15,7 @@ from publication import ocds, validation
 from publication import services as publication
 from publication.models import Release
 from publication.views import document_context
-from tenders import services
+from tenders import selectors, services
 from tenders.models import Phase
 
 from .factories import advance_to, draft, officer, published
@@ -45,6 +45,16 @@ def test_cancelling_needs_a_reason_and_changes_nothing_without_one(c, user):
     c.refresh_from_db()
     assert c.phase == Phase.TENDERING and not c.cancellation_reason
     assert Release.objects.filter(commissioning=c).count() == 1
+
+
+def test_a_cancelled_procedure_shows_the_phases_it_went_through_and_then_cancelled(m, user):
+    c = advance_to(published(m, user=user), user, Phase.EVALUATION)
+    phases = selectors.route_phases(services.cancel(c, user, reason=REASON))
+    assert [(p["phase"], p["done"], p["current"]) for p in phases] == [
+        (Phase.TENDERING, True, False),
+        (Phase.EVALUATION, True, False),
+        (Phase.CANCELLED, False, True),
+    ]
 
 
 def test_cancelling_is_not_a_plain_phase_change(c, user):
