@@ -497,8 +497,9 @@ def apply(request, municipality, pk):
     own = represented_organisation_ids(request.user)
     if not own:
         raise PermissionDenied
-    organisations = Organisation.objects.filter(pk__in=own).order_by("name")
-    form = forms.ApplyForm(request.POST or None, organisations=organisations)
+    # The organisations that may still apply: those the user represents that have not applied yet.
+    organisations = Organisation.objects.filter(pk__in=own).exclude(pk__in=c.candidates.values("organisation"))
+    form = forms.ApplyForm(request.POST or None, organisations=organisations.order_by("name"))
     if request.method == "POST" and form.is_valid():
         try:
             services.apply_as_candidate(c, request.user, **form.cleaned_data)
@@ -511,6 +512,7 @@ def apply(request, municipality, pk):
         "commissioning": c,
         "form": form,
         "open": services.applications_open(c),
+        "may_apply": organisations.exists(),
         "deadline": c.deadlines.filter(kind="requests").first(),
         "mine": c.candidates.filter(organisation_id__in=own).select_related("organisation"),
     }

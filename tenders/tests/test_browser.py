@@ -198,3 +198,26 @@ def test_officer_designs_and_publishes_a_competitive_dialogue_in_the_browser(pag
     assert "Aangemeld" in page.locator("main").inner_text()
     axe_check(page)
     page.screenshot(path="/tmp/tenders-apply.png", full_page=True)
+
+    # A colleague officer cancels the procedure: a confirmation step with a mandatory, published reason.
+    page.context.clear_cookies()
+    colleague = user_with_role(Role.PROCUREMENT_OFFICER, haarlem)
+    browser_login(page, colleague, next_url=reverse("tenders:manage", args=["GM0392", c.pk]))
+    page.get_by_role("link", name="Procedure intrekken…").click()
+    page.wait_for_load_state()
+    page.fill("#id_reason", "De raad heeft het budget niet vastgesteld.")
+    page.locator("main form button[type=submit]").click()  # not confirmed: refused, nothing changes
+    page.wait_for_load_state()
+    assert "Bevestig dat u de procedure wilt beëindigen." in page.locator("main").inner_text()
+    c.refresh_from_db()
+    assert c.phase == Phase.SELECTION
+    page.check("#id_confirm")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    c.refresh_from_db()
+    assert c.phase == Phase.CANCELLED
+    page.context.clear_cookies()
+    page.goto(reverse("publication:detail", args=["GM0392", c.pk]))
+    assert "De raad heeft het budget niet vastgesteld." in page.locator("main").inner_text()
+    axe_check(page)
+    page.screenshot(path="/tmp/tenders-cancelled.png", full_page=True)

@@ -175,6 +175,7 @@ def test_apply_page_lets_a_provider_apply_and_shows_only_its_own_status(client, 
     assert response.status_code == 302
     page = client.get(_apply_url(c, m)).content.decode()
     assert "Wijkkracht Haarlem" in page and "Aangemeld" in page
+    assert 'name="organisation"' not in page  # its only organisation has applied: no form any more
     assert other.name not in page and other.organisation.name not in page
 
 
