@@ -165,7 +165,7 @@ def test_grant_register_through_the_ui_links_the_organisations_that_need_review(
         "Particuliere aanvragers",
     }
     review = reverse("landscape:organisation_list", args=["GM0546"]) + "?needs_review=true"
-    assert "1 organisatie is uit het subsidieregister aangemaakt" in result and f'href="{review}"' in result
+    assert "1 organisatie moet nog gecontroleerd worden" in result and f'href="{review}"' in result
     listed = advisor.get(review).content.decode()
     assert "Stichting Oost" in listed and "Nog te controleren" in listed
     assert "Stichting Oud" not in listed and "Particuliere aanvragers" not in listed, "matched or not assumed"
@@ -234,3 +234,28 @@ def test_a_job_of_another_municipality_or_kind_is_not_shown_nor_confirmed(adviso
         assert advisor.get(reverse("landscape:import_job", args=["GM0546", job.pk])).status_code == 404
         assert advisor.post(confirm_url(job)).status_code == 404
     assert not Job.objects.filter(kind="landscape.import").exists()
+
+
+def test_organisations_that_need_review_have_a_badge_a_filter_and_an_admin_filter(client, leiden):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from core.testing import UserFactory
+
+    assumed = services.upsert_organisation(leiden, name="Nieuw Licht", kind="volunteer_with_staff", needs_review=True)
+    services.upsert_organisation(leiden, name="Bekend", kind="large_welfare")
+    listing = client.get(reverse("landscape:organisation_list", args=["GM0546"]), {"needs_review": "true"})
+    assert [o.name for o in listing.context["page"]] == ["Nieuw Licht"]
+    assert listing.content.decode().count("Nog te controleren</span>") == 1
+    everything = client.get(reverse("landscape:organisation_list", args=["GM0546"])).content.decode()
+    assert everything.count("Nog te controleren</span>") == 1, "only the organisation that needs review"
+    profile = client.get(reverse("landscape:organisation_detail", args=["GM0546", assumed.pk])).content.decode()
+    assert "Nog te controleren</span>" in profile
+    other = Organisation.objects.get(name="Bekend")
+    profile = client.get(reverse("landscape:organisation_detail", args=["GM0546", other.pk])).content.decode()
+    assert "Nog te controleren</span>" not in profile
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    TOTPDevice.objects.create(user=superuser, name="test", confirmed=True)
+    admin = login(client, superuser).get(
+        reverse("admin:landscape_organisation_changelist"), {"needs_review__exact": "1"}
+    )
+    assert admin.status_code == 200 and [o.name for o in admin.context["cl"].result_list] == ["Nieuw Licht"]
