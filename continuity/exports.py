@@ -2,6 +2,7 @@
 
 import io
 import json
+import logging
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -176,6 +177,8 @@ def xlsx(scenario) -> bytes:
 
 def pdf(scenario) -> bytes:
     from weasyprint import HTML
+
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one line per layout step otherwise
 
     data = scenario.impact
     context = {

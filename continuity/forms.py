@@ -104,3 +104,15 @@ class TransitionPlanForm(forms.ModelForm):
         if cap is not None and cap <= 0:
             self.add_error("max_per_organisation", _("The maximum per organisation must be more than zero, or empty."))
         return cleaned
+
+
+class FromLotsForm(forms.Form):
+    """Take the moves from the lots of a commissioning (tenders app)."""
+
+    commissioning = forms.ModelChoiceField(label=_("Commissioning"), queryset=None)
+
+    def __init__(self, *args, municipality=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from tenders.selectors import of_municipality
+
+        self.fields["commissioning"].queryset = of_municipality(municipality)

@@ -5,10 +5,10 @@ arrays; `compute()` turns those arrays plus a scenario's moves and assumptions i
 district, target group, lot and in total, with grouped sums (np.bincount) rather than per-object Python loops.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import connection
 from django.db.models import Max, Q, Sum
 
 from landscape.models import Activity, District, Funding, Organisation, TargetGroup
@@ -89,148 +89,215 @@ def latest_funding_year(municipality_id) -> int | None:
     return Funding.objects.filter(municipality_id=municipality_id).aggregate(y=Max("year"))["y"]
 
 
-def _ints(values, dtype=np.int64):
-    return np.fromiter(values, dtype=dtype)
+def _fetch(queryset) -> list[tuple]:
+    """Rows of a values_list queryset straight from the cursor (no per-value converters: this is the hot path)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-def load_landscape(municipality_ids, years: dict) -> dict:
-    """Landscapes of `municipality_ids` for `years[mid]`, in seven queries whatever their number."""
-    municipality_ids = list(municipality_ids)
-    orgs = list(
-        Organisation.objects.filter(municipality_id__in=municipality_ids)
-        .order_by("municipality_id", "id")
-        .values_list("municipality_id", "id", "name", "kind", "volunteers", "paid_staff_fte", "first_funded_year")
+def _columns(rows, n) -> list[tuple]:
+    return list(zip(*rows, strict=True)) if rows else [()] * n
+
+
+def _matrix(rows, n) -> list[np.ndarray]:
+    """Columns of numeric rows as float arrays (None becomes NaN); one conversion for the whole result."""
+    return list(np.array(rows, dtype=float).reshape(-1, n).T)
+
+
+def _ids(values) -> np.ndarray:
+    """Integer column; None (a missing id or year) becomes -1."""
+    if isinstance(values, np.ndarray):
+        return np.nan_to_num(values, nan=-1).astype(np.int64)
+    try:
+        return np.array(values, dtype=np.int64)
+    except TypeError:
+        return np.fromiter((v if v is not None else -1 for v in values), dtype=np.int64, count=len(values))
+
+
+def _floats(values) -> np.ndarray:
+    """Float column (Decimal, bool and int too); None becomes 0."""
+    try:
+        return np.nan_to_num(np.array(values, dtype=float))  # numpy reads None as NaN
+    except TypeError:
+        return np.fromiter((float(v) if v is not None else 0.0 for v in values), dtype=float, count=len(values))
+
+
+def _slices(keys: np.ndarray, municipality_ids) -> dict:
+    """Row ranges per municipality of rows sorted by municipality."""
+    return {
+        mid: slice(int(np.searchsorted(keys, mid, "left")), int(np.searchsorted(keys, mid, "right")))
+        for mid in municipality_ids
+    }
+
+
+def _positions(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Index of each of `ids` in the sorted array `sorted_ids` (all must be present)."""
+    return np.searchsorted(sorted_ids, ids)
+
+
+def load_landscape(municipality_ids, years: dict, titles: bool = True) -> dict:
+    """Landscapes of `municipality_ids` for `years[mid]`, in seven queries whatever their number (eight with the
+    activity titles, which `titles=False` skips); the rows become numpy columns, split per municipality with array
+    operations."""
+    municipality_ids = sorted(municipality_ids)
+    orgs = _columns(
+        _fetch(
+            Organisation.objects.filter(municipality_id__in=municipality_ids)
+            .order_by("municipality_id", "id")
+            .values_list("municipality_id", "id", "name", "kind", "volunteers", "paid_staff_fte", "first_funded_year")
+        ),
+        7,
     )
-    acts = list(
-        Activity.objects.filter(organisation__municipality_id__in=municipality_ids)
-        .order_by("organisation__municipality_id", "id")
-        .values_list(
-            "organisation__municipality_id",
-            "id",
-            "title",
-            "organisation_id",
-            "reach",
-            "volunteer_hours",
-            "preventive",
-            "since_year",
-        )
+    activities = Activity.objects.filter(organisation__municipality_id__in=municipality_ids).order_by(
+        "organisation__municipality_id", "id"
     )
-    year_filter = Q()
-    for mid in municipality_ids:
-        year_filter |= Q(municipality_id=mid, year=years.get(mid) or 0)
-    money = list(
-        Funding.objects.filter(year_filter)
-        .values("municipality_id", "organisation_id", "activity_id")
-        .annotate(
-            sum_grant=Sum("amount_granted", filter=Q(kind=Funding.Kind.MUNICIPAL_GRANT)),
-            sum_conditional=Sum("amount_granted", filter=Q(kind=Funding.Kind.EXTERNAL, conditional=True)),
-            sum_unconditional=Sum("amount_granted", filter=Q(kind=Funding.Kind.EXTERNAL, conditional=False)),
-        )
-        .values_list(
-            "municipality_id", "organisation_id", "activity_id", "sum_grant", "sum_conditional", "sum_unconditional"
-        )
+    acts = _matrix(
+        _fetch(
+            activities.values_list(
+                "organisation__municipality_id",
+                "id",
+                "organisation_id",
+                "reach",
+                "volunteer_hours",
+                "preventive",
+                "since_year",
+            )
+        ),
+        7,
     )
-    districts = list(
-        District.objects.filter(municipality_id__in=municipality_ids)
-        .order_by("municipality_id", "cbs_code")
-        .values_list("municipality_id", "id", "cbs_code", "name")
+    act_titles = list(activities.values_list("title", flat=True)) if titles else None
+    money = _matrix(
+        _fetch(
+            Funding.objects.filter(municipality_id__in=municipality_ids, year__in=set(years.values()))
+            .values("municipality_id", "year", "organisation_id", "activity_id")
+            .annotate(
+                sum_grant=Sum("amount_granted", filter=Q(kind=Funding.Kind.MUNICIPAL_GRANT)),
+                sum_conditional=Sum("amount_granted", filter=Q(kind=Funding.Kind.EXTERNAL, conditional=True)),
+                sum_unconditional=Sum("amount_granted", filter=Q(kind=Funding.Kind.EXTERNAL, conditional=False)),
+            )
+            .order_by("municipality_id")
+            .values_list(
+                "municipality_id",
+                "year",
+                "organisation_id",
+                "activity_id",
+                "sum_grant",
+                "sum_conditional",
+                "sum_unconditional",
+            )
+        ),
+        7,
     )
-    ad_pairs = list(
-        Activity.districts.through.objects.filter(
-            activity__organisation__municipality_id__in=municipality_ids
-        ).values_list("activity_id", "district_id")
+    # Only the base year of each municipality (the query took every base year of any of them).
+    base = np.array([years.get(int(mid)) or 0 for mid in municipality_ids], dtype=float)
+    in_year = money[1] == base[np.searchsorted(municipality_ids, money[0])] if len(money[0]) else money[1] > 0
+    money = [column[in_year] for column in money]
+    districts = _columns(
+        _fetch(
+            District.objects.filter(municipality_id__in=municipality_ids)
+            .order_by("municipality_id", "cbs_code")
+            .values_list("municipality_id", "id", "cbs_code", "name")
+        ),
+        4,
+    )
+    ad = _matrix(
+        _fetch(
+            Activity.districts.through.objects.filter(
+                activity__organisation__municipality_id__in=municipality_ids
+            ).values_list("activity_id", "district_id")
+        ),
+        2,
     )
     target_groups = list(TargetGroup.objects.order_by("name").values_list("id", "code", "name"))
-    at_pairs = list(
-        Activity.target_groups.through.objects.filter(
-            activity__organisation__municipality_id__in=municipality_ids
-        ).values_list("activity_id", "targetgroup_id")
+    at = _matrix(
+        _fetch(
+            Activity.target_groups.through.objects.filter(
+                activity__organisation__municipality_id__in=municipality_ids
+            ).values_list("activity_id", "targetgroup_id")
+        ),
+        2,
     )
 
-    by_m = defaultdict(lambda: defaultdict(list))
-    for row in orgs:
-        by_m[row[0]]["orgs"].append(row[1:])
-    act_municipality = {}
-    for row in acts:
-        by_m[row[0]]["acts"].append(row[1:])
-        act_municipality[row[1]] = row[0]
-    for row in money:
-        by_m[row[0]]["money"].append(row[1:])
-    for row in districts:
-        by_m[row[0]]["districts"].append(row[1:])
-    for a, d in ad_pairs:
-        by_m[act_municipality[a]]["ad"].append((a, d))
-    for a, t in at_pairs:
-        by_m[act_municipality[a]]["at"].append((a, t))
-    return {mid: _build(years.get(mid) or 0, by_m[mid], target_groups) for mid in municipality_ids}
+    org_mid, org_id = _ids(orgs[0]), _ids(orgs[1])
+    act_mid, act_id, act_org_id = _ids(acts[0]), _ids(acts[1]), _ids(acts[2])
+    money_mid, money_org, money_act = _ids(money[0]), _ids(money[2]), _ids(money[3])
+    money_values = [np.nan_to_num(money[k]) for k in (4, 5, 6)]
+    dist_mid, dist_id = _ids(districts[0]), _ids(districts[1])
+    # Pairs carry an activity id: find its municipality through the (globally sorted) activity ids.
+    by_act = np.argsort(act_id, kind="stable")
+    sorted_act_ids = act_id[by_act]
 
+    def split_pairs(cols):
+        pair_act, other = _ids(cols[0]), _ids(cols[1])
+        mids = act_mid[by_act[_positions(sorted_act_ids, pair_act)]] if len(pair_act) else pair_act
+        order = np.argsort(mids, kind="stable")
+        return pair_act[order], other[order], _slices(mids[order], municipality_ids)
 
-def _build(base_year, rows, target_groups) -> Landscape:
-    orgs, acts = rows["orgs"], rows["acts"]
-    org_id = _ints(o[0] for o in orgs)
-    org_pos = {oid: i for i, oid in enumerate(org_id.tolist())}
-    act_id = _ints(a[0] for a in acts)
-    act_pos = {aid: i for i, aid in enumerate(act_id.tolist())}
-    act_org = _ints(org_pos[a[2]] for a in acts)
-    n, m = len(acts), len(orgs)
+    ad_act, ad_dist, ad_slices = split_pairs(ad)
+    at_act, at_tg, at_slices = split_pairs(at)
+    tg_ids = np.array([t[0] for t in target_groups], dtype=np.int64)
+    tg_index = np.full(int(tg_ids.max()) + 1 if len(tg_ids) else 1, -1, dtype=np.int64)
+    tg_index[tg_ids] = np.arange(len(tg_ids))
+    o_sl, a_sl = _slices(org_mid, municipality_ids), _slices(act_mid, municipality_ids)
+    m_sl, d_sl = _slices(money_mid, municipality_ids), _slices(dist_mid, municipality_ids)
 
-    grant, conditional, unconditional = np.zeros(n), np.zeros(n), np.zeros(n)
-    org_grant_unlinked, org_cond_unlinked, org_uncond_unlinked = np.zeros(m), np.zeros(m), np.zeros(m)
-    for org, activity, g, c, u in rows["money"]:
-        g, c, u = float(g or 0), float(c or 0), float(u or 0)
-        if activity is not None and activity in act_pos:
-            i = act_pos[activity]
-            grant[i] += g
-            conditional[i] += c
-            unconditional[i] += u
-        elif org in org_pos:
-            j = org_pos[org]
-            org_grant_unlinked[j] += g
-            org_cond_unlinked[j] += c
-            org_uncond_unlinked[j] += u
-    # Funding lines of an organisation that name no activity are shared equally over its activities.
-    acts_per_org = np.bincount(act_org, minlength=m) if n else np.zeros(m, dtype=np.int64)
-    if n:
+    result = {}
+    for mid in municipality_ids:
+        o, a, f, d = o_sl[mid], a_sl[mid], m_sl[mid], d_sl[mid]
+        oid, aid = org_id[o], act_id[a]
+        n, m = len(aid), len(oid)
+        act_org = _positions(oid, act_org_id[a])
+        # Money: lines naming an activity go to it; the others are shared equally over the organisation's activities.
+        f_act, f_org = money_act[f], money_org[f]
+        linked = f_act >= 0
+        f_act_pos = _positions(aid, f_act[linked])
+        f_org_pos = _positions(oid, f_org[~linked])
+        acts_per_org = np.bincount(act_org, minlength=m)
         share = 1.0 / np.maximum(acts_per_org, 1)[act_org]
-        grant += org_grant_unlinked[act_org] * share
-        conditional += org_cond_unlinked[act_org] * share
-        unconditional += org_uncond_unlinked[act_org] * share
-    unlinked = float(org_grant_unlinked[acts_per_org == 0].sum()) if m else 0.0
-
-    district_ids = [d[0] for d in rows["districts"]]
-    district_pos = {d: i for i, d in enumerate(district_ids)}
-    tg_pos = {t[0]: i for i, t in enumerate(target_groups)}
-    ad = [(act_pos[a], district_pos[d]) for a, d in rows["ad"] if d in district_pos]
-    at = [(act_pos[a], tg_pos[t]) for a, t in rows["at"]]
-    return Landscape(
-        base_year=base_year,
-        org_id=org_id,
-        org_name=[o[1] for o in orgs],
-        org_kind=[o[2] for o in orgs],
-        org_small=np.array([o[2] in SMALL_KINDS for o in orgs], dtype=bool),
-        org_volunteers=np.array([o[3] for o in orgs], dtype=float),
-        org_staff=np.array([float(o[4]) for o in orgs], dtype=float),
-        org_first_year=np.array([o[5] or 0 for o in orgs], dtype=np.int64),
-        act_id=act_id,
-        act_title=[a[1] for a in acts],
-        act_org=act_org,
-        reach=np.array([a[3] for a in acts], dtype=float),
-        volunteer_hours=np.array([a[4] for a in acts], dtype=float),
-        preventive=np.array([a[5] for a in acts], dtype=float),
-        since_year=np.array([a[6] or 0 for a in acts], dtype=np.int64),
-        grant=grant,
-        conditional=conditional,
-        unconditional=unconditional,
-        district_code=[d[1] for d in rows["districts"]],
-        district_name=[d[2] for d in rows["districts"]],
-        ad_act=np.array([p[0] for p in ad], dtype=np.int64),
-        ad_district=np.array([p[1] for p in ad], dtype=np.int64),
-        tg_code=[t[1] for t in target_groups],
-        tg_name=[t[2] for t in target_groups],
-        at_act=np.array([p[0] for p in at], dtype=np.int64),
-        at_tg=np.array([p[1] for p in at], dtype=np.int64),
-        unlinked_grant=unlinked,
-    )
+        per_act = []
+        for values in money_values:
+            v = values[f]
+            direct = np.bincount(f_act_pos, weights=v[linked], minlength=n)
+            org_level = np.bincount(f_org_pos, weights=v[~linked], minlength=m)
+            per_act.append(direct + org_level[act_org] * share if n else direct)
+            if len(per_act) == 1:
+                unlinked = float(org_level[acts_per_org == 0].sum()) if m else 0.0
+        d_ids = dist_id[d]
+        d_order = np.argsort(d_ids)
+        s_ad, s_at = ad_slices[mid], at_slices[mid]
+        kinds = list(orgs[3][o])
+        result[mid] = Landscape(
+            base_year=years.get(mid) or 0,
+            org_id=oid,
+            org_name=list(orgs[2][o]),
+            org_kind=kinds,
+            org_small=np.array([k in SMALL_KINDS for k in kinds], dtype=bool),
+            org_volunteers=_floats(orgs[4][o]),
+            org_staff=_floats(orgs[5][o]),
+            org_first_year=_ids(orgs[6][o]).clip(min=0),
+            act_id=aid,
+            act_title=act_titles[a] if titles else [""] * n,
+            act_org=act_org,
+            reach=acts[3][a],
+            volunteer_hours=acts[4][a],
+            preventive=acts[5][a],
+            since_year=_ids(acts[6][a]).clip(min=0),
+            grant=per_act[0],
+            conditional=per_act[1],
+            unconditional=per_act[2],
+            district_code=list(districts[2][d]),
+            district_name=list(districts[3][d]),
+            ad_act=_positions(aid, ad_act[s_ad]),
+            ad_district=d_order[_positions(d_ids[d_order], ad_dist[s_ad])],
+            tg_code=[t[1] for t in target_groups],
+            tg_name=[t[2] for t in target_groups],
+            at_act=_positions(aid, at_act[s_at]),
+            at_tg=tg_index[at_tg[s_at]],
+            unlinked_grant=unlinked,
+        )
+    return result
 
 
 def moves_from_rows(land: Landscape, rows, unassigned_outcome: str) -> Moves:
@@ -341,19 +408,29 @@ def compute(land: Landscape, moves: Moves, assumptions: dict, detail: bool = Tru
         org_grant,
         np.bincount(org, weights=kept, minlength=m) / np.maximum(acts_per_org, 1),
     )
+    org_dropout = np.where(acts_per_org > 0, org_dropout, 0.0)
     organisations = [
         {
-            "id": int(land.org_id[j]),
-            "name": land.org_name[j],
-            "kind": land.org_kind[j],
-            "small": bool(land.org_small[j]),
-            "relationship_years": float(rel_years[j]),
-            "drops_out_share": float(org_dropout[j]) if acts_per_org[j] else 0.0,
-            **_row(per_org[j]),
+            "id": oid,
+            "name": name,
+            "kind": kind,
+            "small": small,
+            "relationship_years": years_,
+            "drops_out_share": drop,
+            **row,
         }
-        for j in range(m)
+        for oid, name, kind, small, years_, drop, row in zip(
+            land.org_id.tolist(),
+            land.org_name,
+            land.org_kind,
+            land.org_small.tolist(),
+            rel_years.tolist(),
+            np.round(org_dropout, 4).tolist(),
+            _rows(per_org),
+            strict=True,
+        )
     ]
-    totals["organisations_dropping_out"] = float(sum(o["drops_out_share"] for o in organisations if o["grant_before"]))
+    totals["organisations_dropping_out"] = float(org_dropout[org_grant > 0].sum())
 
     coverage = _coverage(land, moves, kept, transferred, ended, detail)
     districts = _breakdown(land.ad_act, land.ad_district, len(land.district_code), columns)
@@ -421,7 +498,11 @@ def _round(v):
 
 
 def _row(values) -> dict:
-    return {k: _round(v) for k, v in zip(MEASURES, values, strict=True)}
+    return dict(zip(MEASURES, np.round(np.asarray(values, dtype=float), 2).tolist(), strict=True))
+
+
+def _rows(matrix) -> list[dict]:
+    return [dict(zip(MEASURES, r, strict=True)) for r in np.round(matrix, 2).tolist()]
 
 
 def _breakdown(pair_act, pair_group, size, columns):

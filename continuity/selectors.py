@@ -11,7 +11,7 @@ from .models import Outcome, Scenario
 
 
 def scenario_inputs(scenario: Scenario):
-    """The landscape columns and the aligned moves of `scenario` (8 queries, whatever the landscape's size)."""
+    """The landscape columns and the aligned moves of `scenario` (9 queries, whatever the landscape's size)."""
     land = impact.load_landscape([scenario.municipality_id], {scenario.municipality_id: scenario.base_year})[
         scenario.municipality_id
     ]

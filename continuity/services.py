@@ -198,3 +198,25 @@ def save_transition_plan(scenario: Scenario, *, actor=None, role="", result: dic
             summary={"budget": str(plan.budget), "status": result.get("status")},
         )
     return plan
+
+
+def moves_from_lots(scenario: Scenario, commissioning, winners: dict | None = None, *, actor=None, role="") -> int:
+    """Adapter for the tenders app: every activity in a lot's scope moves to that lot's winner (named in `winners`
+    by lot number, else "Winnaar perceel N"); an activity in several lots goes to the first. Returns the count."""
+    from tenders.selectors import lot_scope
+
+    if commissioning.municipality_id not in (None, scenario.municipality_id) and scenario.municipality not in (
+        commissioning.municipalities()
+    ):
+        raise ValidationError(_("This commissioning is not for this municipality."))
+    winners = winners or {}
+    moves = {}
+    for row in lot_scope(commissioning)["lots"]:
+        lot = row["lot"]
+        winner = (winners.get(lot.number) or "").strip() or _("Winner of lot %(n)s") % {"n": lot.number}
+        for a in row["activities"]:
+            if a.organisation.municipality_id == scenario.municipality_id:
+                moves.setdefault(a.pk, (a.pk, Outcome.TRANSFERS, f"{lot.number}. {lot.title}", winner))
+    if not moves:
+        raise ValidationError(_("The lots of this commissioning contain no activities of this municipality."))
+    return set_moves(scenario, moves.values(), actor=actor, role=role)

@@ -17,7 +17,7 @@ from core.jobs import enqueue
 from core.models import Role
 
 from . import charts, exports, selectors, services
-from .forms import AssumptionsForm, MovesForm, ScenarioCreateForm, TransitionPlanForm
+from .forms import AssumptionsForm, FromLotsForm, MovesForm, ScenarioCreateForm, TransitionPlanForm
 from .models import Move, Scenario, TransitionPlan
 
 ADVISOR = Role.POLICY_ADVISOR
@@ -112,7 +112,30 @@ def scenario_moves(request, municipality, pk):
             return redirect("continuity:moves", municipality, scenario.pk)
     moves = {m.activity_id: m for m in Move.objects.filter(scenario=scenario)}
     rows = [(a, moves.get(a.pk)) for a in form.fields["activities"].queryset.prefetch_related("districts")]
-    return render(request, "continuity/moves.html", {"form": form, "scenario": scenario, "rows": rows})
+    lots_form = FromLotsForm(municipality=request.municipality)
+    return render(
+        request,
+        "continuity/moves.html",
+        {"form": form, "scenario": scenario, "rows": rows, "lots_form": lots_form},
+    )
+
+
+@require_POST
+@role_view(ADVISOR)
+def scenario_from_lots(request, municipality, pk):
+    """Adapter to the tenders app: the activities in each lot's scope move to the lot's winner."""
+    scenario = _own(request, pk)
+    form = FromLotsForm(request.POST, municipality=request.municipality)
+    if form.is_valid():
+        try:
+            n = services.moves_from_lots(scenario, form.cleaned_data["commissioning"], actor=request.user, role=ADVISOR)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(n)d activities updated.") % {"n": n})
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("continuity:moves", municipality, scenario.pk)
 
 
 @require_POST

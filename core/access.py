@@ -51,8 +51,10 @@ def roles_for(user, municipality: Municipality | None = None) -> set[str]:
     held = set()
     for a in _assignments(user):
         direct = municipality is None or a.municipality_id == municipality.pk
-        through_purchasing = a.purchasing_organisation_id and any(
-            m.pk == municipality.pk for m in a.purchasing_organisation.municipalities.all()
+        through_purchasing = (
+            not direct
+            and a.purchasing_organisation_id
+            and any(m.pk == municipality.pk for m in a.purchasing_organisation.municipalities.all())
         )
         if direct or through_purchasing:
             held.add(a.role)

@@ -2,6 +2,7 @@ from django.conf import settings
 
 from .access import has_role, roles_for
 from .models import Role
+from .navigation import municipality_menu
 from .theme import theme_css
 
 
@@ -14,6 +15,7 @@ def site(request):
         "current_roles": roles_for(user, municipality) if user is not None and municipality else set(),
         "demo_mode": settings.DEMO_SHOW_TOTP,
         "show_audit_link": _may_see_audit_log(user),
+        "municipality_menu": municipality_menu(request, municipality) if user is not None else [],
     }
 
 

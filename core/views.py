@@ -1,5 +1,7 @@
 """Home, accessibility statement, login with two factors, job progress."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
@@ -32,9 +34,13 @@ def home(request):
     )
 
 
+# The date the accessibility statement was last reviewed: change it with the statement.
+ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 24)
+
+
 @public_view
 def accessibility(request):
-    return render(request, "core/accessibility.html")
+    return render(request, "core/accessibility.html", {"statement_date": ACCESSIBILITY_STATEMENT_DATE})
 
 
 set_language = public_view(django_set_language)
@@ -154,7 +160,7 @@ def job_status(request, job_id):
         return render(request, "core/job_status.html", {"job": job})
     # `follow`: a page that shows the result itself (e.g. the import page) is reloaded on it once the job is done.
     follow = request.GET.get("follow") == "1"
-    response = render(request, "core/_job_progress.html", {"job": job, "follow": follow})
+    response = render(request, "core/_job_progress.html", {"job": job, "fragment": True, "follow": follow})
     if follow and job.status == Job.Status.DONE and job.result.get("redirect"):
         response["HX-Redirect"] = job.result["redirect"]
     return response

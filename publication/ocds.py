@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tenders import rules
 from tenders.models import Commissioning, Deadline, Phase, Route
@@ -98,7 +98,13 @@ def _documents(c: Commissioning, home: str) -> list[dict]:
 
 
 def build_release(c: Commissioning, *, release_id: str, date, tags: list[str]) -> dict:
-    """A full snapshot of the planning and tender sections of a published commissioning."""
+    """A full snapshot of the planning and tender sections of a published commissioning, in the language of the
+    data (`language: nl`) whatever the language of the request that caused it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build_release(c, release_id=release_id, date=date, tags=tags)
+
+
+def _build_release(c: Commissioning, *, release_id: str, date, tags: list[str]) -> dict:
     deadlines = {d.kind: d for d in c.deadlines.all()}
     lots = list(c.lots.all())
     value = rules.estimated_value(c)
@@ -178,6 +184,9 @@ def build_release(c: Commissioning, *, release_id: str, date, tags: list[str]) -
     ]
     if amendments:
         tender["amendments"] = amendments
+    if c.route == Route.GRANT_ROUND:
+        rule = c.get_distribution_rule_display()
+        tender["procurementMethodRationale"] = f"Subsidieplafond € {c.grant_ceiling:.2f}; {rule} (Awb 4:22, 4:26)"
     reserved = list(c.reserved_lines.all())
     planning = {
         "rationale": c.goals,

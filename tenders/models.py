@@ -43,6 +43,12 @@ class ServiceCategory(models.TextChoices):
     GENERAL = "general", _("Services in general")
 
 
+class DistributionRule(models.TextChoices):
+    """How a grant round divides its subsidy ceiling among applications (Awb 4:26)."""
+
+    QUALITY_RANKING = "quality_ranking", _("Ranking by quality: the best applications first, until the ceiling")
+
+
 class Threshold(models.Model):
     """A European procurement threshold for municipalities, valid from a date (dated data, not a constant)."""
 
@@ -106,6 +112,12 @@ class Commissioning(models.Model):
         _("maximum number of candidates or consortia"), null=True, blank=True
     )
     grant_ceiling = models.DecimalField(_("subsidy ceiling (Awb 4:22)"), null=True, blank=True, **MONEY)
+    distribution_rule = models.CharField(
+        _("distribution rule (Awb 4:26)"),
+        max_length=24,
+        choices=DistributionRule.choices,
+        default=DistributionRule.QUALITY_RANKING,
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)

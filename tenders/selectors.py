@@ -1,5 +1,6 @@
 """Read-side queries of tenders: who sees which commissioning, the scope overview of lots, the public timeline."""
 
+from collections import Counter
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
@@ -65,33 +66,58 @@ def lot_scope(commissioning) -> dict:
         .prefetch_related("districts", "target_groups")
         .order_by("organisation__name", "title")
     )
-    year = Funding.objects.filter(municipality__in=municipalities).order_by("-year").values_list("year", flat=True)
-    year = year.first()
-    grants = dict(
-        Funding.objects.filter(
-            municipality__in=municipalities, year=year, kind=Funding.Kind.MUNICIPAL_GRANT, activity__isnull=False
-        )
-        .values("activity")
-        .annotate(total=Sum("amount_granted"))
-        .values_list("activity", "total")
-    )
+    year = latest_grant_year(municipalities)
+    grants = grants_per_activity(municipalities, year, activities)
     lots = list(commissioning.lots.prefetch_related("activities", "districts", "target_groups"))
+    # An activity chosen by name for a lot belongs to that lot; the district/target-group filters of the other
+    # lots do not claim it too.
+    chosen_anywhere = {a.pk for lot in lots for a in lot.activities.all()}
     rows, covered = [], set()
     for lot in lots:
         chosen = {a.pk for a in lot.activities.all()}
         districts = {d.pk for d in lot.districts.all()}
         groups = {g.pk for g in lot.target_groups.all()}
-        inside = [a for a in activities if _in_lot(a, chosen, districts, groups)]
+        inside = [
+            a for a in activities if a.pk in chosen or (a.pk not in chosen_anywhere and _matches(a, districts, groups))
+        ]
         covered |= {a.pk for a in inside}
         rows.append(_scope_row(lot, inside, grants))
     outside = [a for a in activities if a.pk not in covered]
     return {"year": year, "lots": rows, "outside": _scope_row(None, outside, grants)}
 
 
-def _in_lot(activity, chosen: set, districts: set, groups: set) -> bool:
-    """Chosen by name, or matching the lot's districts and target groups (each filter only when the lot sets it)."""
-    if activity.pk in chosen:
-        return True
+def latest_grant_year(municipalities) -> int | None:
+    return (
+        Funding.objects.filter(municipality__in=municipalities).order_by("-year").values_list("year", flat=True).first()
+    )
+
+
+def grants_per_activity(municipalities, year, activities) -> dict[int, Decimal]:
+    """Municipal grant money of `year` per activity: a grant line for an activity counts for it; a grant line for
+    the organisation as a whole is shared equally by the organisation's activities."""
+    lines = Funding.objects.filter(municipality__in=municipalities, year=year, kind=Funding.Kind.MUNICIPAL_GRANT)
+    per_activity = dict(
+        lines.filter(activity__isnull=False)
+        .values("activity")
+        .annotate(t=Sum("amount_granted"))
+        .values_list("activity", "t")
+    )
+    per_organisation = dict(
+        lines.filter(activity__isnull=True)
+        .values("organisation")
+        .annotate(t=Sum("amount_granted"))
+        .values_list("organisation", "t")
+    )
+    count = Counter(a.organisation_id for a in activities)
+    return {
+        a.pk: per_activity.get(a.pk, Decimal("0"))
+        + (per_organisation.get(a.organisation_id, Decimal("0")) / count[a.organisation_id]).quantize(Decimal("0.01"))
+        for a in activities
+    }
+
+
+def _matches(activity, districts: set, groups: set) -> bool:
+    """Matching a lot's districts and target groups (each filter only when the lot sets it; none set: no match)."""
     if not districts and not groups:
         return False
     in_district = not districts or bool({d.pk for d in activity.districts.all()} & districts)

@@ -50,6 +50,7 @@ DESIGN_FIELDS = [
     "selection_criteria",
     "max_candidates",
     "grant_ceiling",
+    "distribution_rule",
 ]
 # Fields a rectification may change after publication (the route, term and category define the procedure itself).
 RECTIFIABLE_FIELDS = ["title", "goals", "selection_criteria"]
@@ -58,7 +59,7 @@ MAX_QUESTION_LENGTH = 5000
 
 # --- helpers ------------------------------------------------------------------------------------------------------
 def _audit(action, commissioning, user, obj=None, summary=None):
-    roles = roles_for(user, commissioning.municipalities()[0]) if commissioning.municipality_id else set()
+    roles = roles_for(user, commissioning.municipalities()[0])
     record(
         action,
         actor=user,
@@ -409,7 +410,7 @@ def transition(commissioning, user, to_phase: str, now=None):
     c.save(update_fields=["phase"])
     _audit("tenders.transition", c, user, summary={"before": {"phase": before}, "after": {"phase": to_phase}})
     publication.commissioning_changed(
-        c, "tender", _("The procedure moved to the phase “%(phase)s”.") % {"phase": Phase(to_phase).label}
+        c, "tenderUpdate", _("The procedure moved to the phase “%(phase)s”.") % {"phase": Phase(to_phase).label}
     )
     return c
 
@@ -513,7 +514,7 @@ def ask_question(commissioning, user, text: str, lot=None, now=None):
         raise ValidationError({"lot": _("Choose a lot of this commissioning.")})
     question = Question.objects.create(commissioning=c, lot=lot, asked_by=user, text=text, asked_at=now)
     # The audit summary leaves the text out: who asked what stays inside the municipality's records.
-    record("tenders.question_ask", actor=user, role="provider", municipality=c.municipality, obj=question)
+    _audit("tenders.question_ask", c, user, obj=question)
     return question
 
 
@@ -613,6 +614,7 @@ def select_for_phase_2(commissioning, user, participants):
 @transaction.atomic
 def record_dialogue_session(participant, user, *, held_at, minutes):
     c = _lock(participant.commissioning)
+    participant = DialogueParticipant.objects.get(pk=participant.pk, commissioning=c)
     if c.phase not in (Phase.DIALOGUE_1, Phase.DIALOGUE_2):
         raise ValidationError(_("Dialogue sessions are held during a dialogue phase."))
     if c.phase == Phase.DIALOGUE_2 and not participant.selected_for_phase_2:

@@ -1,2 +1,31 @@
+from django.urls import path
+
+from . import views
+
 app_name = "tenders"
-urlpatterns: list = []
+BASE = "gemeenten/<str:municipality>/opdrachten/<int:pk>"
+urlpatterns = [
+    path("gemeenten/<str:municipality>/opdrachten-beheer", views.manage_list, name="manage_list"),
+    path("gemeenten/<str:municipality>/opdrachten-beheer/nieuw", views.create, name="create"),
+    path(f"{BASE}/beheer", views.manage, name="manage"),
+    path(f"{BASE}/beheer/gegevens", views.edit, name="edit"),
+    path(f"{BASE}/beheer/percelen", views.lot_add, name="lot_add"),
+    path(f"{BASE}/beheer/percelen/<int:lot>", views.lot_edit, name="lot_edit"),
+    path(f"{BASE}/beheer/percelen/<int:lot>/verwijderen", views.lot_delete, name="lot_delete"),
+    path(f"{BASE}/beheer/gereserveerd", views.reserve_add, name="reserve_add"),
+    path(f"{BASE}/beheer/criteria", views.criterion_add, name="criterion_add"),
+    path(f"{BASE}/beheer/criteria/bibliotheek", views.criterion_library_add, name="criterion_library_add"),
+    path(f"{BASE}/beheer/criteria/<int:criterion>/verwijderen", views.criterion_delete, name="criterion_delete"),
+    path(f"{BASE}/beheer/termijnen", views.deadline_set, name="deadline_set"),
+    path(f"{BASE}/beheer/publiceren", views.publish, name="publish"),
+    path(f"{BASE}/beheer/fase", views.transition, name="transition"),
+    path(f"{BASE}/beheer/rectificatie", views.rectify, name="rectify"),
+    path(f"{BASE}/beheer/vragen/<int:question>", views.answer, name="answer"),
+    path(f"{BASE}/beheer/nota-van-inlichtingen", views.clarify, name="clarify"),
+    path(f"{BASE}/beheer/informatiebijeenkomsten", views.info_session_add, name="info_session_add"),
+    path(f"{BASE}/beheer/dialoog/toelaten", views.dialogue_admit, name="dialogue_admit"),
+    path(f"{BASE}/beheer/dialoog/selectie", views.dialogue_select, name="dialogue_select"),
+    path(f"{BASE}/beheer/dialoog/gesprekken", views.dialogue_session_add, name="dialogue_session_add"),
+    path(f"{BASE}/vragen", views.ask, name="ask"),
+    path(f"{BASE}/dialoog", views.dialogue, name="dialogue"),
+]

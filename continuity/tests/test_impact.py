@@ -176,7 +176,7 @@ def test_a_year_to_bundle_changes_nothing_in_the_first_year(land):
 def test_impact_reads_the_landscape_in_a_fixed_number_of_queries(land, django_assert_max_num_queries):
     m, org, act, _ = land
     s = services.create_scenario(municipality=m, name="Q", kind=Scenario.Kind.TENDER)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         selectors.compute_impact(s)
 
 

@@ -57,3 +57,18 @@ def test_auditor_with_second_factor_sees_the_audit_log(client):
     m = MunicipalityFactory()
     login(client, user_with_role(Role.AUDITOR, m))
     assert client.get(reverse("audit:log")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_roles_through_a_purchasing_organisation_count_without_a_municipality():
+    """roles_for(user) without a municipality (e.g. for the header) must not fail for a purchasing-organisation role."""
+    from core.access import roles_for
+    from core.models import PurchasingOrganisation, RoleAssignment
+
+    m = MunicipalityFactory()
+    po = PurchasingOrganisation.objects.create(name="Regio")
+    po.municipalities.add(m)
+    user = user_with_role(Role.POLICY_ADVISOR, m)
+    RoleAssignment.objects.create(user=user, role=Role.PROCUREMENT_OFFICER, purchasing_organisation=po)
+    assert roles_for(user) == {Role.POLICY_ADVISOR, Role.PROCUREMENT_OFFICER}
+    assert Role.PROCUREMENT_OFFICER in roles_for(user, m)

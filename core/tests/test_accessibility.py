@@ -22,6 +22,20 @@ PUBLIC_PAGES = [
     ("accessibility statement", lambda d: reverse("core:accessibility")),
     ("login", lambda d: reverse("core:login")),
     ("landscape overview", lambda d: reverse("landscape:overview", args=[d.municipality.cbs_code])),
+    ("organisation list", lambda d: reverse("landscape:organisation_list", args=[d.municipality.cbs_code])),
+    (
+        "organisation list, filtered",
+        lambda d: reverse("landscape:organisation_list", args=[d.municipality.cbs_code]) + "?q=linde",
+    ),
+    (
+        "organisation profile",
+        lambda d: reverse("landscape:organisation_detail", args=[d.municipality.cbs_code, d.organisation.pk]),
+    ),
+    ("activity list", lambda d: reverse("landscape:activity_list", args=[d.municipality.cbs_code])),
+    ("district table", lambda d: reverse("landscape:district_table", args=[d.municipality.cbs_code])),
+    ("scenario list", lambda d: reverse("continuity:list", args=[d.municipality.cbs_code])),
+    ("commissioning list", lambda d: reverse("publication:list", args=[d.municipality.cbs_code])),
+    ("open data policy", lambda d: reverse("publication:ocds_policy")),
 ]
 
 LOGGED_IN_PAGES = [
@@ -101,3 +115,15 @@ def test_axe_check_reports_violations(page, live_server, axe_check):
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/x.png\">')")
     with pytest.raises(pytest.fail.Exception, match="image-alt"):
         axe_check(page)
+
+
+def test_public_pages_reflow_at_320_css_pixels_wcag_1_4_10(page, d):
+    """WCAG 1.4.10 Reflow: at 320 CSS pixels wide no page scrolls sideways (wide tables scroll in their own box)."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    too_wide = {}
+    for name, url in PUBLIC_PAGES:
+        page.goto(url(d))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide[name] = width
+    assert too_wide == {}

@@ -1,0 +1,235 @@
+"""Forms of the commissioning design. They only parse input; the services decide (and their guards speak Dutch)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from landscape.models import Activity, District, Organisation, TargetGroup
+
+from .models import Commissioning, Deadline, DistributionRule, LibraryCriterion, ReservedBudgetLine
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"]
+
+
+class DateTimeField(forms.DateTimeField):
+    """A datetime-local input, read in the active time zone (Europe/Amsterdam)."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=DATETIME_FORMATS, **kwargs)
+
+
+class CommissioningForm(forms.ModelForm):
+    class Meta:
+        model = Commissioning
+        fields = [
+            "title",
+            "goals",
+            "route",
+            "service_category",
+            "contract_start",
+            "term_years",
+            "option_count",
+            "option_years",
+            "selection_criteria",
+            "max_candidates",
+            "grant_ceiling",
+            "distribution_rule",
+        ]
+        widgets = {
+            "goals": forms.Textarea(attrs={"rows": 4}),
+            "selection_criteria": forms.Textarea(attrs={"rows": 3}),
+            "contract_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "selection_criteria": _("Procedure with preselection and competitive dialogue only."),
+            "max_candidates": _("Preselection: candidates invited to bid. Dialogue: consortia in dialogue phase 2."),
+            "grant_ceiling": _("Grant round only: the total amount available (Awb 4:22)."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["distribution_rule"].required = False  # grant rounds only; there is one rule
+
+    def clean_distribution_rule(self):
+        return self.cleaned_data.get("distribution_rule") or DistributionRule.QUALITY_RANKING
+
+
+class LotForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    annual_budget = forms.DecimalField(label=_("Fixed budget per year (€)"), max_digits=14, decimal_places=2)
+    districts = forms.ModelMultipleChoiceField(
+        label=_("Districts"), queryset=District.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    target_groups = forms.ModelMultipleChoiceField(
+        label=_("Target groups"),
+        queryset=TargetGroup.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    activities = forms.ModelMultipleChoiceField(
+        label=_("Activities taken over (in addition to those of the chosen districts and target groups)"),
+        queryset=Activity.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, commissioning, **kwargs):
+        super().__init__(*args, prefix="lot", **kwargs)
+        municipalities = commissioning.municipalities()
+        self.fields["districts"].queryset = District.objects.filter(municipality__in=municipalities)
+        self.fields["activities"].queryset = Activity.objects.filter(
+            organisation__municipality__in=municipalities
+        ).select_related("organisation")
+        self.fields["activities"].label_from_instance = lambda a: f"{a.title} ({a.organisation.name})"
+
+
+class ReservedLineForm(forms.ModelForm):
+    class Meta:
+        model = ReservedBudgetLine
+        fields = ["kind", "description", "annual_amount", "years"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="reserve", **kwargs)
+
+
+class CriterionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    weight = forms.DecimalField(label=_("Weight (%)"), max_digits=5, decimal_places=2)
+    parent = forms.ChoiceField(label=_("Sub-criterion of"), required=False)
+
+    def __init__(self, *args, commissioning, **kwargs):
+        super().__init__(*args, prefix="criterion", **kwargs)
+        self.commissioning = commissioning
+        main = commissioning.criteria.filter(parent__isnull=True)
+        self.fields["parent"].choices = [("", _("(main criterion)"))] + [(str(c.pk), c.title) for c in main]
+        for score in commissioning.scale:
+            self.fields[f"anchor_{score}"] = forms.CharField(
+                label=_("Anchor for score %(s)s") % {"s": score},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("What a bid must show to get this score."),
+            )
+
+    def clean_parent(self):
+        pk = self.cleaned_data.get("parent")
+        return self.commissioning.criteria.filter(pk=pk, parent__isnull=True).first() if pk else None
+
+    def anchors(self) -> dict:
+        return {s: self.cleaned_data.get(f"anchor_{s}", "") for s in self.commissioning.scale}
+
+
+class LibraryCriterionForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("Criterion from the library"), queryset=LibraryCriterion.objects.all())
+    weight = forms.DecimalField(label=_("Weight (%)"), max_digits=5, decimal_places=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="library", **kwargs)
+
+
+class DeadlineForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Deadline"), choices=Deadline.Kind.choices)
+    at = DateTimeField(label=_("Date and time (Amsterdam time)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="deadline", **kwargs)
+
+
+class RectificationForm(forms.Form):
+    explanation = forms.CharField(label=_("What is corrected, and why"), widget=forms.Textarea(attrs={"rows": 3}))
+    title = forms.CharField(label=_("Title"), max_length=255)
+    goals = forms.CharField(label=_("Goals in plain language"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, commissioning, **kwargs):
+        super().__init__(*args, prefix="rectify", **kwargs)
+        self.commissioning = commissioning
+        self.initial.update({"title": commissioning.title, "goals": commissioning.goals})
+        self.lots = list(commissioning.lots.all())
+        self.deadlines = list(commissioning.deadlines.all())
+        for lot in self.lots:
+            self.fields[f"lot_{lot.pk}"] = forms.DecimalField(
+                label=_("Budget per year, lot %(n)s") % {"n": lot.number}, max_digits=14, decimal_places=2
+            )
+            self.initial[f"lot_{lot.pk}"] = lot.annual_budget
+        for d in self.deadlines:
+            self.fields[f"deadline_{d.kind}"] = DateTimeField(label=d.get_kind_display())
+            self.initial[f"deadline_{d.kind}"] = d.at
+
+    def changes(self) -> dict:
+        c, data = self.commissioning, self.cleaned_data
+        return {
+            "fields": {f: data[f] for f in ("title", "goals") if data[f] != getattr(c, f)},
+            "lot_budgets": {
+                lot.pk: data[f"lot_{lot.pk}"] for lot in self.lots if data[f"lot_{lot.pk}"] != lot.annual_budget
+            },
+            # The form shows minutes: a deadline counts as changed when the minute entered differs.
+            "deadlines": {
+                d.kind: data[f"deadline_{d.kind}"]
+                for d in self.deadlines
+                if data[f"deadline_{d.kind}"] != d.at.replace(second=0, microsecond=0)
+            },
+        }
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
+    topic = forms.CharField(label=_("Topic (groups the questions)"), max_length=120, required=False)
+
+
+class ClarificationForm(forms.Form):
+    introduction = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="clarify", **kwargs)
+
+
+class InfoSessionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    held_at = DateTimeField(label=_("Date and time (Amsterdam time)"))
+    location = forms.CharField(label=_("Location"), max_length=255, required=False)
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="info", **kwargs)
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    lot = forms.ModelChoiceField(label=_("About lot"), queryset=None, required=False, empty_label=_("(all lots)"))
+
+    def __init__(self, *args, commissioning, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lot"].queryset = commissioning.lots.all()
+
+
+class AdmitForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Lead organisation"), queryset=Organisation.objects.none())
+    name = forms.CharField(label=_("Name of the candidate or consortium"), max_length=255)
+
+    def __init__(self, *args, commissioning, **kwargs):
+        super().__init__(*args, prefix="admit", **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            municipality__in=commissioning.municipalities()
+        )
+
+
+class SelectForm(forms.Form):
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Go on to dialogue phase 2"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, commissioning, **kwargs):
+        super().__init__(*args, prefix="select", **kwargs)
+        self.fields["participants"].queryset = commissioning.dialogue_participants.all()
+
+
+class DialogueSessionForm(forms.Form):
+    participant = forms.ModelChoiceField(label=_("Participant"), queryset=None)
+    held_at = DateTimeField(label=_("Date and time (Amsterdam time)"))
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, commissioning, **kwargs):
+        super().__init__(*args, prefix="session", **kwargs)
+        self.fields["participant"].queryset = commissioning.dialogue_participants.all()

@@ -1,0 +1,183 @@
+"""In headless chromium, as a procurement officer would: design a Leiden-like 3-lot commissioning and a Haarlem-like
+competitive dialogue, publish them, answer a provider's question and publish clarifications; the public sees it."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import Role
+from core.testing import MunicipalityFactory, user_with_role
+from landscape.models import Activity, District, Organisation
+from tenders.models import Commissioning, Phase, Question
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def leiden():
+    m = MunicipalityFactory(cbs_code="GM0546", name="Leiden")
+    district = District.objects.create(municipality=m, cbs_code="WK054603", name="Leiden-Noord")
+    for name, title in [("Huiswerkhuis", "Huiswerkbegeleiding"), ("Ontmoetingshuis", "Ontmoetingsochtend")]:
+        org = Organisation.objects.create(municipality=m, name=name, kind="volunteer_with_staff")
+        Activity.objects.create(organisation=org, title=title).districts.add(district)
+    return m
+
+
+def _local(days: int) -> str:
+    return (timezone.localtime() + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _open_and_submit(page, action_suffix, fields: dict, checks=()):
+    """Fill the form whose action ends with `action_suffix` (opening its <details> first) and submit it."""
+    form = page.locator(f"form[action$='{action_suffix}']").first
+    details = page.locator(f"details:has(form[action$='{action_suffix}'])")
+    if details.count() and not details.first.evaluate("d => d.open"):
+        details.first.locator("summary").click()
+    for selector, value in fields.items():
+        target = form.locator(selector)
+        if target.evaluate("el => el.tagName") == "SELECT":
+            target.select_option(value)
+        else:
+            target.fill(value)
+    for selector in checks:
+        form.locator(selector).check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def _create(page, m, **fields):
+    page.goto(reverse("tenders:create", args=[m.cbs_code]))
+    for name, value in fields.items():
+        target = page.locator(f"#id_{name}")
+        if target.evaluate("el => el.tagName") == "SELECT":
+            target.select_option(value)
+        else:
+            target.fill(value)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/beheer")
+    return Commissioning.objects.latest("pk")
+
+
+def test_officer_designs_publishes_answers_and_clarifies_in_the_browser(page, leiden, browser_login, axe_check):
+    officer = user_with_role(Role.PROCUREMENT_OFFICER, leiden)
+    browser_login(page, officer, next_url=reverse("tenders:manage_list", args=["GM0546"]))
+    c = _create(
+        page,
+        leiden,
+        title="Welzijn Leiden",
+        goals="Een samenhangend aanbod dichtbij inwoners.",
+        route="open",
+        term_years="5",
+        option_count="4",
+        option_years="1",
+    )
+    for title, budget in [("Samen Opgroeien", "3400000"), ("Samen Meedoen", "4900000"), ("Basiskracht", "2600000")]:
+        _open_and_submit(page, "/beheer/percelen", {"#id_lot-title": title, "#id_lot-annual_budget": budget})
+    # The scope overview shows what falls in no lot: both activities, until a lot takes one over.
+    assert "Huiswerkhuis" in page.locator("#scope").inner_text()
+    library_value = page.locator("#id_library-item option", has_text="Continuïteit").first.get_attribute("value")
+    _open_and_submit(
+        page, "/beheer/criteria/bibliotheek", {"#id_library-item": library_value, "#id_library-weight": "60"}
+    )
+    anchors = {f"#id_criterion-anchor_{s}": f"Het plan laat niveau {s} zien." for s in (0, 25, 50, 75, 100)}
+    _open_and_submit(
+        page, "/beheer/criteria", {"#id_criterion-title": "Prestatieafspraken", "#id_criterion-weight": "40", **anchors}
+    )
+    _open_and_submit(page, "/beheer/termijnen", {"#id_deadline-kind": "questions", "#id_deadline-at": _local(10)})
+    _open_and_submit(page, "/beheer/termijnen", {"#id_deadline-kind": "bids", "#id_deadline-at": _local(40)})
+    assert page.locator("#publish-errors").count() == 0
+    axe_check(page)
+    page.locator("form[action$='/beheer/publiceren'] button").click()
+    page.wait_for_load_state()
+    c.refresh_from_db()
+    assert c.phase == Phase.TENDERING and c.lots.count() == 3
+    page.screenshot(path="/tmp/tenders-manage.png", full_page=True)
+
+    # A provider asks a question.
+    page.context.clear_cookies()
+    org = Organisation.objects.get(name="Huiswerkhuis")
+    rep = user_with_role(Role.PROVIDER_REPRESENTATIVE, leiden, organisation=org)
+    browser_login(page, rep, next_url=reverse("tenders:ask", args=["GM0546", c.pk]))
+    page.fill("#id_text", "Moeten de huidige vrijwilligers worden overgenomen?")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert Question.objects.filter(commissioning=c).count() == 1
+
+    # A colleague officer answers and publishes clarifications (a second login of the same officer within the same
+    # 30 seconds would reuse a TOTP code, which django-otp rightly refuses).
+    page.context.clear_cookies()
+    colleague = user_with_role(Role.PROCUREMENT_OFFICER, leiden)
+    browser_login(page, colleague, next_url=reverse("tenders:manage", args=["GM0546", c.pk]))
+    q = Question.objects.get()
+    _open_and_submit(
+        page,
+        f"/beheer/vragen/{q.pk}",
+        {f"#id_q{q.pk}-answer": "Nee, maar een plan telt mee.", f"#id_q{q.pk}-topic": "Continuïteit"},
+    )
+    _open_and_submit(page, "/beheer/nota-van-inlichtingen", {"#id_clarify-introduction": "Eerste nota."})
+    assert c.clarifications.count() == 1
+
+    # The public sees the commissioning, its lots, criteria with anchors and the anonymous clarification.
+    page.context.clear_cookies()
+    page.goto(reverse("publication:detail", args=["GM0546", c.pk]))
+    text = page.locator("main").inner_text()
+    for expected in (
+        "Samen Opgroeien",
+        "Basiskracht",
+        "Het plan laat niveau 75 zien.",
+        "Moeten de huidige vrijwilligers",
+    ):
+        assert expected in text
+    assert rep.username not in text and "Huiswerkhuis" not in text
+    axe_check(page)
+    page.screenshot(path="/tmp/tenders-public.png", full_page=True)
+    response = page.request.get(reverse("publication:clarification_pdf", args=["GM0546", c.pk, 1]))
+    assert response.ok and response.body().startswith(b"%PDF")
+
+
+def test_officer_designs_and_publishes_a_competitive_dialogue_in_the_browser(page, browser_login):
+    haarlem = MunicipalityFactory(cbs_code="GM0392", name="Haarlem")
+    officer = user_with_role(Role.PROCUREMENT_OFFICER, haarlem)
+    browser_login(page, officer, next_url=reverse("tenders:manage_list", args=["GM0392"]))
+    c = _create(
+        page,
+        haarlem,
+        title="Gewoon in de Wijk",
+        goals="Meer samenhang in de wijk.",
+        route="competitive_dialogue",
+        term_years="4",
+        option_count="2",
+        option_years="2",
+        selection_criteria="Ervaring met alle dienstverlening in de opdracht.",
+        max_candidates="2",
+    )
+    _open_and_submit(
+        page, "/beheer/percelen", {"#id_lot-title": "Gewoon in de Wijk", "#id_lot-annual_budget": "9500000"}
+    )
+    _open_and_submit(
+        page,
+        "/beheer/gereserveerd",
+        {
+            "#id_reserve-kind": "self_organisations",
+            "#id_reserve-description": "Zelforganisaties",
+            "#id_reserve-annual_amount": "300000",
+            "#id_reserve-years": "4",
+        },
+    )
+    library_value = page.locator("#id_library-item option", has_text="Onderaanneming").first.get_attribute("value")
+    _open_and_submit(
+        page, "/beheer/criteria/bibliotheek", {"#id_library-item": library_value, "#id_library-weight": "100"}
+    )
+    for kind, days in (("questions", 5), ("requests", 15), ("dialogue_1_submissions", 45), ("final_bids", 90)):
+        _open_and_submit(page, "/beheer/termijnen", {"#id_deadline-kind": kind, "#id_deadline-at": _local(days)})
+    page.locator("form[action$='/beheer/publiceren'] button").click()
+    page.wait_for_load_state()
+    c.refresh_from_db()
+    assert c.phase == Phase.SELECTION and c.reserved_lines.count() == 1
+    # Too early to close the selection stage: the server clock refuses, with the reason on the page.
+    page.locator("form[action$='/beheer/fase']:has(input[value='dialogue_1']) button").click()
+    page.wait_for_load_state()
+    c.refresh_from_db()
+    assert c.phase == Phase.SELECTION

@@ -1,0 +1,454 @@
+"""Designing and running a commissioning (policy advisors and procurement officers), and asking questions
+(providers). Views are thin: forms parse, services decide, templates show."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.access import has_role, login_view, represented_organisation_ids, role_view
+from core.models import MUNICIPAL_ROLES, Role
+
+from . import forms, rules, selectors, services
+from .models import Phase, Question, Route
+
+DESIGN = (Role.POLICY_ADVISOR, Role.PROCUREMENT_OFFICER)
+OFFICER = Role.PROCUREMENT_OFFICER
+
+
+def _get(request, pk):
+    return selectors.get_for(request.user, request.municipality, pk)
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _dashboard_forms(c, bound: dict) -> dict:
+    defaults = {
+        "lot_form": lambda: forms.LotForm(commissioning=c),
+        "reserve_form": forms.ReservedLineForm,
+        "criterion_form": lambda: forms.CriterionForm(commissioning=c),
+        "library_form": forms.LibraryCriterionForm,
+        "deadline_form": forms.DeadlineForm,
+        "rectify_form": lambda: forms.RectificationForm(commissioning=c),
+        "clarify_form": forms.ClarificationForm,
+        "info_form": forms.InfoSessionForm,
+        "admit_form": lambda: forms.AdmitForm(commissioning=c),
+        "select_form": lambda: forms.SelectForm(commissioning=c),
+        "session_form": lambda: forms.DialogueSessionForm(commissioning=c),
+    }
+    return {name: bound.get(name) or make() for name, make in defaults.items()}
+
+
+def _dashboard(request, c, status=200, **bound):
+    today = (c.published_at or c.created_at).date()
+    questions = list(c.questions.filter(clarification__isnull=True).select_related("lot").order_by("asked_at"))
+    for q in questions:
+        q.form = bound.get(f"answer_{q.pk}") or forms.AnswerForm(
+            prefix=f"q{q.pk}", initial={"answer": q.answer, "topic": q.topic}
+        )
+    next_phases = [
+        {"phase": p, "label": Phase(p).label, "errors": services.transition_errors(c, p)}
+        for p in sorted(rules.allowed_transitions(c.route, c.phase))
+        if c.is_published
+    ]
+    threshold = rules.check_threshold(c, today)
+    context = {
+        "commissioning": c,
+        "can_publish": has_role(request.user, [OFFICER], request.municipality),
+        "publish_errors": [] if c.is_published else services.publish_errors(c),
+        "threshold": threshold,
+        "regime_label": rules.REGIME_LABELS[threshold.regime],
+        "scope": selectors.lot_scope(c),
+        "reserved": list(c.reserved_lines.all()),
+        "criteria": selectors.criteria_tree(c),
+        "deadlines": list(c.deadlines.all()),
+        "phases": selectors.route_phases(c),
+        "next_phases": next_phases,
+        "open_questions": questions,
+        "clarifications": list(c.clarifications.all()),
+        "rectifications": list(c.rectifications.all()),
+        "info_sessions": list(c.info_sessions.all()),
+        "participants": list(c.dialogue_participants.select_related("lead_organisation")),
+        "is_dialogue": c.route == Route.COMPETITIVE_DIALOGUE,
+        **_dashboard_forms(c, bound),
+    }
+    return render(request, "tenders/manage.html", context, status=status)
+
+
+def _submit(request, c, name, form, action, success):
+    """Run `action(cleaned_data)` for a valid form; on bad input re-show the page with the errors (400)."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("tenders:manage", request.municipality.cbs_code, c.pk)
+    return _dashboard(request, c, status=400, **{name: form})
+
+
+# --- pages --------------------------------------------------------------------------------------------------------
+@role_view(*DESIGN)
+def manage_list(request, municipality):
+    items = selectors.of_municipality(request.municipality).select_related("purchasing_organisation")
+    return render(request, "tenders/manage_list.html", {"commissionings": items})
+
+
+@role_view(*DESIGN)
+def create(request, municipality):
+    form = forms.CommissioningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            c = services.create_commissioning(request.user, municipality=request.municipality, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The commissioning was created as a draft."))
+            return redirect("tenders:manage", municipality, c.pk)
+    status = 400 if form.errors else 200
+    return render(request, "tenders/edit.html", {"form": form}, status=status)
+
+
+@role_view(*DESIGN)
+def edit(request, municipality, pk):
+    c = _get(request, pk)
+    form = forms.CommissioningForm(request.POST or None, instance=c)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_commissioning(c, request.user, **{f: form.cleaned_data[f] for f in form.changed_data})
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("tenders:manage", municipality, c.pk)
+    c.refresh_from_db()
+    return render(request, "tenders/edit.html", {"form": form, "commissioning": c}, status=400 if form.errors else 200)
+
+
+@role_view(*DESIGN)
+def manage(request, municipality, pk):
+    return _dashboard(request, _get(request, pk))
+
+
+# --- design (draft) -----------------------------------------------------------------------------------------------
+@require_POST
+@role_view(*DESIGN)
+def lot_add(request, municipality, pk):
+    c = _get(request, pk)
+    form = forms.LotForm(request.POST, commissioning=c)
+    return _submit(
+        request, c, "lot_form", form, lambda d: services.save_lot(c, request.user, **d), _("The lot was added.")
+    )
+
+
+@role_view(*DESIGN)
+def lot_edit(request, municipality, pk, lot):
+    """Change a lot's title, budget and scope (draft only); the scope overview shows the effect on the dashboard."""
+    c = _get(request, pk)
+    lot = get_object_or_404(c.lots, pk=lot)
+    initial = {
+        "title": lot.title,
+        "description": lot.description,
+        "annual_budget": lot.annual_budget,
+        "districts": list(lot.districts.all()),
+        "target_groups": list(lot.target_groups.all()),
+        "activities": list(lot.activities.all()),
+    }
+    form = forms.LotForm(request.POST or None, commissioning=c, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_lot(c, request.user, lot=lot, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The lot was saved."))
+            return redirect("tenders:manage", municipality, c.pk)
+    context = {"commissioning": c, "lot": lot, "form": form}
+    return render(request, "tenders/lot_edit.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@role_view(*DESIGN)
+def lot_delete(request, municipality, pk, lot):
+    c = _get(request, pk)
+    try:
+        services.delete_lot(get_object_or_404(c.lots, pk=lot), request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("tenders:manage", municipality, c.pk)
+
+
+@require_POST
+@role_view(*DESIGN)
+def reserve_add(request, municipality, pk):
+    c = _get(request, pk)
+    form = forms.ReservedLineForm(request.POST)
+    return _submit(
+        request,
+        c,
+        "reserve_form",
+        form,
+        lambda d: services.add_reserved_line(c, request.user, **d),
+        _("The budget line was reserved."),
+    )
+
+
+@require_POST
+@role_view(*DESIGN)
+def criterion_add(request, municipality, pk):
+    c = _get(request, pk)
+    form = forms.CriterionForm(request.POST, commissioning=c)
+
+    def action(d):
+        services.add_criterion(
+            c,
+            request.user,
+            title=d["title"],
+            description=d["description"],
+            weight=d["weight"],
+            parent=d["parent"],
+            anchors=form.anchors(),
+        )
+
+    return _submit(request, c, "criterion_form", form, action, _("The criterion was added."))
+
+
+@require_POST
+@role_view(*DESIGN)
+def criterion_library_add(request, municipality, pk):
+    c = _get(request, pk)
+    form = forms.LibraryCriterionForm(request.POST)
+    return _submit(
+        request,
+        c,
+        "library_form",
+        form,
+        lambda d: services.add_library_criterion(c, request.user, d["item"], d["weight"]),
+        _("The criterion was added from the library."),
+    )
+
+
+@require_POST
+@role_view(*DESIGN)
+def criterion_delete(request, municipality, pk, criterion):
+    c = _get(request, pk)
+    try:
+        services.delete_criterion(get_object_or_404(c.criteria, pk=criterion), request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("tenders:manage", municipality, c.pk)
+
+
+@require_POST
+@role_view(*DESIGN)
+def deadline_set(request, municipality, pk):
+    c = _get(request, pk)
+    form = forms.DeadlineForm(request.POST)
+    return _submit(
+        request,
+        c,
+        "deadline_form",
+        form,
+        lambda d: services.set_deadline(c, request.user, d["kind"], d["at"]),
+        _("The deadline was set."),
+    )
+
+
+# --- procedure (procurement officer) ------------------------------------------------------------------------------
+@require_POST
+@role_view(OFFICER)
+def publish(request, municipality, pk):
+    c = _get(request, pk)
+    try:
+        services.publish(c, request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return _dashboard(request, c, status=400)
+    messages.success(request, _("The commissioning was published."))
+    return redirect("tenders:manage", municipality, c.pk)
+
+
+@require_POST
+@role_view(OFFICER)
+def transition(request, municipality, pk):
+    c = _get(request, pk)
+    to_phase = request.POST.get("phase", "")
+    if to_phase not in Phase.values:
+        messages.error(request, _("Unknown phase."))
+        return _dashboard(request, c, status=400)
+    try:
+        services.transition(c, request.user, to_phase)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return _dashboard(request, c, status=400)
+    messages.success(request, _("The procedure moved to “%(phase)s”.") % {"phase": Phase(to_phase).label})
+    return redirect("tenders:manage", municipality, c.pk)
+
+
+@require_POST
+@role_view(OFFICER)
+def rectify(request, municipality, pk):
+    c = _get(request, pk)
+    form = forms.RectificationForm(request.POST, commissioning=c)
+    return _submit(
+        request,
+        c,
+        "rectify_form",
+        form,
+        lambda d: services.rectify(c, request.user, explanation=d["explanation"], **form.changes()),
+        _("The rectification was published."),
+    )
+
+
+@require_POST
+@role_view(OFFICER)
+def answer(request, municipality, pk, question):
+    c = _get(request, pk)
+    q = get_object_or_404(Question, commissioning=c, pk=question)
+    form = forms.AnswerForm(request.POST, prefix=f"q{q.pk}")
+    if form.is_valid():
+        try:
+            services.answer_question(q, request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The answer was saved; publish it in the next clarifications."))
+            return redirect("tenders:manage", municipality, c.pk)
+    return _dashboard(request, c, status=400, **{f"answer_{q.pk}": form})
+
+
+@require_POST
+@role_view(OFFICER)
+def clarify(request, municipality, pk):
+    c = _get(request, pk)
+    form = forms.ClarificationForm(request.POST)
+    return _submit(
+        request,
+        c,
+        "clarify_form",
+        form,
+        lambda d: services.publish_clarification(c, request.user, **d),
+        _("The clarifications were published."),
+    )
+
+
+@require_POST
+@role_view(OFFICER)
+def info_session_add(request, municipality, pk):
+    c = _get(request, pk)
+    form = forms.InfoSessionForm(request.POST)
+    return _submit(
+        request,
+        c,
+        "info_form",
+        form,
+        lambda d: services.add_info_session(c, request.user, **d),
+        _("The information session was added."),
+    )
+
+
+@require_POST
+@role_view(OFFICER)
+def dialogue_admit(request, municipality, pk):
+    c = _get(request, pk)
+    form = forms.AdmitForm(request.POST, commissioning=c)
+    return _submit(
+        request,
+        c,
+        "admit_form",
+        form,
+        lambda d: services.admit_to_dialogue(c, request.user, **d),
+        _("The candidate was admitted to the dialogue."),
+    )
+
+
+@require_POST
+@role_view(OFFICER)
+def dialogue_select(request, municipality, pk):
+    c = _get(request, pk)
+    form = forms.SelectForm(request.POST, commissioning=c)
+    return _submit(
+        request,
+        c,
+        "select_form",
+        form,
+        lambda d: services.select_for_phase_2(c, request.user, d["participants"]),
+        _("The participants for dialogue phase 2 were selected."),
+    )
+
+
+@require_POST
+@role_view(OFFICER)
+def dialogue_session_add(request, municipality, pk):
+    c = _get(request, pk)
+    form = forms.DialogueSessionForm(request.POST, commissioning=c)
+    return _submit(
+        request,
+        c,
+        "session_form",
+        form,
+        lambda d: services.record_dialogue_session(
+            d["participant"], request.user, held_at=d["held_at"], minutes=d["minutes"]
+        ),
+        _("The minutes were saved."),
+    )
+
+
+# --- providers ----------------------------------------------------------------------------------------------------
+def _may_ask(user, municipality) -> bool:
+    """Providers ask: provider representatives and any registered user without a municipal role here."""
+    return not has_role(user, MUNICIPAL_ROLES, municipality) or bool(represented_organisation_ids(user))
+
+
+@login_view
+def ask(request, municipality, pk):
+    c = selectors.published(request.municipality).filter(pk=pk).first()
+    if c is None:
+        raise Http404
+    if not _may_ask(request.user, request.municipality):
+        raise PermissionDenied
+    form = forms.QuestionForm(request.POST or None, commissioning=c)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ask_question(c, request.user, form.cleaned_data["text"], lot=form.cleaned_data["lot"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your question was received. The answer is published without your name."))
+            return redirect("tenders:ask", municipality, c.pk)
+    mine = c.questions.filter(asked_by=request.user).order_by("-asked_at")
+    return render(
+        request,
+        "tenders/ask.html",
+        {"commissioning": c, "form": form, "mine": mine, "open": services.questions_open(c)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_view
+def dialogue(request, municipality, pk):
+    """Dialogue minutes: each participant sees only its own sessions; the municipality sees all."""
+    c = selectors.published(request.municipality).filter(pk=pk, route=Route.COMPETITIVE_DIALOGUE).first()
+    if c is None:
+        raise Http404
+    sessions = selectors.visible_dialogue_sessions(request.user, c)
+    is_staff = has_role(request.user, DESIGN, request.municipality)
+    if (
+        not is_staff
+        and not c.dialogue_participants.filter(
+            lead_organisation_id__in=represented_organisation_ids(request.user)
+        ).exists()
+    ):
+        raise PermissionDenied
+    return render(request, "tenders/dialogue.html", {"commissioning": c, "sessions": sessions})
