@@ -3,6 +3,7 @@ all-or-nothing transaction (progress written inside it would stay invisible to o
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from core.testing import MunicipalityFactory
 from landscape import services
@@ -28,7 +29,8 @@ def leiden():
 @pytest.fixture
 def reports(monkeypatch):
     monkeypatch.setattr(Progress, "STEP", 10)
-    return []
+    with translation.override("nl"):  # the phases are shown to the user, in Dutch
+        yield []
 
 
 def record(reports):
