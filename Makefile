@@ -16,6 +16,7 @@ install: $(STAMP)
 
 demo: install
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 	$(MANAGE) load_demo
 	@echo ""
 	@echo "wijkwaarde draait op http://127.0.0.1:8000  (stoppen: Ctrl+C)"

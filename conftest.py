@@ -39,10 +39,12 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The login lock (core.throttle) lives in the cache: no test inherits another's failed attempts."""
+def _fresh_cache(settings):
+    """The login lock (core.throttle) lives in the cache: no test inherits another's failed attempts. Tests use a
+    memory cache, so that tests without a database can run (production shares a database table, settings.CACHES)."""
     from django.core.cache import cache
 
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     yield
     cache.clear()

@@ -29,6 +29,19 @@ MEASURE_LABELS = {
     "relationship_years_lost": gettext_lazy("Relationship-years lost"),
 }
 
+FRAGMENTATION_LABELS = {
+    "funded_recipients_before": gettext_lazy("Funded organisations before"),
+    "funded_recipients_after": gettext_lazy("Funded organisations after"),
+    "hhi_before": gettext_lazy("Concentration of funding before (HHI)"),
+    "hhi_after": gettext_lazy("Concentration of funding after (HHI)"),
+    "funded_organisations_per_district_before": gettext_lazy("Funded organisations per district before (mean)"),
+    "funded_organisations_per_district_after": gettext_lazy("Funded organisations per district after (mean)"),
+    "covered_cells_before": gettext_lazy("Districts × target groups with an activity before"),
+    "covered_cells_after": gettext_lazy("Districts × target groups with an activity after"),
+    "coverage_gaps": gettext_lazy("Coverage gaps"),
+    "funding_after": gettext_lazy("Municipal funding after (€/year)"),
+}
+
 
 def filename(scenario, ext) -> str:
     return f"{scenario.municipality.cbs_code}-{slugify(scenario.name)}.{ext}"

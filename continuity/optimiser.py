@@ -174,7 +174,9 @@ def _explain(p: Problem, x: np.ndarray, v: np.ndarray) -> list[str]:
     reasons = []
     for i in range(p.n):
         rest = p.cost[i] * (1 - x[i])
-        by_cap = p.max_per_org is not None and org_spent[p.org[i]] + rest > p.max_per_org + 0.01
+        cap = p.max_per_org
+        at_cap = cap is not None and org_spent[p.org[i]] >= cap - 0.01
+        by_cap = cap is not None and org_spent[p.org[i]] + rest > cap + 0.01
         by_budget = spent + rest > p.budget + 0.01
         closes_gap = bool(p.cells[i])
         if x[i] >= 1 - TOL:
@@ -184,13 +186,13 @@ def _explain(p: Problem, x: np.ndarray, v: np.ndarray) -> list[str]:
             elif v[i] > 0:
                 r += _(": among the highest value per euro")
         elif x[i] > TOL:
-            if by_cap and not by_budget:
+            if at_cap:
                 r = _("Funded in part: the maximum per organisation is reached")
             else:
                 r = _("Funded in part: the budget runs out at this activity")
         elif p.cost[i] > p.budget + TOL:
             r = _("Not funded: it costs more than the whole budget")
-        elif by_cap and not by_budget:
+        elif at_cap or (by_cap and not by_budget):
             r = _("Not funded: the maximum per organisation would be exceeded")
         elif v[i] <= TOL and not closes_gap:
             r = _("Not funded: nothing at stake on the chosen weights")

@@ -96,27 +96,48 @@ def headline_rows(impacts: list[dict]) -> list[dict]:
     ]
 
 
+# The differences worth a sentence in a comparison (the table shows all headline figures).
+EXPLAINED = (
+    "funding_lost",
+    "co_funding_at_risk",
+    "volunteers_affected",
+    "reach_lost",
+    "relationship_years_lost",
+    "coverage_gaps",
+    "funded_recipients_after",
+    "hhi_after",
+)
+
+
 def compare(scenarios) -> dict:
-    """Headline figures side by side, and plain sentences on the largest differences against the first scenario."""
+    """Headline figures side by side, and per scenario one plain sentence on how it differs from the first."""
     impacts = [s.impact for s in scenarios]
     rows = headline_rows(impacts)
     base = scenarios[0]
     explanations = []
     for j, other in enumerate(scenarios[1:], start=1):
+        parts = []
         for row in rows:
             a, b = row["values"][0], row["values"][j]
-            if abs(b - a) < 0.5:
+            if row["key"] not in EXPLAINED or abs(b - a) < 0.5:
                 continue
-            more = b > a
-            explanations.append(
-                _("%(other)s: %(label)s is %(diff)s %(dir)s than in %(base)s.")
+            parts.append(
+                _("%(label)s %(dir)s by %(diff)s")
                 % {
-                    "other": other.name,
-                    "label": str(row["label"]).lower(),
+                    "label": row["label"],
+                    "dir": _("higher") if b > a else _("lower"),
                     "diff": _fmt(abs(b - a), row["format"]),
-                    "dir": _("higher") if more else _("lower"),
-                    "base": base.name,
                 }
+            )
+        if parts:
+            explanations.append(
+                _("%(other)s compared with %(base)s: %(parts)s.")
+                % {"other": other.name, "base": base.name, "parts": "; ".join(parts)}
+            )
+        else:
+            explanations.append(
+                _("%(other)s does not differ from %(base)s on these figures.")
+                % {"other": other.name, "base": base.name}
             )
     return {"rows": rows, "explanations": explanations}
 

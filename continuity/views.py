@@ -43,13 +43,15 @@ def _set_form_errors(form, exc: ValidationError):
 @public_view
 def scenario_list(request, municipality):
     scenarios = selectors.visible_scenarios(request.user, request.municipality)
+    represented = selectors.represented_in(request.user, request.municipality)
     return render(
         request,
         "continuity/scenario_list.html",
         {
             "scenarios": scenarios,
             "can_build": selectors.is_advisor(request.user, request.municipality),
-            "represented": selectors.represented_in(request.user, request.municipality),
+            # A provider representative sees their own exposure in every scenario, drafts included.
+            "exposure_scenarios": Scenario.objects.filter(municipality=request.municipality) if represented else [],
         },
     )
 

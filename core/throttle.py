@@ -1,6 +1,6 @@
 """Failed-login throttle: after `MAX_FAILURES` wrong passwords or codes for one username, that username is locked for
-`LOCK_MINUTES`, whatever is typed (also the right password). Kept in Django's cache: production configures a cache
-shared by all web processes (docs/deploy.md); per-process memory still limits each process.
+`LOCK_MINUTES`, whatever is typed (also the right password). Kept in Django's cache: by default a database table
+shared by all web processes (settings.CACHES, docs/deploy.md).
 
 The username is the key, not the IP address: a password-guessing attack targets an account, and the lock must hold
 when the attacker changes address. Unknown usernames are counted and locked the same way, so the lock reveals nothing

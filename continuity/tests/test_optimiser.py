@@ -197,3 +197,11 @@ def test_budget_larger_than_everything_at_risk_funds_all_and_says_what_is_left()
     result = optimiser.optimise(make([10, 20], [1, 1], budget=100, weights={"reach": 1}))
     assert all(a["share"] == 1 for a in result["allocation"])
     assert "70" in result["explanation"]
+
+
+def test_partial_funding_stopped_by_the_organisation_maximum_says_so_even_when_the_budget_is_spent():
+    p = make([100, 100], [50, 10], orgs=[0, 1], budget=110, cap=60.0, weights={"reach": 1}, partial=True)
+    result = optimiser.optimise(p)
+    reasons = {a["activity"]: a["reason"] for a in result["allocation"]}
+    assert result["optimal"]["spent"] == pytest.approx(110)
+    assert "maximum per organisation" in reasons["a0"] and "budget runs out" in reasons["a1"]

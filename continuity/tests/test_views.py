@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from audit.models import AuditEvent
 from continuity import services
 from continuity.models import Move, Outcome, Scenario, TransitionPlan
-from core.models import Role
+from core.models import Job, Role
 from core.testing import MunicipalityFactory, login, user_with_role
 
 from . import landscape_fixture
@@ -71,6 +71,8 @@ def test_provider_sees_only_their_own_organisation(client, setup):
     rep = user_with_role(Role.PROVIDER_REPRESENTATIVE, m, organisation=org["A"])
     login(client, rep)
     assert client.get(url("scenario", s)).status_code == 404  # the full draft is not theirs to read
+    listing = client.get(reverse("continuity:list", args=[m.cbs_code])).content.decode()
+    assert url("exposure", s) in listing and f'href="{url("scenario", s)}"' not in listing
     page = client.get(url("exposure", s)).content.decode()
     assert "Buurtwerk Groot" in page and "Klein Samen" not in page
     data = client.get(f"/api/v1/scenarios/{s.pk}/impact").json()
@@ -178,7 +180,9 @@ def test_compute_publish_and_read_publicly(client, setup):
     s.refresh_from_db()
     assert not s.published  # not computed yet: refused with a message
     response = client.post(url("compute", s))
-    assert response.status_code == 200 and "See the result" not in response.content.decode() or True
+    assert response.status_code == 200 and "Bekijk het resultaat" in response.content.decode()
+    job = Job.objects.get(kind="continuity.impact")
+    assert job.status == Job.Status.DONE and job.result["redirect"] == url("scenario", s)
     s.refresh_from_db()
     assert s.impact["totals"]["funding_lost"] > 0
     page = client.get(url("scenario", s)).content.decode()
@@ -208,7 +212,7 @@ def test_compare_two_scenarios_explains_the_differences(client, setup):
     response = client.get(reverse("continuity:compare", args=[m.cbs_code]), {"s": [sq.pk, s.pk]})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Aanbesteding:" in page and "hoger dan in Status quo" in page
+    assert "Aanbesteding vergeleken met Status quo:" in page and "€ 95.000 hoger" in page  # a1 moves, b1, b2, c1 end
 
 
 def test_optimiser_flow_stores_a_plan_with_reasons(client, setup):
@@ -270,3 +274,37 @@ def test_report_of_an_unpublished_scenario_is_not_public(client, setup):
     compute(s)
     assert client.get(url("pdf", s)).status_code == 404
     assert client.get(url("xlsx", s)).status_code == 404
+
+
+def test_draft_plan_and_comparison_are_not_public(client, setup):
+    m, org, act, s = setup
+    compute(s)
+    sq = services.create_scenario(municipality=m, name="Status quo", kind=Scenario.Kind.STATUS_QUO)
+    compute(sq)
+    from continuity import jobs
+
+    plan = jobs.run_optimiser(
+        s,
+        {
+            "name": "P",
+            "budget": 1000,
+            "bridging_months": 12,
+            "weight_reach": 1,
+            "weight_volunteers": 0,
+            "weight_co_funding": 0,
+            "weight_prevention": 0,
+            "weight_coverage": 0,
+            "max_per_organisation": None,
+            "partial_funding": True,
+        },
+    )
+    assert client.get(url("plan", s, plan.pk)).status_code == 404
+    response = client.get(reverse("continuity:compare", args=[m.cbs_code]), {"s": [s.pk, sq.pk]})
+    assert response.status_code == 302  # nothing to compare that they may see
+    assert "Aanbesteding" not in client.get(response["Location"]).content.decode()
+
+
+def test_exposure_page_is_only_for_provider_representatives(client, setup):
+    m, org, act, s = setup
+    login(client, user_with_role(Role.POLICY_ADVISOR, m))
+    assert client.get(url("exposure", s)).status_code == 403

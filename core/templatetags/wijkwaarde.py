@@ -7,6 +7,9 @@ register = template.Library()
 
 
 def _classes(widget, invalid: bool) -> str:
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        # Django puts these attributes on the wrapping <div> too; the options are styled by `.ww-choices` instead.
+        return ""
     if isinstance(widget, forms.Textarea):
         base = "utrecht-textarea utrecht-textarea--html-textarea"
         return base + (" utrecht-textarea--invalid" if invalid else "")
@@ -30,12 +33,16 @@ def utrecht_widget(field):
     classes = " ".join(c for c in [widget.attrs.get("class", ""), _classes(widget, invalid)] if c)
     if classes:
         attrs["class"] = classes
-    described_by = []
-    if field.help_text:
-        described_by.append(f"{field.auto_id}_helptext")
-    described_by += [f"{field.auto_id}_error{i}" for i in range(len(field.errors))]
-    if described_by:
-        attrs["aria-describedby"] = " ".join(described_by)
+    described_by = describedby(field)
+    if described_by and not field.use_fieldset:  # a fieldset carries it itself (see _form_fields.html)
+        attrs["aria-describedby"] = described_by
     if invalid:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def describedby(field) -> str:
+    """The ids of a field's description and error messages, as rendered by _form_fields.html."""
+    ids = [f"{field.auto_id}_helptext"] if field.help_text else []
+    return " ".join(ids + [f"{field.auto_id}_error{i}" for i in range(len(field.errors))])

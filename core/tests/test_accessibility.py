@@ -42,6 +42,11 @@ LOGGED_IN_PAGES = [
     ("audit log", Role.AUDITOR, lambda d: reverse("audit:log")),
     ("job status, finished", Role.POLICY_ADVISOR, lambda d: reverse("core:job_status", args=[d.finished_job.pk])),
     ("job status, queued", Role.POLICY_ADVISOR, lambda d: reverse("core:job_status", args=[d.queued_job.pk])),
+    (
+        "import upload",
+        Role.POLICY_ADVISOR,
+        lambda d: reverse("landscape:import_upload", args=[d.municipality.cbs_code]),
+    ),
 ]
 
 

@@ -90,3 +90,27 @@ def test_invalid_fields_are_marked_and_linked_to_their_errors():
     assert 'id="id_name_error0"' in html
     assert "utrecht-textbox--invalid" in html and "utrecht-select--invalid" in html
     assert html.count('aria-invalid="true"') == 3  # name, kind, agree
+
+
+def test_radio_buttons_are_a_fieldset_with_the_label_as_legend():
+    class ChoiceForm(forms.Form):
+        format = forms.ChoiceField(choices=[("a", "Sjabloon"), ("b", "Register")], widget=forms.RadioSelect)
+
+    html = _render(ChoiceForm(data={}))
+    assert "<legend" in html and "Format</legend>" in html
+    assert (
+        '<fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset utrecht-form-fieldset--invalid"'
+        in html
+    )
+    assert 'aria-describedby="id_format_error0"' in html
+    assert "<label" in html and 'for="id_format_0"' in html
+
+
+def test_home_lists_the_municipalities_of_a_logged_in_user_first(client):
+    leiden = MunicipalityFactory(cbs_code="GM0546", name="Leiden")
+    MunicipalityFactory(cbs_code="GM0392", name="Haarlem")
+    assert "Uw gemeenten" not in client.get(reverse("core:home")).content.decode()
+    login(client, user_with_role(Role.SOCIAL_WORKER, leiden))
+    html = client.get(reverse("core:home")).content.decode()
+    mine = html[html.index("Uw gemeenten") : html.index("<h2", html.index("Uw gemeenten"))]
+    assert "Leiden" in mine and "Haarlem" not in mine

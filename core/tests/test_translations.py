@@ -19,24 +19,33 @@ IDS = [po.parent.parent.parent.parent.name for po in CATALOGUES]
 
 
 def _entries(po: Path):
-    """(flags, msgid, msgstrs) per entry of a .po file, obsolete entries (#~) left out."""
-    text = po.read_text(encoding="utf-8")
-    for block in re.split(r"\n\s*\n", text):
-        lines = [line for line in block.splitlines() if not line.startswith("#~")]
-        flags = " ".join(line for line in lines if line.startswith("#,"))
-        fields: dict[str, str] = {}
-        key = None
-        for line in lines:
-            if line.startswith("#"):
-                continue
-            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$', line)
-            if match:
-                key = match.group(1)
-                fields[key] = match.group(2)
-            elif line.startswith('"') and key:
-                fields[key] += line[1:-1]
+    """(flags, msgid, msgstrs) per entry of a .po file; obsolete entries (#~) left out. A line-by-line reader, since
+    gettext allows blank lines inside an entry."""
+    entries, flags, fields, key = [], "", {}, None
+
+    def finish():
         if "msgid" in fields:
-            yield flags, fields["msgid"], [v for k, v in fields.items() if k.startswith("msgstr")]
+            entries.append((flags, fields["msgid"], [v for k, v in fields.items() if k.startswith("msgstr")]))
+
+    for line in po.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        starts_entry = line.startswith("#") or line.startswith(("msgctxt ", "msgid "))
+        if starts_entry and any(k.startswith("msgstr") for k in fields):
+            finish()
+            flags, fields, key = "", {}, None
+        if line.startswith("#~") or not line:
+            continue
+        if line.startswith("#,"):
+            flags += " " + line[2:]
+        elif line.startswith("#"):
+            continue
+        elif match := re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$', line):
+            key = match.group(1)
+            fields[key] = match.group(2)
+        elif line.startswith('"') and key:
+            fields[key] += line[1:-1]
+    finish()
+    return entries
 
 
 def test_there_are_catalogues_to_check():
@@ -73,7 +82,8 @@ def test_checker_finds_empty_and_fuzzy_entries(tmp_path):
     po.write_text(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
         'msgid "Done"\nmsgstr ""\n\n#, fuzzy\nmsgid "Failed"\nmsgstr "Mislukt"\n\n'
-        'msgid "%(n)s event"\nmsgid_plural "%(n)s events"\nmsgstr[0] "%(n)s gebeurtenis"\nmsgstr[1] ""\n',
+        'msgid "%(n)s event"\nmsgid_plural "%(n)s events"\nmsgstr[0] "%(n)s gebeurtenis"\nmsgstr[1] ""\n\n'
+        'msgid "Equal cut"\n\nmsgstr "Gelijke korting"\n',
         encoding="utf-8",
     )
     entries = list(_entries(po))
