@@ -115,8 +115,10 @@ def upload(request, municipality):
     """The upload form; a valid upload is stored and checked by a background job, whose page shows the preview."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if not form.is_valid():
-            return render(request, "landscape/import_upload.html", {"form": form}, status=400)
+        if not form.is_valid():  # the file's problems also on top, in the alert that lists an import's problems
+            problems = [Problem(message) for message in form.errors.get("files", [])]
+            context = {"form": form, "problems": problems, "problem_count": len(problems)}
+            return render(request, "landscape/import_upload.html", context, status=400)
         job = enqueue(
             CHECK,
             params={

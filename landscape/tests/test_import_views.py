@@ -123,7 +123,9 @@ def test_billion_laughs_workbook_is_refused_in_dutch_and_nothing_is_written(advi
 def test_wrong_file_type_and_too_large_files_are_form_errors_before_any_job(advisor, leiden, settings):
     response = upload(advisor, b"%PDF-1.4 nep", name="register.xlsx")
     assert response.status_code == 400
-    assert "is een PDF-bestand, geen Excel-werkmap" in response.content.decode()
+    html = response.content.decode()
+    assert "is een PDF-bestand, geen Excel-werkmap" in response.context["form"].errors["files"][0]
+    assert 'role="alert" id="import-problems"' in html, "listed on top too, where the problems of a file are"
     response = upload(advisor, b"PK\x03\x04 geen zip", name="register.xlsx")
     assert response.status_code == 400 and "geen geldige Excel-werkmap" in response.content.decode()
     settings.IMPORT_MAX_BYTES = 100
