@@ -1,6 +1,6 @@
 """Read-side queries of tenders: who sees which commissioning, the scope overview of lots, the public timeline."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
@@ -12,7 +12,7 @@ from core.models import Role
 from landscape.models import Activity, Funding
 
 from . import rules
-from .models import Anchor, Commissioning, Criterion, DialogueSession, Phase
+from .models import Anchor, Candidate, Commissioning, Criterion, DialogueSession, Phase, Route
 
 DESIGN_ROLES = (Role.POLICY_ADVISOR, Role.PROCUREMENT_OFFICER)
 OFFICER_ROLES = (Role.PROCUREMENT_OFFICER,)
@@ -135,11 +135,19 @@ def _scope_row(lot, activities, grants) -> dict:
     }
 
 
-def timeline(commissioning) -> list[dict]:
-    """Deadlines and phase changes in order, in Europe/Amsterdam time, marked past or future by the server clock."""
+def timeline(commissioning, notes=None) -> list[dict]:
+    """Deadlines and phase changes in order, in Europe/Amsterdam time, marked past or future by the server clock;
+    a deadline moved by a rectification carries its `amendments` (see amendment_notes)."""
     now = timezone.now()
+    notes = notes or {}
     items = [
-        {"at": d.at, "label": d.get_kind_display(), "kind": "deadline", "past": d.at <= now}
+        {
+            "at": d.at,
+            "label": d.get_kind_display(),
+            "kind": "deadline",
+            "past": d.at <= now,
+            "amendments": notes.get(f"deadline:{d.kind}", []),
+        }
         for d in commissioning.deadlines.all()
     ]
     items += [
@@ -153,6 +161,30 @@ def timeline(commissioning) -> list[dict]:
     return sorted(items, key=lambda i: i["at"])
 
 
+def amendment_notes(rectifications) -> dict[str, list[dict]]:
+    """What the rectifications changed, per changed item ("lot:12", "criterion:5", "anchor:5:50", "deadline:bids"):
+    the rectification number, what changed and the value before, for "changed by rectification N" next to it."""
+    notes = defaultdict(list)
+    for r in rectifications:
+        for change in r.changes:
+            if change.get("target"):
+                notes[change["target"]].append(
+                    {"number": r.number, "attribute": change["attribute"], "before": change["before"]}
+                )
+    return dict(notes)
+
+
+def annotate_amendments(notes: dict, lots, criteria) -> None:
+    """Give lots, criteria (with their sub-criteria) and anchors an `amendments` list from amendment_notes."""
+    for lot in lots:
+        lot.amendments = notes.get(f"lot:{lot.pk}", [])
+    for criterion in criteria:
+        for c in [criterion, *criterion.subs]:
+            c.amendments = notes.get(f"criterion:{c.pk}", [])
+            for anchor in c.anchor_list:
+                anchor.amendments = notes.get(f"anchor:{c.pk}:{anchor.score}", [])
+
+
 def route_phases(commissioning) -> list[dict]:
     order = rules.phases_of(commissioning.route)[1:]
     current = order.index(commissioning.phase) if commissioning.phase in order else -1
@@ -161,12 +193,26 @@ def route_phases(commissioning) -> list[dict]:
     ]
 
 
+def invited(commissioning, organisation_id) -> bool:
+    """May this organisation submit a bid (issue 5)? In an open procedure or grant round anyone may; after a
+    preselection only admitted candidates are invited, and in a competitive dialogue only those selected for
+    dialogue phase 2 submit final bids."""
+    if commissioning.route in (Route.OPEN, Route.GRANT_ROUND):
+        return True
+    candidates = commissioning.candidates.filter(organisation_id=organisation_id, status=Candidate.Status.ADMITTED)
+    if commissioning.route == Route.COMPETITIVE_DIALOGUE:
+        candidates = candidates.filter(selected_for_phase_2=True)
+    return candidates.exists()
+
+
 def visible_dialogue_sessions(user, commissioning):
     """Minutes are shared only with the participant concerned and the municipality."""
-    qs = DialogueSession.objects.filter(participant__commissioning=commissioning).select_related("participant")
+    qs = DialogueSession.objects.filter(candidate__commissioning=commissioning).select_related(
+        "candidate__organisation"
+    )
     if any(has_role(user, DESIGN_ROLES, m) for m in commissioning.municipalities()):
         return qs
-    return qs.filter(participant__lead_organisation_id__in=represented_organisation_ids(user))
+    return qs.filter(candidate__organisation_id__in=represented_organisation_ids(user))
 
 
 def published_questions(commissioning):
