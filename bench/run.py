@@ -1,12 +1,16 @@
 """`make bench`: run every bench/bench_*.py module and write its figures into docs/benchmarks.md.
 
-A module has a function `run() -> dict` returning {label: figure}. Modules run in name order against a dedicated
-database, created afresh for the run and dropped after it: a SQLite file (bench/out/bench.sqlite3), and, when
-DATABASE_URL names a PostgreSQL database, also `<that name>_bench` on the same server. Each (module, database) has its
-own section in docs/benchmarks.md, replaced on every run, with the machine, Python, database and date.
+A module has a function `run() -> dict` returning {label: figure}. Per database, the runner creates a dedicated
+database afresh, generates the synthetic national landscape in it once (bench/common.py; its own section,
+`generate_landscape`), runs the modules in name order against it (they reuse the landscape), and drops it again.
+The databases: a SQLite file (bench/out/bench.sqlite3), and, when DATABASE_URL names a PostgreSQL database,
+`<that name>_bench` on the same server (only that database is created and dropped; yours and others' are not
+touched). Each (module, database) has its own section in docs/benchmarks.md, replaced on every run, with the
+machine, Python, database, date and the load average at its start and end (the machine may be shared).
 
-    python bench/run.py                 # all modules
-    python bench/run.py bench_landscape # only these
+    python bench/run.py                          # all modules, SQLite (and PostgreSQL when DATABASE_URL says so)
+    python bench/run.py bench_landscape          # only these
+    python bench/run.py --database postgresql    # only this database
 Speed is measured here, never asserted in tests.
 """
 
@@ -21,7 +25,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+if not __package__:  # run as a script
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import common
+
+ROOT = common.ROOT
+GENERATE = "generate_landscape"
 DOC = ROOT / "docs" / "benchmarks.md"
 SQLITE_FILE = ROOT / "bench" / "out" / "bench.sqlite3"
 
@@ -73,19 +82,20 @@ def replace_section(text: str, key: str, body: str) -> str:
 
 
 def _format(value) -> str:
-    if isinstance(value, float):
-        return f"{value:,.3f}".replace(",", " ")
+    if isinstance(value, float):  # as measured, at most three decimals: 94.7, 0.019
+        return f"{value:,.3f}".rstrip("0").rstrip(".").replace(",", " ")
     if isinstance(value, int):
         return f"{value:,}".replace(",", " ")
     return str(value)
 
 
-def render(module: str, result: dict, info: dict) -> str:
+def render(key: str, result: dict, info: dict) -> str:
     lines = [
-        f"### {module} · {result['database']}",
+        f"### {key} · {result['database']}",
         "",
         f"{result['date']} · {info['cpu']}, {info['cores']} cores, {info['ram']} RAM · Python {info['python']} · "
-        f"{info['os']}",
+        f"{info['os']} · load average (1/5/15 min) {result['load_start']} at the start, {result['load_end']} at "
+        "the end",
         "",
         "| figure | value |",
         "| --- | ---: |",
@@ -94,58 +104,98 @@ def render(module: str, result: dict, info: dict) -> str:
     return "\n".join(lines)
 
 
-def _child(modules: list[str], out: Path) -> None:
-    """Run the modules in this process against a fresh dedicated database; write the results to `out` as JSON."""
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wijkwaarde.settings")
-    os.environ["STATIC_MANIFEST"] = "false"  # render pages without collectstatic
-    os.environ["JOBS_MODE"] = "sync"
-    import django
+def _database_name(connection) -> str:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            return f"postgresql {cursor.fetchone()[0]}"
+    return f"{connection.vendor} {connection.Database.sqlite_version}"
 
-    django.setup()
+
+def _timed(database: str, fn) -> dict:
+    """Run `fn() -> figures` and wrap its figures with the database, date and load average around it."""
+    load_start = common.load_average()
+    figures = fn()
+    return {
+        "database": database,
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load_start": load_start,
+        "load_end": common.load_average(),
+        "figures": figures,
+    }
+
+
+def _generate() -> dict:
+    """The synthetic national landscape, generated once for all modules (bench/common.py)."""
+    from landscape.models import Activity, District, Funding, Organisation
+
+    count = common.municipality_count()
+    seconds = common.ensure_landscape(count)
+    codes = common.municipality_codes(count)
+    return {
+        "municipalities": count,
+        "districts": District.objects.filter(municipality__cbs_code__in=codes).count(),
+        "organisations": Organisation.objects.filter(municipality__cbs_code__in=codes).count(),
+        "activities": Activity.objects.filter(organisation__municipality__cbs_code__in=codes).count(),
+        "funding lines": Funding.objects.filter(municipality__cbs_code__in=codes).count(),
+        "generate_landscape (s)": round(seconds, 1),
+    }
+
+
+def _child(modules: list[str], out: Path) -> None:
+    """Run the modules in this process against a fresh dedicated database; write the results to `out` as JSON after
+    each step, so that a failing module keeps the figures of those before it."""
+    common.setup_django()
     from django.db import connection
     from django.test.utils import setup_test_environment
 
     setup_test_environment()  # the test client's host is allowed
     settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        SQLITE_FILE.parent.mkdir(parents=True, exist_ok=True)
-        settings["TEST"]["NAME"] = str(SQLITE_FILE)
-    else:
-        settings["TEST"]["NAME"] = f"{settings['NAME']}_bench"
+    settings["TEST"]["NAME"] = bench_database_name(connection.vendor, settings["NAME"])
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
-        database = f"{connection.vendor} {connection.Database.sqlite_version if connection.vendor == 'sqlite' else ''}"
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SHOW server_version")
-                database = f"postgresql {cursor.fetchone()[0]}"
-        results = {}
+        database = _database_name(connection)
+        print(f"[bench] generate_landscape on {database} …", file=sys.stderr, flush=True)
+        results = {GENERATE: _timed(database, _generate)}
+        out.write_text(json.dumps(results))
         for name in modules:
             module = importlib.import_module(f"bench.{name}")
-            print(f"[bench] {name} on {database.strip()} …", file=sys.stderr, flush=True)
-            figures = module.run()
-            results[name] = {
-                "database": database.strip(),
-                "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-                "figures": figures,
-            }
+            print(f"[bench] {name} on {database} …", file=sys.stderr, flush=True)
+            results[name] = _timed(database, module.run)
+            out.write_text(json.dumps(results))
+        # Every module reused the landscape: one generation in this database (shown, and checked by the tests).
+        results[GENERATE]["figures"]["generations in this run (audit events)"] = common.generations()
         out.write_text(json.dumps(results))
     finally:
         connection.creation.destroy_test_db(settings["NAME"], verbosity=0)
 
 
-def targets() -> list[tuple[str, str]]:
-    found = [("sqlite", f"sqlite:///{SQLITE_FILE}")]
+def bench_database_name(vendor: str, name: str) -> str:
+    """The dedicated database of a run: the SQLite file itself (targets() names it), or `<name>_bench` next to the
+    PostgreSQL database `name` of DATABASE_URL, so that a run never creates or drops another database."""
+    return str(name) if vendor == "sqlite" else f"{name}_bench"
+
+
+def targets(databases: list[str] | None = None, sqlite_file: Path = SQLITE_FILE) -> list[tuple[str, str]]:
+    """(key, DATABASE_URL) per database to run on: SQLite, and PostgreSQL when DATABASE_URL names it."""
+    found = {"sqlite": f"sqlite:///{sqlite_file}"}
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
-        found.append(("postgresql", url))
-    return found
+        found["postgresql"] = url
+    if databases:
+        missing = set(databases) - set(found)
+        if missing:
+            raise SystemExit(f"no DATABASE_URL for {', '.join(sorted(missing))}")
+        return [(key, found[key]) for key in databases]
+    return list(found.items())
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("modules", nargs="*", help="bench_* modules to run (default: all)")
+    parser.add_argument("--database", action="append", choices=["sqlite", "postgresql"], help="default: all")
+    parser.add_argument("--doc", type=Path, default=DOC, help="the Markdown file to write (default: %(default)s)")
+    parser.add_argument("--sqlite-file", type=Path, default=SQLITE_FILE, help="default: %(default)s")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     modules = discover(args.modules)
@@ -153,19 +203,21 @@ def main(argv=None) -> int:
         _child(modules, args.child)
         return 0
     info = machine()
-    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    for key, url in targets():
+    args.sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+    for key, url in targets(args.database, args.sqlite_file.resolve()):
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "results.json"
             env = {**os.environ, "DATABASE_URL": url}
             done = subprocess.run([sys.executable, __file__, "--child", str(out), *modules], env=env, check=False)
-            if done.returncode != 0:
-                print(f"[bench] {key}: failed (exit {done.returncode})", file=sys.stderr)
-                return done.returncode
-            for module, result in json.loads(out.read_text()).items():
-                text = replace_section(text, f"{module}:{key}", render(module, result, info))
-        DOC.write_text(text)  # after each database, so that a later failure keeps these figures
-        print(f"[bench] {key}: figures written to {DOC.relative_to(ROOT)}", file=sys.stderr)
+            results = json.loads(out.read_text()) if out.exists() else {}
+        text = args.doc.read_text() if args.doc.exists() else "# Benchmarks\n"
+        for name, result in results.items():
+            text = replace_section(text, f"{name}:{key}", render(name, result, info))
+        args.doc.write_text(text)  # after each database, so that a later failure keeps these figures
+        print(f"[bench] {key}: {len(results)} sections written to {args.doc}", file=sys.stderr)
+        if done.returncode != 0:
+            print(f"[bench] {key}: failed (exit {done.returncode})", file=sys.stderr)
+            return done.returncode
     return 0
 
 
