@@ -156,6 +156,11 @@ def job_status(request, job_id):
         job.municipality and has_role(request.user, set(Role.values) - {Role.PROVIDER_REPRESENTATIVE}, job.municipality)
     ):
         raise Http404
-    if request.headers.get("HX-Request"):
-        return render(request, "core/_job_progress.html", {"job": job, "fragment": True})
-    return render(request, "core/job_status.html", {"job": job})
+    if not request.headers.get("HX-Request"):
+        return render(request, "core/job_status.html", {"job": job})
+    # `follow`: a page that shows the result itself (e.g. the import page) is reloaded on it once the job is done.
+    follow = request.GET.get("follow") == "1"
+    response = render(request, "core/_job_progress.html", {"job": job, "fragment": True, "follow": follow})
+    if follow and job.status == Job.Status.DONE and job.result.get("redirect"):
+        response["HX-Redirect"] = job.result["redirect"]
+    return response

@@ -36,8 +36,17 @@ class TargetGroupAdmin(AuditedModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedModelAdmin):
-    list_display = ["name", "municipality", "kind", "kvk_number", "volunteers", "paid_staff_fte", "first_funded_year"]
-    list_filter = ["municipality", "kind", "legal_form"]
+    list_display = [
+        "name",
+        "municipality",
+        "kind",
+        "kvk_number",
+        "volunteers",
+        "paid_staff_fte",
+        "first_funded_year",
+        "needs_review",
+    ]
+    list_filter = ["municipality", "needs_review", "kind", "legal_form"]
     search_fields = ["name", "kvk_number", "description"]
     list_select_related = ["municipality"]
     autocomplete_fields = ["municipality"]

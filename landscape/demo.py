@@ -32,7 +32,7 @@ LEIDEN_DISTRICTS = [
 HAARLEM_DISTRICTS = [
     ("WK039201", "Oude Stad"),
     ("WK039202", "Kleverpark"),
-    ("WK039203", "Frans Hals"),
+    ("WK039203", "Zijlwegkwartier"),  # verified: CBS wijk 03 of Haarlem
     ("WK039204", "Transvaalwijk"),
     ("WK039205", "Indische Wijk"),
     ("WK039206", "Rozenprieel"),

@@ -77,6 +77,7 @@ class OrganisationFilter(StyledFilterSet):
     district = _district_filter(method="filter_district")
     target_group = _target_group_filter(method="filter_target_group")
     preventive = filters.BooleanFilter(label=_("Has preventive activities"), widget=YES_NO, method="filter_preventive")
+    needs_review = filters.BooleanFilter(label=_("To be checked"), widget=YES_NO)
 
     class Meta:
         model = Organisation

@@ -1,31 +1,35 @@
-"""Import screens: upload -> preview (counts, or every problem with sheet, row and column) -> confirm -> background
-job with a progress bar -> result. The checks run on the upload; the writing runs in the job (core.jobs)."""
+"""Import screens: upload -> check in the background (progress bar) -> preview (counts, or every problem with sheet,
+row and column) -> confirm -> import in the background (progress bar) -> result.
 
-import secrets
+The upload only runs the quick checks (size, file type, zip bomb) and stores the files; reading and checking every row
+(tens of seconds for 100k rows) and the writing run in background jobs (core.jobs, landscape/jobs.py). One page,
+`job`, shows either job: its progress while it runs, then the preview or the result stored in the job.
+"""
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.crypto import get_random_string
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.access import public_view, role_view, roles_for
 from core.jobs import enqueue
 from core.models import Job, Role
 
-from .imports.reading import ImportRefused, Problem
-from .imports.run import RECORD_TYPE_LABELS, run_import
+from .imports.reading import ImportRefused, Problem, check_file
+from .imports.run import RECORD_TYPE_LABELS
 from .imports.template import template_workbook
-from .jobs import MAX_PROBLEMS_SHOWN
+from .jobs import CHECK, IMPORT
+from .models import Organisation
 
 IMPORT_ROLES = (Role.POLICY_ADVISOR, Role.ADMINISTRATOR)
-SESSION_KEY = "landscape_pending_imports"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -63,8 +67,9 @@ class ImportForm(forms.Form):
         ) % {"max": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
 
     def clean_files(self):
-        files = self.cleaned_data["files"]
-        for f in files:
+        """[(file name, bytes)] after the quick checks; the rows are checked by the background job."""
+        files = []
+        for f in self.cleaned_data["files"]:
             if f.size > settings.IMPORT_MAX_BYTES:
                 raise forms.ValidationError(
                     _("%(name)s is %(size)s MB; files up to %(max)s MB can be imported.")
@@ -74,6 +79,12 @@ class ImportForm(forms.Form):
                         "max": settings.IMPORT_MAX_BYTES // (1024 * 1024),
                     }
                 )
+            content = f.read()
+            try:
+                check_file(content, f.name)
+            except ImportRefused as refused:
+                raise forms.ValidationError([p.message for p in refused.problems]) from None
+            files.append((f.name, content))
         return files
 
 
@@ -86,88 +97,104 @@ def _counts_rows(counts: dict) -> list[dict]:
     return [{"label": RECORD_TYPE_LABELS[kind], **c} for kind, c in counts.items() if any(c.values())]
 
 
+def _store(files: list[tuple[str, bytes]]) -> list[list[str]]:
+    """Keep the uploaded files in default storage for the jobs: [[storage path, original name]]."""
+    folder = f"imports/pending/{get_random_string(22)}"
+    return [
+        [default_storage.save(f"{folder}/{get_valid_filename(name) or 'bestand'}", ContentFile(content)), name]
+        for name, content in files
+    ]
+
+
+def _job_page(job):
+    return redirect("landscape:import_job", municipality=job.municipality.cbs_code, job_id=job.pk)
+
+
 @role_view(*IMPORT_ROLES)
 def upload(request, municipality):
-    """Upload and check: shows the preview (what would be created and updated) or every problem found."""
-    m = request.municipality
+    """The upload form; a valid upload is stored and checked by a background job, whose page shows the preview."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
-        fmt = form.cleaned_data["format"]
-        try:
-            result = run_import(m, files, format=fmt, dry_run=True)
-        except ImportRefused as refused:
-            problems = refused.problems
-            form.add_error(
-                None,
-                ngettext(
-                    "%(n)s problem found; nothing has been imported. Correct the file and upload it again.",
-                    "%(n)s problems found; nothing has been imported. Correct the file and upload it again.",
-                    len(problems),
-                )
-                % {"n": len(problems)},
-            )
-            context.update(problems=problems[:MAX_PROBLEMS_SHOWN], problem_count=len(problems))
+    if request.method == "POST":
+        if not form.is_valid():  # the file's problems also on top, in the alert that lists an import's problems
+            problems = [Problem(message) for message in form.errors.get("files", [])]
+            context = {"form": form, "problems": problems, "problem_count": len(problems)}
             return render(request, "landscape/import_upload.html", context, status=400)
-        token = secrets.token_urlsafe(16)
-        stored = [
-            [
-                default_storage.save(
-                    f"imports/pending/{token}/{get_valid_filename(name) or 'bestand'}", ContentFile(c)
-                ),
-                name,
-            ]
-            for name, c in files
-        ]
-        pending = request.session.get(SESSION_KEY, {})
-        pending[token] = {"municipality": m.cbs_code, "format": fmt, "files": stored}
-        request.session[SESSION_KEY] = pending
-        context.update(preview=result, rows=_counts_rows(result["counts"]), token=token)
-    return render(request, "landscape/import_upload.html", context)
+        job = enqueue(
+            CHECK,
+            params={
+                "municipality": request.municipality.cbs_code,
+                "format": form.cleaned_data["format"],
+                "files": _store(form.cleaned_data["files"]),
+                "role": _import_role(request),
+            },
+            user=request.user,
+            municipality=request.municipality,
+        )
+        return _job_page(job)
+    return render(request, "landscape/import_upload.html", {"form": form})
+
+
+def _import_of(check: Job) -> Job | None:
+    """The import job started from a checked upload, if it was confirmed."""
+    return Job.objects.filter(kind=IMPORT, params__check_job=str(check.pk)).first()
 
 
 @require_POST
 @role_view(*IMPORT_ROLES)
-def confirm(request, municipality):
-    """Start the import of a checked upload as a background job."""
-    pending = request.session.get(SESSION_KEY, {})
-    item = pending.get(request.POST.get("token", ""))
-    if item is None or item["municipality"] != request.municipality.cbs_code:
-        messages.error(request, _("This upload has expired or was already imported; upload the file again."))
-        return render(request, "landscape/import_upload.html", {"form": ImportForm()}, status=400)
-    del pending[request.POST["token"]]
-    request.session[SESSION_KEY] = pending
-    job = enqueue(
-        "landscape.import",
-        params={
-            "municipality": request.municipality.cbs_code,
-            "format": item["format"],
-            "files": item["files"],
-            "role": _import_role(request),
-        },
-        user=request.user,
-        municipality=request.municipality,
-    )
-    return redirect("landscape:import_job", municipality=request.municipality.cbs_code, job_id=job.pk)
+def confirm(request, municipality, job_id):
+    """Import a checked upload (once: confirming again leads to the same import)."""
+    with transaction.atomic():
+        # The lock makes a double click wait for the first confirmation, which the second then finds.
+        check = get_object_or_404(
+            Job.objects.select_for_update(), pk=job_id, kind=CHECK, municipality=request.municipality
+        )
+        existing = _import_of(check)
+        if existing is not None:
+            return _job_page(existing)
+        files = check.params.get("files", [])
+        if not (check.status == Job.Status.DONE and check.result.get("ok")) or not all(
+            default_storage.exists(path) for path, _name in files
+        ):
+            return render(
+                request,
+                "landscape/import_upload.html",
+                {
+                    "form": ImportForm(),
+                    "problems": [Problem(_("This upload cannot be imported (any more); upload the file again."))],
+                    "problem_count": 1,
+                },
+                status=400,
+            )
+        job = enqueue(
+            IMPORT,
+            params={**check.params, "role": _import_role(request), "check_job": str(check.pk)},
+            user=request.user,
+            municipality=request.municipality,
+        )
+    return _job_page(job)
 
 
 @role_view(*IMPORT_ROLES)
 def job(request, municipality, job_id):
-    """Progress of an import (htmx polls core:job_status), then its result."""
-    job = get_object_or_404(Job, pk=job_id, kind="landscape.import", municipality=request.municipality)
+    """A check or import job: its progress (htmx polls core:job_status and reloads when done), then the preview or
+    the result."""
+    job = get_object_or_404(Job, pk=job_id, kind__in=[CHECK, IMPORT], municipality=request.municipality)
     result = job.result or {}
-    problems = [Problem(p["message"], p["sheet"], p["row"], p["column"]) for p in result.get("problems", [])]
-    return render(
-        request,
-        "landscape/import_job.html",
-        {
-            "job": job,
-            "result": result,
-            "rows": _counts_rows(result["counts"]) if result.get("counts") else [],
-            "problems": problems,
-        },
-    )
+    context = {
+        "job": job,
+        "checking": job.kind == CHECK,
+        "result": result,
+        "rows": _counts_rows(result["counts"]) if result.get("counts") else [],
+        "problems": [Problem(p["message"], p["sheet"], p["row"], p["column"]) for p in result.get("problems", [])],
+        "problem_count": result.get("problem_count", 0),
+    }
+    if job.kind == CHECK and result.get("ok"):
+        context["import_job"] = _import_of(job)
+    if job.kind == IMPORT and result.get("ok") and job.params.get("format") == "grants":
+        context["review_count"] = Organisation.objects.filter(
+            municipality=request.municipality, needs_review=True
+        ).count()
+    return render(request, "landscape/import_job.html", context)
 
 
 @public_view

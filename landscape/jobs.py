@@ -1,4 +1,6 @@
-"""Background jobs of the landscape registry (registered with core.jobs)."""
+"""Background jobs of the landscape registry (registered with core.jobs): checking an uploaded import (the preview)
+and importing it after confirmation. Both read the uploaded files from default storage, where the upload put them;
+the import removes them when it is done, the check when it found problems (they cannot be confirmed)."""
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -11,16 +13,15 @@ from core.models import Municipality
 from .imports.reading import ImportRefused
 from .imports.run import run_import
 
+CHECK = "landscape.import_check"
+IMPORT = "landscape.import"
 MAX_PROBLEMS_SHOWN = 1000
 
 
-@register("landscape.import")
-def import_files(job, *, municipality: str, format: str, files: list, role: str = "") -> dict:
-    """Import uploaded files (kept in default storage between preview and confirmation), then remove them.
-
-    The files are checked again: the registry may have changed since the preview. A refused import is a normal
-    outcome (the result lists the problems), not a failed job."""
+def _run(job, *, municipality: str, format: str, files: list, role: str, dry_run: bool) -> dict:
+    """run_import on the stored files; a refused import is a normal outcome (the result lists the problems)."""
     m = Municipality.objects.get(cbs_code=municipality)
+    keep_files = False
     with translation.override(settings.LANGUAGE_CODE):
         try:
             contents = []
@@ -33,9 +34,11 @@ def import_files(job, *, municipality: str, format: str, files: list, role: str 
                 format=format,
                 actor=job.created_by,
                 role=role,
+                dry_run=dry_run,
                 progress=lambda done, total, message: job_progress(job, done, total, message),
             )
             outcome = {"ok": True, **result}
+            keep_files = dry_run  # checked without problems: they wait for the confirmation
         except ImportRefused as refused:
             outcome = {
                 "ok": False,
@@ -43,6 +46,23 @@ def import_files(job, *, municipality: str, format: str, files: list, role: str 
                 "problems": [p.as_dict() for p in refused.problems[:MAX_PROBLEMS_SHOWN]],
             }
         finally:
-            for path, _name in files:
-                default_storage.delete(path)
+            if not keep_files:
+                remove_files(files)
     return {**outcome, "redirect": reverse("landscape:import_job", args=[municipality, job.pk])}
+
+
+def remove_files(files: list) -> None:
+    for path, _name in files:
+        default_storage.delete(path)
+
+
+@register(CHECK)
+def check_files(job, *, municipality: str, format: str, files: list, role: str = "") -> dict:
+    """The preview: check uploaded files completely (nothing is written) and count what an import would change."""
+    return _run(job, municipality=municipality, format=format, files=files, role=role, dry_run=True)
+
+
+@register(IMPORT)
+def import_files(job, *, municipality: str, format: str, files: list, role: str = "", check_job: str = "") -> dict:
+    """Import checked and confirmed files. They are checked again: the registry may have changed since the preview."""
+    return _run(job, municipality=municipality, format=format, files=files, role=role, dry_run=False)

@@ -471,32 +471,21 @@ def _batches(items, size=BATCH_SIZE):
 
 
 class _Writer:
-    def __init__(self, plan: _Plan, progress):
+    def __init__(self, plan: _Plan):
         self.plan = plan
-        self.progress = progress or (lambda done, total: None)
-        self.total = sum(len(plan.new[t]) + len(plan.changed[t]) for t in RECORD_TYPES) + len(plan.m2m)
-        self.done = 0
-
-    def step(self, n):
-        self.done += n
-        self.progress(self.done, self.total)
 
     def write(self, model, kind):
         for batch in _batches(self.plan.new[kind]):
             # bulk_create points foreign keys at parents created moments ago (their pk is set by now).
             model.objects.bulk_create(batch)
-            self.step(len(batch))
         groups = {}
         for obj, fields in self.plan.changed[kind].values():
             db_fields = tuple(sorted(f for f in fields if f not in ("districts", "target_groups")))
             if db_fields:
                 groups.setdefault(db_fields, []).append(obj)
-            else:
-                self.step(1)
         for fields, objs in groups.items():
             for batch in _batches(objs):
                 model.objects.bulk_update(batch, list(fields))
-                self.step(len(batch))
 
     def write_relations(self, district_by_code, target_groups):
         lookups = {
@@ -511,7 +500,6 @@ class _Writer:
                 through.objects.bulk_create(
                     [through(activity_id=a.pk, **{column: by_code[c].pk}) for a, codes in batch for c in codes]
                 )
-                self.step(len(batch))
 
 
 def check_records(municipality, data: ImportData) -> list[Problem]:
@@ -520,14 +508,13 @@ def check_records(municipality, data: ImportData) -> list[Problem]:
     return _Resolver(municipality, data).run().problems
 
 
-def import_records(
-    municipality, data: ImportData, *, actor=None, role="", source=None, dry_run=False, progress=None
-) -> dict:
+def import_records(municipality, data: ImportData, *, actor=None, role="", source=None, dry_run=False) -> dict:
     """Check `data` against the registry and, unless `dry_run`, write it all in one transaction (or nothing).
 
     Raises ImportRefused listing every problem (with sheet and row). Returns the counts per record type
     ({"organisations": {"create": n, "update": n, "unchanged": n}, ...}). `source` (file name, SHA-256, format)
-    goes into the single audit event; `progress(done, total)` is called after every written batch.
+    goes into the single audit event. No progress is reported from inside: it would not be visible outside this
+    transaction before it commits (see `landscape.imports.run.run_import`).
     """
     with transaction.atomic():
         # One import per municipality at a time: two imports racing to create the same organisation would collide.
@@ -538,7 +525,7 @@ def import_records(
             raise ImportRefused(plan.problems)
         if dry_run:
             return plan.counts
-        writer = _Writer(plan, progress)
+        writer = _Writer(plan)
         writer.write(District, "districts")
         writer.write(Organisation, "organisations")
         writer.write(Activity, "activities")

@@ -27,12 +27,6 @@ PROCUREMENT_METHOD = {
     Route.COMPETITIVE_DIALOGUE: "selective",
     Route.GRANT_ROUND: "open",
 }
-TENDER_END = {
-    Route.OPEN: Deadline.Kind.BIDS,
-    Route.PRESELECTION: Deadline.Kind.BIDS,
-    Route.COMPETITIVE_DIALOGUE: Deadline.Kind.FINAL_BIDS,
-    Route.GRANT_ROUND: Deadline.Kind.APPLICATIONS,
-}
 
 
 def ocid(commissioning: Commissioning) -> str:
@@ -82,6 +76,20 @@ def _documents(c: Commissioning, home: str) -> list[dict]:
         },
         {"id": "notice", "documentType": "tenderNotice", "title": c.title, "url": home, "format": "text/html"},
     ]
+    if c.phase == Phase.CANCELLED:
+        cancelled = c.phase_changes.filter(to_phase=Phase.CANCELLED).last()
+        docs.append(
+            {
+                "id": "cancellation",
+                "documentType": "cancellationDetails",
+                "title": f"Intrekking {c.title}",
+                "description": c.cancellation_reason,
+                "url": home,
+                "format": "text/html",
+                "language": "nl",
+                **({"datePublished": _iso(cancelled.at)} if cancelled else {}),
+            }
+        )
     for cl in c.clarifications.all():
         docs.append(
             {
@@ -159,7 +167,7 @@ def _build_release(c: Commissioning, *, release_id: str, date, tags: list[str]) 
         ],
     }
     if c.published_at:
-        end = deadlines.get(TENDER_END[c.route])
+        end = deadlines.get(rules.SUBMISSION_DEADLINE[c.route])
         tender["tenderPeriod"] = {"startDate": _iso(c.published_at), **({"endDate": _iso(end.at)} if end else {})}
         questions = deadlines.get(Deadline.Kind.QUESTIONS)
         if questions:
@@ -172,16 +180,7 @@ def _build_release(c: Commissioning, *, release_id: str, date, tags: list[str]) 
             "maxExtentDate": _iso_date(_add_years(c.contract_start, c.total_years)),
             "durationInDays": (end_of_term - c.contract_start).days,
         }
-    amendments = [
-        {
-            "id": str(r.number),
-            "date": _iso(r.published_at),
-            "rationale": r.explanation,
-            "description": "; ".join(f"{ch['label']}: {ch['before']} → {ch['after']}" for ch in r.changes)
-            or r.explanation,
-        }
-        for r in c.rectifications.all()
-    ]
+    amendments = _amendments(c, release_id, tags)
     if amendments:
         tender["amendments"] = amendments
     if c.route == Route.GRANT_ROUND:
@@ -208,6 +207,30 @@ def _build_release(c: Commissioning, *, release_id: str, date, tags: list[str]) 
         "planning": planning,
         "tender": tender,
     }
+
+
+def _amendments(c: Commissioning, release_id: str, tags: list[str]) -> list[dict]:
+    """Rectification N is published as the N-th `tenderAmendment` release (possibly the one being built now), which
+    amends the release before it."""
+    from .models import Release
+
+    sequence = list(Release.objects.filter(commissioning=c).order_by("date", "id").values_list("release_id", "tags"))
+    sequence.append((release_id, tags))
+    pairs = [(sequence[i - 1][0] if i else None, rid) for i, (rid, t) in enumerate(sequence) if "tenderAmendment" in t]
+    amendments = []
+    for r, (amends, rid) in zip(c.rectifications.all(), pairs, strict=False):
+        amendment = {
+            "id": str(r.number),
+            "date": _iso(r.published_at),
+            "rationale": r.explanation,
+            "description": "; ".join(f"{ch['label']}: {ch['before']} → {ch['after']}" for ch in r.changes)
+            or r.explanation,
+            "releaseID": rid,
+        }
+        if amends:
+            amendment["amendsReleaseID"] = amends
+        amendments.append(amendment)
+    return amendments
 
 
 def _budget_description(c, lots, reserved) -> str:

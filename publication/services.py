@@ -22,6 +22,7 @@ RELEASE_TAGS = {
     "tender": ["planning", "tender"],
     "tenderAmendment": ["tenderAmendment"],
     "tenderUpdate": ["tenderUpdate"],
+    "tenderCancellation": ["tenderCancellation"],
 }
 
 

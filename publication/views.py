@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import login_view, public_view
 from tenders import rules, selectors
 from tenders.models import Clarification
+from tenders.services import applications_open
 
 from . import ocds, services
 from .models import Subscription
@@ -28,16 +30,22 @@ def _public(request, pk):
 def document_context(c) -> dict:
     """Everything the public page and the tender document PDF show."""
     clarifications = list(c.clarifications.prefetch_related("questions__lot"))
+    rectifications = list(c.rectifications.all())
+    notes = selectors.amendment_notes(rectifications)
+    lots, criteria = list(c.lots.all()), selectors.criteria_tree(c)
+    selectors.annotate_amendments(notes, lots, criteria)
     return {
         "commissioning": c,
-        "lots": list(c.lots.all()),
+        "lots": lots,
         "reserved": list(c.reserved_lines.all()),
-        "criteria": selectors.criteria_tree(c),
-        "timeline": selectors.timeline(c),
+        "criteria": criteria,
+        "timeline": selectors.timeline(c, notes),
         "phases": selectors.route_phases(c),
         "threshold": rules.check_threshold(c, (c.published_at or c.created_at).date()),
         "clarifications": clarifications,
-        "rectifications": list(c.rectifications.all()),
+        "rectifications": rectifications,
+        "applications_open": applications_open(c),
+        "generated_at": timezone.now(),
         "info_sessions": list(c.info_sessions.all()),
     }
 

@@ -19,7 +19,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from core.models import Municipality
+from core.access import represented_organisation_ids
+from core.demo import demo_user
+from core.models import Municipality, Role
 from landscape.models import Activity, District, Organisation, TargetGroup
 
 from . import selectors, services
@@ -223,7 +225,8 @@ def load_haarlem(stdout):
             "Ervaring met alle dienstverlening binnen de opdracht (sociale basis, wijkteams, ambulante "
             "begeleiding, dagopvang); samenwerking met vrijwilligersorganisaties en sociaal ondernemers."
         ),
-        max_candidates=2,
+        max_candidates=3,
+        max_dialogue_participants=2,
     )
     services.save_lot(
         c,
@@ -276,14 +279,13 @@ def load_haarlem(stdout):
             q = services.ask_question(c, asker, text, now=start + timedelta(days=8 + i))
             services.answer_question(q, officer, answer=answer, topic=topic)
             if i == 0:
-                services.publish_clarification(c, officer, introduction="Nota van inlichtingen na de Spotlight.")
-        services.publish_clarification(c, officer, introduction="Aanvulling op de eerste nota van inlichtingen.")
-    leads = list(Organisation.objects.filter(municipality=m).order_by("-paid_staff_fte", "name")[:3])
-    names = ["Samenwerkingsverband Wijkkracht Haarlem", "Consortium Haarlem Samen", "Consortium Kennemer Wijken"]
-    participants = [
-        services.admit_to_dialogue(c, officer, organisation=org, name=name)
-        for org, name in zip(leads, names, strict=False)
-    ]
+                services.publish_clarification(
+                    c, officer, introduction="Nota van inlichtingen na de Spotlight.", now=start + timedelta(days=9)
+                )
+        services.publish_clarification(
+            c, officer, introduction="Aanvulling op de eerste nota van inlichtingen.", now=start + timedelta(days=12)
+        )
+    participants = _select_candidates(c, m, officer, start, deadlines[K.REQUESTS])
     c.refresh_from_db()
     services.transition(c, officer, Phase.DIALOGUE_1, now=deadlines[K.REQUESTS] + timedelta(hours=1))
     for i, p in enumerate(participants):
@@ -309,6 +311,53 @@ def load_haarlem(stdout):
         )
     stdout.write(f"tenders: Haarlem “{HAARLEM_TITLE}” in dialogue phase 2 with {len(participants[:2])} consortia")
     return c
+
+
+# Consortia that apply in the Haarlem selection stage: (lead's username, consortium name, score, reasons).
+HAARLEM_CANDIDATES = [
+    ("haarlem.penvoerder1", "Samenwerkingsverband Wijkkracht Haarlem", 85, "Ervaring met alle onderdelen."),
+    ("haarlem.penvoerder2", "Consortium Haarlem Samen", 75, "Ervaring met alle onderdelen."),
+    ("haarlem.penvoerder3", "Consortium Kennemer Wijken", 60, "Voldoet; dagopvang via een onderaannemer."),
+]
+HAARLEM_REJECTION = (
+    "Voldoet niet aan de selectie-eis ‘ervaring met alle dienstverlening binnen de opdracht’: geen ervaring met "
+    "ambulante begeleiding en dagopvang. Als onderaannemer van een samenwerkingsverband kan de organisatie wel "
+    "meedoen; het criterium ‘Onderaanneming van kleine organisaties’ waardeert dat."
+)
+
+
+def _select_candidates(c, m, officer, start, requests_deadline):
+    """The selection stage as it happened: three consortia (led by the largest organisations) and one small
+    organisation apply; after the deadline the officer admits the three and rejects the small one with reasons."""
+    leads = list(Organisation.objects.filter(municipality=m).order_by("-paid_staff_fte", "name")[:3])
+    applications = []
+    for i, (org, (username, name, score, reasons)) in enumerate(zip(leads, HAARLEM_CANDIDATES, strict=False)):
+        lead = demo_user(
+            username,
+            first_name="Penvoerder",
+            last_name=name,
+            role=Role.PROVIDER_REPRESENTATIVE,
+            municipality=m,
+            organisation=org,
+        )
+        candidate = services.apply_as_candidate(
+            c, lead, organisation=org, consortium_name=name, now=start + timedelta(days=15 + i)
+        )
+        applications.append((candidate, True, score, reasons))
+    small = _user("haarlem.aanbieder1")
+    if small is not None:
+        org = (
+            Organisation.objects.filter(pk__in=represented_organisation_ids(small))
+            .exclude(pk__in=[o.pk for o in leads])
+            .first()
+        )
+        if org is not None:
+            candidate = services.apply_as_candidate(c, small, organisation=org, now=start + timedelta(days=20))
+            applications.append((candidate, False, 30, HAARLEM_REJECTION))
+    decided_at = requests_deadline + timedelta(minutes=30)
+    for candidate, admit, score, reasons in applications:
+        services.decide_candidate(candidate, officer, admit=admit, score=score, reasons=reasons, now=decided_at)
+    return [candidate for candidate, admit, *_ in applications if admit]
 
 
 def load(stdout) -> None:

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from landscape.models import Activity, District, Organisation, TargetGroup
+from landscape.models import Activity, District, TargetGroup
 
 from .models import Commissioning, Deadline, DistributionRule, LibraryCriterion, ReservedBudgetLine
 
@@ -33,6 +33,7 @@ class CommissioningForm(forms.ModelForm):
             "option_years",
             "selection_criteria",
             "max_candidates",
+            "max_dialogue_participants",
             "grant_ceiling",
             "distribution_rule",
         ]
@@ -43,7 +44,8 @@ class CommissioningForm(forms.ModelForm):
         }
         help_texts = {
             "selection_criteria": _("Procedure with preselection and competitive dialogue only."),
-            "max_candidates": _("Preselection: candidates invited to bid. Dialogue: consortia in dialogue phase 2."),
+            "max_candidates": _("Preselection: candidates invited to bid. Dialogue: candidates in dialogue phase 1."),
+            "max_dialogue_participants": _("Competitive dialogue only: at most this many go on to phase 2."),
             "grant_ceiling": _("Grant round only: the total amount available (Awb 4:22)."),
         }
 
@@ -83,6 +85,44 @@ class LotForm(forms.Form):
             organisation__municipality__in=municipalities
         ).select_related("organisation")
         self.fields["activities"].label_from_instance = lambda a: f"{a.title} ({a.organisation.name})"
+
+
+class LotRectificationForm(LotForm):
+    """A lot of a published commissioning changes through a rectification: the lot form, with the explanation and
+    the deadline for submissions (a budget change is material and needs it extended)."""
+
+    explanation = forms.CharField(label=_("What is corrected, and why"), widget=forms.Textarea(attrs={"rows": 3}))
+    submission_deadline = DateTimeField(label=_("Deadline for submissions (Amsterdam time)"))
+
+    field_order = ["explanation", "title", "description", "annual_budget", "districts", "target_groups"]
+
+    def __init__(self, *args, commissioning, deadline, **kwargs):
+        super().__init__(*args, commissioning=commissioning, **kwargs)
+        self.deadline = deadline
+        self.initial["submission_deadline"] = deadline.at
+
+    def rectification(self, lot) -> dict:
+        """The arguments of services.rectify for this lot: only what differs."""
+        data = self.cleaned_data
+        current = {
+            "title": lot.title,
+            "description": lot.description,
+            "annual_budget": lot.annual_budget,
+            "activities": set(lot.activities.all()),
+            "districts": set(lot.districts.all()),
+            "target_groups": set(lot.target_groups.all()),
+        }
+        new = {
+            name: data[name]
+            for name in current
+            if (set(data[name]) if isinstance(current[name], set) else data[name]) != current[name]
+        }
+        changed = data["submission_deadline"] != self.deadline.at.replace(second=0, microsecond=0)
+        return {
+            "explanation": data["explanation"],
+            "lots": {lot.pk: new} if new else {},
+            "deadlines": {self.deadline.kind: data["submission_deadline"]} if changed else {},
+        }
 
 
 class ReservedLineForm(forms.ModelForm):
@@ -138,6 +178,8 @@ class DeadlineForm(forms.Form):
 
 
 class RectificationForm(forms.Form):
+    """Everything a rectification may change, filled in with the current values; only what differs is changed."""
+
     explanation = forms.CharField(label=_("What is corrected, and why"), widget=forms.Textarea(attrs={"rows": 3}))
     title = forms.CharField(label=_("Title"), max_length=255)
     goals = forms.CharField(label=_("Goals in plain language"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -147,23 +189,85 @@ class RectificationForm(forms.Form):
         self.commissioning = commissioning
         self.initial.update({"title": commissioning.title, "goals": commissioning.goals})
         self.lots = list(commissioning.lots.all())
+        self.criteria = list(commissioning.criteria.prefetch_related("anchors").select_related("parent"))
         self.deadlines = list(commissioning.deadlines.all())
         for lot in self.lots:
-            self.fields[f"lot_{lot.pk}"] = forms.DecimalField(
-                label=_("Budget per year, lot %(n)s") % {"n": lot.number}, max_digits=14, decimal_places=2
+            self._add(
+                f"lot_{lot.pk}",
+                forms.DecimalField(
+                    label=_("Budget per year, lot %(n)s") % {"n": lot.number}, max_digits=14, decimal_places=2
+                ),
+                lot.annual_budget,
             )
-            self.initial[f"lot_{lot.pk}"] = lot.annual_budget
+            self._add(
+                f"lot_{lot.pk}_description",
+                forms.CharField(
+                    label=_("Description, lot %(n)s") % {"n": lot.number},
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                ),
+                lot.description,
+            )
+        parents = {c.parent_id for c in self.criteria}
+        for criterion in self.criteria:
+            self._add(
+                f"criterion_{criterion.pk}_weight",
+                forms.DecimalField(
+                    label=_("Weight (%%) of “%(title)s”") % {"title": criterion.title}, max_digits=5, decimal_places=2
+                ),
+                criterion.weight,
+            )
+            if criterion.pk in parents:
+                continue
+            anchors = {a.score: a.text for a in criterion.anchors.all()}
+            for score in commissioning.scale:
+                self._add(
+                    f"criterion_{criterion.pk}_anchor_{score}",
+                    forms.CharField(
+                        label=_("“%(title)s”: anchor for score %(s)s") % {"title": criterion.title, "s": score},
+                        widget=forms.Textarea(attrs={"rows": 2}),
+                    ),
+                    anchors.get(score, ""),
+                )
         for d in self.deadlines:
-            self.fields[f"deadline_{d.kind}"] = DateTimeField(label=d.get_kind_display())
-            self.initial[f"deadline_{d.kind}"] = d.at
+            self._add(f"deadline_{d.kind}", DateTimeField(label=d.get_kind_display()), d.at)
+
+    def _add(self, name, field, initial):
+        self.fields[name] = field
+        self.initial[name] = initial
 
     def changes(self) -> dict:
+        """The arguments of services.rectify: only what differs from the current values."""
         c, data = self.commissioning, self.cleaned_data
+        lots = {}
+        for lot in self.lots:
+            new = {}
+            if data[f"lot_{lot.pk}"] != lot.annual_budget:
+                new["annual_budget"] = data[f"lot_{lot.pk}"]
+            if data[f"lot_{lot.pk}_description"].strip() != lot.description:
+                new["description"] = data[f"lot_{lot.pk}_description"]
+            if new:
+                lots[lot.pk] = new
+        criteria = {}
+        for criterion in self.criteria:
+            new = {}
+            if data[f"criterion_{criterion.pk}_weight"] != criterion.weight:
+                new["weight"] = data[f"criterion_{criterion.pk}_weight"]
+            current = {a.score: a.text for a in criterion.anchors.all()}
+            anchors = {
+                s: data[f"criterion_{criterion.pk}_anchor_{s}"]
+                for s in c.scale
+                if f"criterion_{criterion.pk}_anchor_{s}" in data
+                and data[f"criterion_{criterion.pk}_anchor_{s}"].strip() != current.get(s, "")
+            }
+            if anchors:
+                new["anchors"] = anchors
+            if new:
+                criteria[criterion.pk] = new
         return {
             "fields": {f: data[f] for f in ("title", "goals") if data[f] != getattr(c, f)},
-            "lot_budgets": {
-                lot.pk: data[f"lot_{lot.pk}"] for lot in self.lots if data[f"lot_{lot.pk}"] != lot.annual_budget
-            },
+            "lots": lots,
+            "criteria": criteria,
             # The form shows minutes: a deadline counts as changed when the minute entered differs.
             "deadlines": {
                 d.kind: data[f"deadline_{d.kind}"]
@@ -171,6 +275,18 @@ class RectificationForm(forms.Form):
                 if data[f"deadline_{d.kind}"] != d.at.replace(second=0, microsecond=0)
             },
         }
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Published on the public page and as open data, and e-mailed to everyone following it."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that cancelling ends the procedure for good; it cannot be undone."),
+        error_messages={"required": _("Confirm that you want to end the procedure.")},
+    )
 
 
 class AnswerForm(forms.Form):
@@ -204,15 +320,35 @@ class QuestionForm(forms.Form):
         self.fields["lot"].queryset = commissioning.lots.all()
 
 
-class AdmitForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Lead organisation"), queryset=Organisation.objects.none())
-    name = forms.CharField(label=_("Name of the candidate or consortium"), max_length=255)
+class ApplyForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation (lead of the consortium)"), queryset=None)
+    consortium_name = forms.CharField(
+        label=_("Name of the consortium"),
+        max_length=255,
+        required=False,
+        help_text=_("Leave empty when the organisation applies alone."),
+    )
 
-    def __init__(self, *args, commissioning, **kwargs):
-        super().__init__(*args, prefix="admit", **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            municipality__in=commissioning.municipalities()
-        )
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("admit", _("Admit")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    score = forms.IntegerField(
+        label=_("Score on the selection criteria (0–100)"), min_value=0, max_value=100, required=False
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when rejecting: the candidate reads them."),
+    )
 
 
 class SelectForm(forms.Form):
@@ -222,7 +358,9 @@ class SelectForm(forms.Form):
 
     def __init__(self, *args, commissioning, **kwargs):
         super().__init__(*args, prefix="select", **kwargs)
-        self.fields["participants"].queryset = commissioning.dialogue_participants.all()
+        self.fields["participants"].queryset = commissioning.candidates.filter(status="admitted").select_related(
+            "organisation"
+        )
 
 
 class DialogueSessionForm(forms.Form):
@@ -232,4 +370,6 @@ class DialogueSessionForm(forms.Form):
 
     def __init__(self, *args, commissioning, **kwargs):
         super().__init__(*args, prefix="session", **kwargs)
-        self.fields["participant"].queryset = commissioning.dialogue_participants.all()
+        self.fields["participant"].queryset = commissioning.candidates.filter(status="admitted").select_related(
+            "organisation"
+        )

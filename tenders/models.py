@@ -108,8 +108,9 @@ class Commissioning(models.Model):
     # The anchored scale every criterion is scored on, e.g. [0, 25, 50, 75, 100] (absolute, never relative).
     scale = models.JSONField(_("score levels"), default=list)
     selection_criteria = models.TextField(_("selection criteria"), blank=True)
-    max_candidates = models.PositiveSmallIntegerField(
-        _("maximum number of candidates or consortia"), null=True, blank=True
+    max_candidates = models.PositiveSmallIntegerField(_("maximum number of candidates"), null=True, blank=True)
+    max_dialogue_participants = models.PositiveSmallIntegerField(
+        _("maximum number of participants in dialogue phase 2"), null=True, blank=True
     )
     grant_ceiling = models.DecimalField(_("subsidy ceiling (Awb 4:22)"), null=True, blank=True, **MONEY)
     distribution_rule = models.CharField(
@@ -121,6 +122,7 @@ class Commissioning(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -389,29 +391,55 @@ class InfoSession(models.Model):
         return self.title
 
 
-class DialogueParticipant(models.Model):
-    """A candidate (often a consortium, named by its lead organisation) admitted to the competitive dialogue."""
+class Candidate(models.Model):
+    """A candidate in the selection stage (preselection and competitive dialogue): an organisation that applied,
+    alone or as the lead of a consortium, before the deadline for requests to participate. The procurement officer
+    scores it against the selection criteria and admits or rejects it with reasons (a rejected candidate is told
+    why, Aw 2.130). Only admitted candidates are invited to bid or take part in dialogue phase 1; in a competitive
+    dialogue at most `max_dialogue_participants` of them go on to dialogue phase 2 (Aw 2.30)."""
 
-    commissioning = models.ForeignKey(Commissioning, on_delete=models.CASCADE, related_name="dialogue_participants")
-    name = models.CharField(_("name"), max_length=255)
-    lead_organisation = models.ForeignKey("landscape.Organisation", on_delete=models.PROTECT, related_name="+")
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        ADMITTED = "admitted", _("Admitted")
+        REJECTED = "rejected", _("Rejected")
+
+    commissioning = models.ForeignKey(Commissioning, on_delete=models.CASCADE, related_name="candidates")
+    organisation = models.ForeignKey(
+        "landscape.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    consortium_name = models.CharField(_("name of the consortium"), max_length=255, blank=True)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    applied_at = models.DateTimeField(_("applied at"), null=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.APPLIED)
+    selection_score = models.PositiveSmallIntegerField(
+        _("score on the selection criteria"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    reasons = models.TextField(_("reasons for the decision"), blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     selected_for_phase_2 = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["commissioning", "lead_organisation"], name="dialogue_participant_once")
-        ]
+        ordering = ["commissioning", "applied_at", "id"]
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        constraints = [models.UniqueConstraint(fields=["commissioning", "organisation"], name="candidate_once")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name(self) -> str:
+        return self.consortium_name or self.organisation.name
 
 
 class DialogueSession(models.Model):
     """One dialogue session with one participant; its minutes are shared only with that participant and the
     municipality."""
 
-    participant = models.ForeignKey(DialogueParticipant, on_delete=models.CASCADE, related_name="sessions")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="sessions")
     phase = models.CharField(max_length=24, choices=Phase.choices)
     held_at = models.DateTimeField(_("date and time"))
     minutes = models.TextField(_("minutes"))
@@ -421,4 +449,4 @@ class DialogueSession(models.Model):
         ordering = ["held_at"]
 
     def __str__(self) -> str:
-        return f"{self.participant} {self.held_at:%Y-%m-%d}"
+        return f"{self.candidate} {self.held_at:%Y-%m-%d}"

@@ -70,6 +70,14 @@ REQUIRED_DEADLINES = {
 
 TERMINAL = frozenset({P.AWARDED, P.CANCELLED})
 
+# The deadline at which the submissions that are scored on the award criteria come in (OCDS tenderPeriod.endDate).
+SUBMISSION_DEADLINE = {
+    Route.OPEN: K.BIDS,
+    Route.PRESELECTION: K.BIDS,
+    Route.COMPETITIVE_DIALOGUE: K.FINAL_BIDS,
+    Route.GRANT_ROUND: K.APPLICATIONS,
+}
+
 
 def allowed_transitions(route: str, phase: str) -> frozenset[str]:
     return TRANSITIONS[route].get(phase, frozenset())
@@ -107,6 +115,34 @@ def term_errors(term_years: int, option_count: int, option_years: int) -> dict[s
             "The initial term plus all options may be at most %(n)s years; now it is %(total)s years."
         ) % {"n": MAX_TOTAL_YEARS, "total": term_years + option_count * option_years}
     return errors
+
+
+# --- Rectifications ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MinimumExtension:
+    valid_from: date
+    days: int
+    source: str
+
+
+# A material change of the tender documents after publication (award criteria: weights or anchors; lot budgets)
+# extends the deadline for submissions, so that every bidder can take the change into account: the term for bids
+# must stay reasonable after the change (Aw 2012 art. 2.116, with the minimum terms of art. 2.71 ff.; EU basis:
+# Directive 2014/24/EU art. 47(3), an extension "proportionate to the importance of the change"). Which extension
+# is proportionate is policy, not law: dated data, so that a new policy applies to rectifications from its date on
+# and earlier rectifications stay explainable. The rule in force on the day of the rectification applies.
+MINIMUM_EXTENSIONS = [
+    MinimumExtension(
+        date(2016, 7, 1),
+        10,
+        "Aw 2012 art. 2.116 (redelijke termijn) en richtlijn 2014/24/EU art. 47 lid 3; gemeentelijk inkoopbeleid",
+    ),
+]
+
+
+def minimum_extension(on: date) -> MinimumExtension:
+    valid = [rule for rule in MINIMUM_EXTENSIONS if rule.valid_from <= on]
+    return max(valid, key=lambda rule: rule.valid_from)
 
 
 # --- Criteria -----------------------------------------------------------------------------------------------------

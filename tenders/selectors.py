@@ -1,18 +1,19 @@
 """Read-side queries of tenders: who sees which commissioning, the scope overview of lots, the public timeline."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.access import has_role, represented_organisation_ids
 from core.models import Role
 from landscape.models import Activity, Funding
 
 from . import rules
-from .models import Anchor, Commissioning, Criterion, DialogueSession, Phase
+from .models import Anchor, Candidate, Commissioning, Criterion, DialogueSession, Phase, Route
 
 DESIGN_ROLES = (Role.POLICY_ADVISOR, Role.PROCUREMENT_OFFICER)
 OFFICER_ROLES = (Role.PROCUREMENT_OFFICER,)
@@ -135,38 +136,100 @@ def _scope_row(lot, activities, grants) -> dict:
     }
 
 
-def timeline(commissioning) -> list[dict]:
-    """Deadlines and phase changes in order, in Europe/Amsterdam time, marked past or future by the server clock."""
+def timeline(commissioning, notes=None) -> list[dict]:
+    """Deadlines and phase changes in order, in Europe/Amsterdam time, marked past or future by the server clock;
+    a deadline moved by a rectification carries its `amendments` (see amendment_notes)."""
     now = timezone.now()
+    notes = notes or {}
     items = [
-        {"at": d.at, "label": d.get_kind_display(), "kind": "deadline", "past": d.at <= now}
+        {
+            "at": d.at,
+            "label": d.get_kind_display(),
+            "kind": "deadline",
+            "past": d.at <= now,
+            "amendments": notes.get(f"deadline:{d.kind}", []),
+        }
         for d in commissioning.deadlines.all()
     ]
     items += [
-        {"at": p.at, "label": Phase(p.to_phase).label, "kind": "phase", "past": True}
+        {
+            "at": p.at,
+            "label": _("Phase “%(phase)s” begins") % {"phase": Phase(p.to_phase).label},
+            "kind": "phase",
+            "past": True,
+        }
         for p in commissioning.phase_changes.all()
     ]
     items += [
-        {"at": s.held_at, "label": s.title, "kind": "info_session", "past": s.held_at <= now}
+        {
+            "at": s.held_at,
+            "label": _("Information session: %(title)s") % {"title": s.title},
+            "kind": "info_session",
+            "past": s.held_at <= now,
+        }
         for s in commissioning.info_sessions.all()
     ]
     return sorted(items, key=lambda i: i["at"])
 
 
+def amendment_notes(rectifications) -> dict[str, list[dict]]:
+    """What the rectifications changed, per changed item ("lot:12", "criterion:5", "anchor:5:50", "deadline:bids"):
+    the rectification number, what changed and the value before, for "changed by rectification N" next to it."""
+    notes = defaultdict(list)
+    for r in rectifications:
+        for change in r.changes:
+            if change.get("target"):
+                notes[change["target"]].append(
+                    {"number": r.number, "attribute": change["attribute"], "before": change["before"]}
+                )
+    return dict(notes)
+
+
+def annotate_amendments(notes: dict, lots, criteria) -> None:
+    """Give lots, criteria (with their sub-criteria) and anchors an `amendments` list from amendment_notes."""
+    for lot in lots:
+        lot.amendments = notes.get(f"lot:{lot.pk}", [])
+    for criterion in criteria:
+        for c in [criterion, *criterion.subs]:
+            c.amendments = notes.get(f"criterion:{c.pk}", [])
+            for anchor in c.anchor_list:
+                anchor.amendments = notes.get(f"anchor:{c.pk}:{anchor.score}", [])
+
+
 def route_phases(commissioning) -> list[dict]:
+    """The phases of the route, those passed marked done. A cancelled procedure ends after the phase in which it
+    was cancelled, with "Cancelled" as its current (last) phase."""
     order = rules.phases_of(commissioning.route)[1:]
+    if commissioning.phase == Phase.CANCELLED:
+        change = commissioning.phase_changes.filter(to_phase=Phase.CANCELLED).last()
+        last = order.index(change.from_phase) if change and change.from_phase in order else -1
+        order = [*order[: last + 1], Phase.CANCELLED]
     current = order.index(commissioning.phase) if commissioning.phase in order else -1
     return [
         {"phase": p, "label": Phase(p).label, "done": i < current, "current": i == current} for i, p in enumerate(order)
     ]
 
 
+def invited(commissioning, organisation_id) -> bool:
+    """May this organisation submit a bid (issue 5)? In an open procedure or grant round anyone may; after a
+    preselection only admitted candidates are invited, and in a competitive dialogue only those selected for
+    dialogue phase 2 submit final bids."""
+    if commissioning.route in (Route.OPEN, Route.GRANT_ROUND):
+        return True
+    candidates = commissioning.candidates.filter(organisation_id=organisation_id, status=Candidate.Status.ADMITTED)
+    if commissioning.route == Route.COMPETITIVE_DIALOGUE:
+        candidates = candidates.filter(selected_for_phase_2=True)
+    return candidates.exists()
+
+
 def visible_dialogue_sessions(user, commissioning):
     """Minutes are shared only with the participant concerned and the municipality."""
-    qs = DialogueSession.objects.filter(participant__commissioning=commissioning).select_related("participant")
+    qs = DialogueSession.objects.filter(candidate__commissioning=commissioning).select_related(
+        "candidate__organisation"
+    )
     if any(has_role(user, DESIGN_ROLES, m) for m in commissioning.municipalities()):
         return qs
-    return qs.filter(participant__lead_organisation_id__in=represented_organisation_ids(user))
+    return qs.filter(candidate__organisation_id__in=represented_organisation_ids(user))
 
 
 def published_questions(commissioning):

@@ -5,27 +5,29 @@ Guards raise django.core.exceptions.ValidationError with a Dutch (gettext) messa
 where a field is to blame; nothing is written when a guard fails.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.services import diff, record
-from core.access import roles_for
+from core.access import represented_organisation_ids, roles_for
 from publication import services as publication
 
 from . import rules
 from .models import (
     Anchor,
+    Candidate,
     Clarification,
     Commissioning,
     Criterion,
     Deadline,
-    DialogueParticipant,
     DialogueSession,
     InfoSession,
     LibraryCriterion,
@@ -49,6 +51,7 @@ DESIGN_FIELDS = [
     "option_years",
     "selection_criteria",
     "max_candidates",
+    "max_dialogue_participants",
     "grant_ceiling",
     "distribution_rule",
 ]
@@ -100,6 +103,13 @@ def _check_design(data: dict):
         errors["grant_ceiling"] = _("The subsidy ceiling must be more than € 0.")
     if data.get("max_candidates") is not None and data["max_candidates"] < 1:
         errors["max_candidates"] = _("Admit at least one candidate.")
+    phase_2 = data.get("max_dialogue_participants")
+    if phase_2 is not None and phase_2 < 1:
+        errors["max_dialogue_participants"] = _("At least one participant goes on to dialogue phase 2.")
+    elif phase_2 is not None and data.get("max_candidates") and phase_2 > data["max_candidates"]:
+        errors["max_dialogue_participants"] = _(
+            "Dialogue phase 2 cannot have more participants than the candidates admitted to the dialogue."
+        )
     if not (data.get("title") or "").strip():
         errors["title"] = _("Give the commissioning a title.")
     if not (data.get("goals") or "").strip():
@@ -343,6 +353,8 @@ def publish_errors(commissioning, now=None) -> list[str]:
             errors.append(_("Describe the selection criteria."))
         if not c.max_candidates:
             errors.append(_("Set the maximum number of candidates."))
+    if c.route == Route.COMPETITIVE_DIALOGUE and not c.max_dialogue_participants:
+        errors.append(_("Set the maximum number of participants in dialogue phase 2."))
     if c.route == Route.GRANT_ROUND:
         if not c.grant_ceiling:
             errors.append(_("Set the subsidy ceiling (Awb 4:22)."))
@@ -380,7 +392,7 @@ def transition_errors(commissioning, to_phase: str, now=None) -> list[str]:
     if c.phase == Phase.DRAFT:
         return [_("Publish the commissioning to start the procedure.")]
     if to_phase == Phase.CANCELLED:
-        return []
+        return [_("Cancelling needs a published reason: use the cancellation step.")]
     errors = []
     closing = rules.CLOSES_AT.get(c.phase)
     if closing:
@@ -390,11 +402,24 @@ def transition_errors(commissioning, to_phase: str, now=None) -> list[str]:
                 _("This phase closes at the %(deadline)s; that moment has not come yet.")
                 % {"deadline": Deadline.Kind(closing).label.lower()}
             )
+    if c.phase == Phase.SELECTION:
+        undecided = c.candidates.filter(status=Candidate.Status.APPLIED).count()
+        if undecided:
+            errors.append(_("Admit or reject every candidate first (%(n)s undecided).") % {"n": undecided})
+        elif not c.candidates.filter(status=Candidate.Status.ADMITTED).exists():
+            errors.append(_("Admit at least one candidate first."))
     if to_phase == Phase.DIALOGUE_2:
-        selected = c.dialogue_participants.filter(selected_for_phase_2=True).count()
+        selected = c.candidates.filter(selected_for_phase_2=True).count()
         if not selected:
             errors.append(_("Select the participants for dialogue phase 2 first."))
     return errors
+
+
+def _change_phase(c, user, to_phase, now):
+    PhaseChange.objects.create(commissioning=c, from_phase=c.phase, to_phase=to_phase, at=now, by=user)
+    before, c.phase = c.phase, to_phase
+    c.save(update_fields=["phase"])
+    return before
 
 
 @transaction.atomic
@@ -405,9 +430,7 @@ def transition(commissioning, user, to_phase: str, now=None):
     errors = transition_errors(c, to_phase, now)
     if errors:
         raise ValidationError(errors)
-    PhaseChange.objects.create(commissioning=c, from_phase=c.phase, to_phase=to_phase, at=now, by=user)
-    before, c.phase = c.phase, to_phase
-    c.save(update_fields=["phase"])
+    before = _change_phase(c, user, to_phase, now)
     _audit("tenders.transition", c, user, summary={"before": {"phase": before}, "after": {"phase": to_phase}})
     publication.commissioning_changed(
         c, "tenderUpdate", _("The procedure moved to the phase “%(phase)s”.") % {"phase": Phase(to_phase).label}
@@ -415,46 +438,208 @@ def transition(commissioning, user, to_phase: str, now=None):
     return c
 
 
+def may_cancel(commissioning) -> bool:
+    return commissioning.is_published and Phase.CANCELLED in rules.allowed_transitions(
+        commissioning.route, commissioning.phase
+    )
+
+
 @transaction.atomic
-def rectify(commissioning, user, *, explanation, fields=None, lot_budgets=None, deadlines=None, now=None):
-    """Publish a correction of a published commissioning: the only way it changes. A changed deadline may only move
-    later (a rectification extends, never shortens, the time bidders have) and must lie in the future."""
+def cancel(commissioning, user, *, reason: str, now=None):
+    """Discontinue the procedure (possible in every published phase before the award), with a reason that is
+    published on the public page and in the OCDS release (tender.status "cancelled"); subscribers are e-mailed."""
     now = now or timezone.now()
     c = _lock(commissioning)
-    _ensure_open(c)
-    if not explanation.strip():
-        raise ValidationError({"explanation": _("Explain what is corrected and why.")})
-    fields, lot_budgets, deadlines = fields or {}, lot_budgets or {}, deadlines or {}
+    reason = (reason or "").strip()
+    if not may_cancel(c):
+        raise ValidationError(_("This procedure cannot be cancelled (any more)."))
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for cancelling; it is published.")})
+    before = _change_phase(c, user, Phase.CANCELLED, now)
+    c.cancellation_reason = reason
+    c.save(update_fields=["cancellation_reason"])
+    _audit("tenders.cancel", c, user, summary={"before": {"phase": before}, "reason": reason})
+    publication.commissioning_changed(
+        c, "tenderCancellation", _("The procedure was cancelled. Reason: %(reason)s") % {"reason": reason}
+    )
+    return c
+
+
+# A rectification record is published data (portal, PDF, OCDS): its labels and values are written in the data's
+# language, whatever language the officer uses; error messages stay in the officer's language.
+def _data_text(text) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
+def _euro(amount) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return "€ " + formats.number_format(Decimal(amount), 2, use_l10n=True, force_grouping=True)
+
+
+def _moment(at) -> str:
+    local = timezone.localtime(at)
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{formats.date_format(local, 'j F Y H:i')} {local.tzname()}"
+
+
+def _change(target, field, subject, attribute, before, after, material=False) -> dict:
+    """One change of a rectification: `target` names the changed item (shown as "changed by rectification N" next
+    to it); `subject` (the item, or None) and `attribute` (lazy text) make the label; before/after are display
+    values."""
+    attribute = _data_text(attribute)
+    return {
+        "target": target,
+        "field": field,
+        "label": f"{subject}: {attribute}" if subject else attribute,
+        "attribute": attribute,
+        "before": before,
+        "after": after,
+        "material": material,
+    }
+
+
+def _names(objects) -> str:
+    return ", ".join(sorted(str(o) for o in objects)) or "–"
+
+
+def _rectify_fields(c, fields: dict) -> list[dict]:
     assert not set(fields) - set(RECTIFIABLE_FIELDS), fields
     changes = []
     for name, value in fields.items():
         if not str(value).strip():
             raise ValidationError({name: _("This field cannot be empty.")})
         if getattr(c, name) != value:
-            changes.append(
-                {
-                    "field": name,
-                    "label": str(c._meta.get_field(name).verbose_name),
-                    "before": getattr(c, name),
-                    "after": value,
-                }
-            )
+            label = c._meta.get_field(name).verbose_name
+            changes.append(_change("commissioning", name, None, label, getattr(c, name), value))
             setattr(c, name, value)
     c.save()
-    for lot_id, amount in lot_budgets.items():
-        lot = c.lots.select_for_update().get(pk=lot_id)
-        _check_budget(amount)
-        if lot.annual_budget != Decimal(amount):
+    return changes
+
+
+def _rectify_lots(c, lots: dict) -> list[dict]:
+    """A lot's budget (material: bids are written for it) and its scope and description."""
+    changes = []
+    for lot_id, new in lots.items():
+        lot = c.lots.select_for_update().filter(pk=lot_id).first()
+        if lot is None:
+            raise ValidationError(_("Choose a lot of this commissioning."))
+        target, name = f"lot:{lot.pk}", f"{_data_text(gettext_lazy('Lot'))} {lot.number} {lot.title}"
+        if "annual_budget" in new:
+            _check_budget(new["annual_budget"], f"lot_{lot.pk}")
+            amount = Decimal(new["annual_budget"])
+            if amount != lot.annual_budget:
+                changes.append(
+                    _change(
+                        target,
+                        f"{target}:annual_budget",
+                        name,
+                        gettext_lazy("fixed budget per year"),
+                        _euro(lot.annual_budget),
+                        _euro(amount),
+                        material=True,
+                    )
+                )
+                lot.annual_budget = amount
+        if "title" in new and new["title"].strip() != lot.title:
+            if not new["title"].strip():
+                raise ValidationError({"title": _("Give the lot a title.")})
+            after = new["title"].strip()
+            changes.append(_change(target, f"{target}:title", name, gettext_lazy("title"), lot.title, after))
+            lot.title = after
+        if "description" in new and new["description"].strip() != lot.description:
+            after = new["description"].strip()
             changes.append(
-                {
-                    "field": f"lot:{lot.number}:annual_budget",
-                    "label": str(lot),
-                    "before": str(lot.annual_budget),
-                    "after": str(amount),
-                }
+                _change(target, f"{target}:description", name, gettext_lazy("description"), lot.description, after)
             )
-            lot.annual_budget = Decimal(amount)
-            lot.save(update_fields=["annual_budget"])
+            lot.description = after
+        lot.save()
+        if "activities" in new or "districts" in new:
+            _scope_ids(c, new.get("activities", ()), new.get("districts", ()))
+        for relation, attribute in (
+            ("activities", gettext_lazy("activities taken over")),
+            ("districts", gettext_lazy("districts")),
+            ("target_groups", gettext_lazy("target groups")),
+        ):
+            if relation not in new:
+                continue
+            before, after = set(getattr(lot, relation).all()), set(new[relation])
+            if before != after:
+                changes.append(
+                    _change(
+                        target,
+                        f"{target}:{relation}",
+                        name,
+                        attribute,
+                        _names(before),
+                        _names(after),
+                    )
+                )
+                getattr(lot, relation).set(after)
+    return changes
+
+
+def _rectify_criteria(c, criteria: dict) -> list[dict]:
+    """Weights and anchors of the award criteria (material: they decide how bids are scored). The changed set must
+    still pass the criteria guards (weights 100%, an anchor for every level)."""
+    changes = []
+    for criterion_id, new in criteria.items():
+        criterion = c.criteria.select_for_update().filter(pk=criterion_id).first()
+        if criterion is None:
+            raise ValidationError(_("Choose a criterion of this commissioning."))
+        target = f"criterion:{criterion.pk}"
+        if "weight" in new and Decimal(new["weight"]) != criterion.weight:
+            weight = Decimal(new["weight"])
+            if weight <= 0 or weight > 100:
+                raise ValidationError(
+                    {f"criterion_{criterion.pk}_weight": _("A weight is more than 0% and at most 100%.")}
+                )
+            changes.append(
+                _change(
+                    target,
+                    f"{target}:weight",
+                    criterion.title,
+                    gettext_lazy("weight"),
+                    f"{criterion.weight.normalize():f}%",
+                    f"{weight.normalize():f}%",
+                    material=True,
+                )
+            )
+            criterion.weight = weight
+            criterion.save(update_fields=["weight"])
+        anchors = {a.score: a for a in criterion.anchors.all()}
+        for score, text in new.get("anchors", {}).items():
+            score, text = int(score), (text or "").strip()
+            if score not in c.scale:
+                raise ValidationError(_("Score %(s)s is not on the scale.") % {"s": score})
+            before = anchors[score].text if score in anchors else ""
+            if text == before:
+                continue
+            if not text:
+                raise ValidationError(
+                    {f"criterion_{criterion.pk}_anchor_{score}": _("Every score level keeps a written anchor.")}
+                )
+            changes.append(
+                _change(
+                    f"anchor:{criterion.pk}:{score}",
+                    f"{target}:anchor:{score}",
+                    criterion.title,
+                    _data_text(gettext_lazy("anchor for score %(s)s")) % {"s": score},
+                    before or "–",
+                    text,
+                    material=True,
+                )
+            )
+            Anchor.objects.update_or_create(criterion=criterion, score=score, defaults={"text": text})
+    if changes and (errors := rules.criteria_errors(c)):
+        raise ValidationError(errors)
+    return changes
+
+
+def _rectify_deadlines(c, deadlines: dict, now) -> list[dict]:
+    """A changed deadline may only move later (a rectification extends, never shortens, the time bidders have) and
+    must lie in the future."""
+    changes = []
     for kind, at in deadlines.items():
         _aware(at, kind)
         deadline = c.deadlines.select_for_update().filter(kind=kind).first()
@@ -464,16 +649,58 @@ def rectify(commissioning, user, *, explanation, fields=None, lot_budgets=None, 
             raise ValidationError({kind: _("A rectification can only extend a deadline, not bring it forward.")})
         if at <= now:
             raise ValidationError({kind: _("The new deadline must lie in the future.")})
-        changes.append(
-            {
-                "field": f"deadline:{kind}",
-                "label": deadline.get_kind_display(),
-                "before": deadline.at.isoformat(),
-                "after": at.isoformat(),
-            }
-        )
+        label = Deadline.Kind(kind).label
+        changes.append(_change(f"deadline:{kind}", f"deadline:{kind}", None, label, _moment(deadline.at), _moment(at)))
         deadline.at = at
         deadline.save(update_fields=["at"])
+    return changes
+
+
+def _check_material_extension(c, before: dict, after: dict, now):
+    """A material change (criteria or budgets) extends the route's submission deadline by at least the minimum of
+    rules.MINIMUM_EXTENSIONS in force; once that deadline has passed, bids are in and criteria and budgets are
+    fixed."""
+    kind = rules.SUBMISSION_DEADLINE[c.route]
+    label = Deadline.Kind(kind).label.lower()
+    old = before.get(kind)
+    if old is None or old <= now:
+        raise ValidationError(
+            _("Criteria and budgets can no longer be changed: the %(deadline)s has passed.") % {"deadline": label}
+        )
+    days = rules.minimum_extension(timezone.localdate(now)).days
+    new = after.get(kind)
+    if new is None or new - old < timedelta(days=days):
+        raise ValidationError(
+            {
+                kind: _(
+                    "Changing criteria or budgets is a material change: extend the %(deadline)s by at least "
+                    "%(days)s days, to %(date)s or later."
+                )
+                % {"deadline": label, "days": days, "date": _moment(old + timedelta(days=days))}
+            }
+        )
+
+
+@transaction.atomic
+def rectify(commissioning, user, *, explanation, fields=None, lots=None, criteria=None, deadlines=None, now=None):
+    """Publish a correction of a published commissioning: the only way it changes. It may change the title, goals
+    and selection criteria, the lots (budget, description, scope), the award criteria (weights, anchors) and the
+    deadlines. The rectification record keeps every previous value, shown next to the item as "changed by
+    rectification N". Nothing is written when a guard fails."""
+    now = now or timezone.now()
+    c = _lock(commissioning)
+    _ensure_open(c)
+    if not explanation.strip():
+        raise ValidationError({"explanation": _("Explain what is corrected and why.")})
+    deadlines = deadlines or {}
+    old_deadlines = {d.kind: d.at for d in c.deadlines.all()}
+    changes = _rectify_fields(c, fields or {})
+    changes += _rectify_lots(c, lots or {})
+    changes += _rectify_criteria(c, criteria or {})
+    material = any(ch["material"] for ch in changes)
+    changes += _rectify_deadlines(c, deadlines, now)
+    if material:
+        _check_material_extension(c, old_deadlines, {**old_deadlines, **deadlines}, now)
     number = c.rectifications.count() + 1
     rectification = Rectification.objects.create(
         commissioning=c,
@@ -483,7 +710,13 @@ def rectify(commissioning, user, *, explanation, fields=None, lot_budgets=None, 
         published_at=now,
         published_by=user,
     )
-    _audit("tenders.rectify", c, user, obj=rectification, summary={"number": number, "changes": changes})
+    _audit(
+        "tenders.rectify",
+        c,
+        user,
+        obj=rectification,
+        summary={"number": number, "material": material, "changes": [ch["field"] for ch in changes]},
+    )
     publication.commissioning_changed(
         c, "tenderAmendment", _("Rectification %(n)s was published.") % {"n": number}, rectification=rectification
     )
@@ -577,54 +810,132 @@ def add_info_session(commissioning, user, *, title, held_at, location="", summar
     return session
 
 
+# --- selection stage: candidates (preselection and competitive dialogue) -----------------------------------------
+SELECTION_ROUTES = (Route.PRESELECTION, Route.COMPETITIVE_DIALOGUE)
+ADMITTED = Candidate.Status.ADMITTED
+
+
+def _requests_deadline(c):
+    return c.deadlines.filter(kind=Deadline.Kind.REQUESTS).first()
+
+
+def applications_open(commissioning, now=None) -> bool:
+    """Providers apply as candidates during the selection stage, until the deadline for requests to participate
+    (server clock)."""
+    now = now or timezone.now()
+    if commissioning.route not in SELECTION_ROUTES or commissioning.phase != Phase.SELECTION:
+        return False
+    deadline = _requests_deadline(commissioning)
+    return deadline is not None and now < deadline.at
+
+
+@transaction.atomic
+def apply_as_candidate(commissioning, user, *, organisation, consortium_name="", now=None):
+    """A provider representative applies for an organisation they represent, alone or as the lead of a consortium."""
+    now = now or timezone.now()
+    c = _lock(commissioning)
+    if not applications_open(c, now):
+        raise ValidationError(_("Applications are closed: the deadline for requests to participate has passed."))
+    if organisation.pk not in represented_organisation_ids(user):
+        raise ValidationError({"organisation": _("Apply for an organisation you represent.")})
+    if c.candidates.filter(organisation=organisation).exists():
+        raise ValidationError({"organisation": _("This organisation has already applied.")})
+    candidate = Candidate.objects.create(
+        commissioning=c,
+        organisation=organisation,
+        consortium_name=consortium_name.strip(),
+        applied_by=user,
+        applied_at=now,
+    )
+    _audit(
+        "tenders.candidate_apply",
+        c,
+        user,
+        obj=candidate,
+        summary={"organisation": organisation.name, "consortium": candidate.consortium_name},
+    )
+    return candidate
+
+
+@transaction.atomic
+def decide_candidate(candidate, user, *, admit: bool, reasons: str = "", score=None, now=None):
+    """Score a candidate against the selection criteria and admit or reject it, after the deadline for requests
+    (when every application is in, so all are judged alike). At most `max_candidates` are admitted; a rejection
+    states its reasons (Aw 2.130). A decision can be revised until the selection stage ends."""
+    now = now or timezone.now()
+    c = _lock(candidate.commissioning)
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk, commissioning=c)
+    if c.phase != Phase.SELECTION:
+        raise ValidationError(_("Candidates are admitted or rejected during the selection stage."))
+    deadline = _requests_deadline(c)
+    if deadline is None or now < deadline.at:
+        raise ValidationError(
+            _("Candidates are assessed after the deadline for requests to participate, when every application is in.")
+        )
+    if score is not None and not 0 <= score <= 100:
+        raise ValidationError({"score": _("A score is a whole number from 0 to 100.")})
+    reasons = (reasons or "").strip()
+    if not admit and not reasons:
+        raise ValidationError({"reasons": _("Give the reasons for rejecting this candidate.")})
+    if admit and c.max_candidates:
+        admitted = c.candidates.filter(status=ADMITTED).exclude(pk=candidate.pk).count()
+        if admitted >= c.max_candidates:
+            raise ValidationError(
+                _("At most %(n)s candidates are admitted; reject another candidate first.") % {"n": c.max_candidates}
+            )
+    before = {"status": candidate.status, "score": candidate.selection_score}
+    candidate.status = ADMITTED if admit else Candidate.Status.REJECTED
+    candidate.selection_score, candidate.reasons = score, reasons
+    candidate.decided_at, candidate.decided_by = now, user
+    candidate.save()
+    _audit(
+        "tenders.candidate_decide",
+        c,
+        user,
+        obj=candidate,
+        summary=diff(before, {"status": candidate.status, "score": candidate.selection_score}),
+    )
+    return candidate
+
+
 # --- competitive dialogue -----------------------------------------------------------------------------------------
 @transaction.atomic
-def admit_to_dialogue(commissioning, user, *, organisation, name):
-    """Admit a selected candidate (a consortium, named by its lead organisation) to the dialogue."""
-    c = _lock(commissioning)
-    if c.route != Route.COMPETITIVE_DIALOGUE or c.phase not in (Phase.SELECTION, Phase.DIALOGUE_1):
-        raise ValidationError(_("Candidates are admitted to the dialogue at the end of the selection stage."))
-    if organisation.municipality_id not in {m.pk for m in c.municipalities()}:
-        raise ValidationError({"organisation": _("Choose an organisation of this municipality's registry.")})
-    if c.dialogue_participants.filter(lead_organisation=organisation).exists():
-        raise ValidationError({"organisation": _("This organisation already takes part.")})
-    participant = DialogueParticipant.objects.create(commissioning=c, lead_organisation=organisation, name=name.strip())
-    _audit("tenders.dialogue_admit", c, user, obj=participant, summary={"name": participant.name})
-    return participant
-
-
-@transaction.atomic
-def select_for_phase_2(commissioning, user, participants):
-    """Aw 2.30: reduce the number of participants; at most `max_candidates` go on to dialogue phase 2."""
+def select_for_phase_2(commissioning, user, candidates):
+    """Aw 2.30: reduce the number of participants; at most `max_dialogue_participants` of the admitted candidates
+    go on to dialogue phase 2."""
     c = _lock(commissioning)
     if c.phase != Phase.DIALOGUE_SELECTION:
         raise ValidationError(_("Participants are selected for phase 2 after dialogue phase 1."))
-    participants = list(participants)
-    if not participants:
+    candidates = list(candidates)
+    if not candidates:
         raise ValidationError(_("Select at least one participant."))
-    if any(p.commissioning_id != c.pk for p in participants):
-        raise ValidationError(_("Select participants of this dialogue."))
-    if c.max_candidates and len(participants) > c.max_candidates:
-        raise ValidationError(_("At most %(n)s participants go on to dialogue phase 2.") % {"n": c.max_candidates})
-    c.dialogue_participants.update(selected_for_phase_2=False)
-    c.dialogue_participants.filter(pk__in=[p.pk for p in participants]).update(selected_for_phase_2=True)
-    _audit("tenders.dialogue_select", c, user, summary={"selected": sorted(p.name for p in participants)})
+    ids = {p.pk for p in candidates}
+    if c.candidates.filter(pk__in=ids, status=ADMITTED).count() != len(ids):
+        raise ValidationError(_("Select admitted participants of this dialogue."))
+    limit = c.max_dialogue_participants
+    if limit and len(candidates) > limit:
+        raise ValidationError(_("At most %(n)s participants go on to dialogue phase 2.") % {"n": limit})
+    c.candidates.update(selected_for_phase_2=False)
+    c.candidates.filter(pk__in=ids).update(selected_for_phase_2=True)
+    _audit("tenders.dialogue_select", c, user, summary={"selected": sorted(p.name for p in candidates)})
 
 
 @transaction.atomic
-def record_dialogue_session(participant, user, *, held_at, minutes):
-    c = _lock(participant.commissioning)
-    participant = DialogueParticipant.objects.get(pk=participant.pk, commissioning=c)
+def record_dialogue_session(candidate, user, *, held_at, minutes):
+    c = _lock(candidate.commissioning)
+    candidate = Candidate.objects.get(pk=candidate.pk, commissioning=c)
     if c.phase not in (Phase.DIALOGUE_1, Phase.DIALOGUE_2):
         raise ValidationError(_("Dialogue sessions are held during a dialogue phase."))
-    if c.phase == Phase.DIALOGUE_2 and not participant.selected_for_phase_2:
+    if candidate.status != ADMITTED:
+        raise ValidationError(_("Only admitted candidates take part in the dialogue."))
+    if c.phase == Phase.DIALOGUE_2 and not candidate.selected_for_phase_2:
         raise ValidationError(_("This participant was not selected for dialogue phase 2."))
     _aware(held_at, "held_at")
     if not minutes.strip():
         raise ValidationError({"minutes": _("Write the minutes.")})
     session = DialogueSession.objects.create(
-        participant=participant, phase=c.phase, held_at=held_at, minutes=minutes.strip(), recorded_by=user
+        candidate=candidate, phase=c.phase, held_at=held_at, minutes=minutes.strip(), recorded_by=user
     )
     # Minutes are confidential between the municipality and the participant: not in the audit summary.
-    _audit("tenders.dialogue_session", c, user, obj=session, summary={"participant": participant.name})
+    _audit("tenders.dialogue_session", c, user, obj=session, summary={"participant": candidate.name})
     return session

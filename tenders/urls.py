@@ -23,9 +23,11 @@ urlpatterns = [
     path(f"{BASE}/beheer/vragen/<int:question>", views.answer, name="answer"),
     path(f"{BASE}/beheer/nota-van-inlichtingen", views.clarify, name="clarify"),
     path(f"{BASE}/beheer/informatiebijeenkomsten", views.info_session_add, name="info_session_add"),
-    path(f"{BASE}/beheer/dialoog/toelaten", views.dialogue_admit, name="dialogue_admit"),
+    path(f"{BASE}/beheer/intrekken", views.cancel, name="cancel"),
+    path(f"{BASE}/beheer/gegadigden/<int:candidate>", views.candidate_decide, name="candidate_decide"),
     path(f"{BASE}/beheer/dialoog/selectie", views.dialogue_select, name="dialogue_select"),
     path(f"{BASE}/beheer/dialoog/gesprekken", views.dialogue_session_add, name="dialogue_session_add"),
     path(f"{BASE}/vragen", views.ask, name="ask"),
     path(f"{BASE}/dialoog", views.dialogue, name="dialogue"),
+    path(f"{BASE}/aanmelden", views.apply, name="apply"),
 ]

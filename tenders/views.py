@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import has_role, login_view, represented_organisation_ids, role_view
 from core.models import MUNICIPAL_ROLES, Role
+from landscape.models import Organisation
 
 from . import forms, rules, selectors, services
 from .models import Phase, Question, Route
@@ -40,7 +42,6 @@ def _dashboard_forms(c, bound: dict) -> dict:
         "rectify_form": lambda: forms.RectificationForm(commissioning=c),
         "clarify_form": forms.ClarificationForm,
         "info_form": forms.InfoSessionForm,
-        "admit_form": lambda: forms.AdmitForm(commissioning=c),
         "select_form": lambda: forms.SelectForm(commissioning=c),
         "session_form": lambda: forms.DialogueSessionForm(commissioning=c),
     }
@@ -57,8 +58,18 @@ def _dashboard(request, c, status=200, **bound):
     next_phases = [
         {"phase": p, "label": Phase(p).label, "errors": services.transition_errors(c, p)}
         for p in sorted(rules.allowed_transitions(c.route, c.phase))
-        if c.is_published
+        if c.is_published and p != Phase.CANCELLED
     ]
+    candidates = list(c.candidates.select_related("organisation"))
+    for candidate in candidates:
+        candidate.form = bound.get(f"decide_{candidate.pk}") or forms.DecisionForm(
+            prefix=f"cand{candidate.pk}",
+            initial={
+                "decision": {"admitted": "admit", "rejected": "reject"}.get(candidate.status),
+                "score": candidate.selection_score,
+                "reasons": candidate.reasons,
+            },
+        )
     threshold = rules.check_threshold(c, today)
     context = {
         "commissioning": c,
@@ -76,7 +87,12 @@ def _dashboard(request, c, status=200, **bound):
         "clarifications": list(c.clarifications.all()),
         "rectifications": list(c.rectifications.all()),
         "info_sessions": list(c.info_sessions.all()),
-        "participants": list(c.dialogue_participants.select_related("lead_organisation")),
+        "candidates": candidates,
+        "has_selection": c.route in services.SELECTION_ROUTES,
+        "may_decide": c.phase == Phase.SELECTION,
+        "may_cancel": services.may_cancel(c),
+        "may_rectify": c.is_published and c.phase not in rules.TERMINAL,
+        "minimum_extension": rules.minimum_extension(timezone.localdate()),
         "is_dialogue": c.route == Route.COMPETITIVE_DIALOGUE,
         **_dashboard_forms(c, bound),
     }
@@ -152,9 +168,12 @@ def lot_add(request, municipality, pk):
 
 @role_view(*DESIGN)
 def lot_edit(request, municipality, pk, lot):
-    """Change a lot's title, budget and scope (draft only); the scope overview shows the effect on the dashboard."""
+    """Change a lot's title, budget and scope: in a draft directly; once published only by a procurement officer,
+    through a published rectification (with the deadline extension a budget change requires)."""
     c = _get(request, pk)
     lot = get_object_or_404(c.lots, pk=lot)
+    if c.is_published and (c.phase in rules.TERMINAL or not has_role(request.user, [OFFICER], request.municipality)):
+        raise PermissionDenied
     initial = {
         "title": lot.title,
         "description": lot.description,
@@ -163,14 +182,22 @@ def lot_edit(request, municipality, pk, lot):
         "target_groups": list(lot.target_groups.all()),
         "activities": list(lot.activities.all()),
     }
-    form = forms.LotForm(request.POST or None, commissioning=c, initial=initial)
+    if c.is_published:
+        deadline = c.deadlines.get(kind=rules.SUBMISSION_DEADLINE[c.route])
+        form = forms.LotRectificationForm(request.POST or None, commissioning=c, deadline=deadline, initial=initial)
+    else:
+        form = forms.LotForm(request.POST or None, commissioning=c, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_lot(c, request.user, lot=lot, **form.cleaned_data)
+            if c.is_published:
+                services.rectify(c, request.user, **form.rectification(lot))
+            else:
+                services.save_lot(c, request.user, lot=lot, **form.cleaned_data)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("The lot was saved."))
+            saved = _("The rectification was published.") if c.is_published else _("The lot was saved.")
+            messages.success(request, saved)
             return redirect("tenders:manage", municipality, c.pk)
     context = {"commissioning": c, "lot": lot, "form": form}
     return render(request, "tenders/lot_edit.html", context, status=400 if form.errors else 200)
@@ -358,19 +385,43 @@ def info_session_add(request, municipality, pk):
     )
 
 
+@role_view(OFFICER)
+def cancel(request, municipality, pk):
+    """Cancelling is a separate step: the officer confirms and gives the reason that is published."""
+    c = _get(request, pk)
+    if not services.may_cancel(c):
+        raise Http404
+    form = forms.CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel(c, request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The procedure was cancelled; the reason was published."))
+            return redirect("tenders:manage", municipality, c.pk)
+    context = {"commissioning": c, "form": form}
+    return render(request, "tenders/cancel.html", context, status=400 if form.errors else 200)
+
+
 @require_POST
 @role_view(OFFICER)
-def dialogue_admit(request, municipality, pk):
+def candidate_decide(request, municipality, pk, candidate):
     c = _get(request, pk)
-    form = forms.AdmitForm(request.POST, commissioning=c)
-    return _submit(
-        request,
-        c,
-        "admit_form",
-        form,
-        lambda d: services.admit_to_dialogue(c, request.user, **d),
-        _("The candidate was admitted to the dialogue."),
-    )
+    candidate = get_object_or_404(c.candidates, pk=candidate)
+    form = forms.DecisionForm(request.POST, prefix=f"cand{candidate.pk}")
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.decide_candidate(
+                candidate, request.user, admit=d["decision"] == "admit", reasons=d["reasons"], score=d["score"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The decision on %(name)s was saved.") % {"name": candidate.name})
+            return redirect("tenders:manage", municipality, c.pk)
+    return _dashboard(request, c, status=400, **{f"decide_{candidate.pk}": form})
 
 
 @require_POST
@@ -437,6 +488,38 @@ def ask(request, municipality, pk):
 
 
 @login_view
+def apply(request, municipality, pk):
+    """Provider representatives apply as candidates in the selection stage and see their own status (and only
+    their own: the list of candidates is for the municipality)."""
+    c = selectors.published(request.municipality).filter(pk=pk, route__in=services.SELECTION_ROUTES).first()
+    if c is None:
+        raise Http404
+    own = represented_organisation_ids(request.user)
+    if not own:
+        raise PermissionDenied
+    # The organisations that may still apply: those the user represents that have not applied yet.
+    organisations = Organisation.objects.filter(pk__in=own).exclude(pk__in=c.candidates.values("organisation"))
+    form = forms.ApplyForm(request.POST or None, organisations=organisations.order_by("name"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.apply_as_candidate(c, request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your application was received."))
+            return redirect("tenders:apply", municipality, c.pk)
+    context = {
+        "commissioning": c,
+        "form": form,
+        "open": services.applications_open(c),
+        "may_apply": organisations.exists(),
+        "deadline": c.deadlines.filter(kind="requests").first(),
+        "mine": c.candidates.filter(organisation_id__in=own).select_related("organisation"),
+    }
+    return render(request, "tenders/apply.html", context, status=400 if form.errors else 200)
+
+
+@login_view
 def dialogue(request, municipality, pk):
     """Dialogue minutes: each participant sees only its own sessions; the municipality sees all."""
     c = selectors.published(request.municipality).filter(pk=pk, route=Route.COMPETITIVE_DIALOGUE).first()
@@ -444,11 +527,9 @@ def dialogue(request, municipality, pk):
         raise Http404
     sessions = selectors.visible_dialogue_sessions(request.user, c)
     is_staff = has_role(request.user, DESIGN, request.municipality)
-    if (
-        not is_staff
-        and not c.dialogue_participants.filter(
-            lead_organisation_id__in=represented_organisation_ids(request.user)
-        ).exists()
-    ):
+    takes_part = c.candidates.filter(
+        status="admitted", organisation_id__in=represented_organisation_ids(request.user)
+    ).exists()
+    if not is_staff and not takes_part:
         raise PermissionDenied
     return render(request, "tenders/dialogue.html", {"commissioning": c, "sessions": sessions})

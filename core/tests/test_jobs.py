@@ -59,3 +59,34 @@ def test_job_status_only_for_its_owner_or_municipal_roles(client, settings):
     client.logout()
     other_municipality = user_with_role(Role.POLICY_ADVISOR, MunicipalityFactory())
     assert login(client, other_municipality).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_job_status_with_follow_reloads_the_page_on_the_result_when_done(client, settings):
+    settings.JOBS_MODE = "worker"
+    m = MunicipalityFactory()
+    owner = user_with_role(Role.POLICY_ADVISOR, m)
+    job = Job.objects.create(kind="test.count", municipality=m, created_by=owner, status=Job.Status.RUNNING)
+    url = reverse("core:job_status", args=[job.pk])
+    login(client, owner)
+    running = client.get(url, {"follow": "1"}, headers={"HX-Request": "true"})
+    assert "HX-Redirect" not in running and 'hx-get="/taken/' in running.content.decode()
+    assert "?follow=1" in running.content.decode(), "the next poll follows too"
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, result={"redirect": "/elders"})
+    assert client.get(url, {"follow": "1"}, headers={"HX-Request": "true"})["HX-Redirect"] == "/elders"
+    assert "HX-Redirect" not in client.get(url, headers={"HX-Request": "true"}), "without follow: a link only"
+
+
+@pytest.mark.django_db
+def test_job_progress_without_a_total_is_an_indeterminate_bar_with_its_message(client):
+    m = MunicipalityFactory()
+    owner = user_with_role(Role.POLICY_ADVISOR, m)
+    job = Job.objects.create(
+        kind="test.count", municipality=m, created_by=owner, status=Job.Status.RUNNING, message="Saving"
+    )
+    html = login(client, owner).get(reverse("core:job_status", args=[job.pk]), headers={"HX-Request": "true"})
+    html = html.content.decode()
+    assert 'max="100"></progress>' in html and "value=" not in html and "Saving…" in html and "0%" not in html
+    Job.objects.filter(pk=job.pk).update(progress_done=1, progress_total=4)
+    html = client.get(reverse("core:job_status", args=[job.pk]), headers={"HX-Request": "true"}).content.decode()
+    assert 'value="25"' in html and "25% – Saving" in html

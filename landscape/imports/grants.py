@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Funding, Organisation
 from . import values as v
-from .reading import ImportRefused, Problem, Table, is_empty, normalise_header, read_tables
+from .reading import ImportRefused, Problem, Progress, Table, checking_phase, is_empty, normalise_header, read_tables
 from .records import FundingRecord, ImportData, OrganisationRecord, OrganisationRef, name_key
 
 DEFAULT_KIND = Organisation.Kind.VOLUNTEER_WITH_STAFF
@@ -198,9 +198,10 @@ def _periodic(value, header: str) -> bool | None:
 
 
 class _Parser:
-    def __init__(self):
+    def __init__(self, progress: Progress):
         self.data = ImportData()
         self.problems: list[Problem] = []
+        self.progress = progress
         self.organisations: dict = {}  # key -> OrganisationRecord
         self.fundings: dict = {}  # key -> (row, FundingRecord)
         self.private: dict = {}  # (scheme, year) -> FundingRecord
@@ -215,6 +216,7 @@ class _Parser:
             return
         headers = {c: str(header_cells[i]) for c, i in columns.items()}
         for number, cells in table.rows[start:]:
+            self.progress.step()
             self.row(table.name, number, {c: cells[i] if i < len(cells) else None for c, i in columns.items()}, headers)
 
     def cell(self, sheet, number, headers, column, raw, parse, required=False):
@@ -332,19 +334,22 @@ class _Parser:
         return self.data
 
 
-def parse(files: list[tuple[str, bytes]], municipality=None) -> ImportData:
+def parse(files: list[tuple[str, bytes]], municipality=None, progress: Progress | None = None) -> ImportData:
     """Parse grant register files into records; raise ImportRefused listing every problem."""
-    parser = _Parser()
+    progress = progress or Progress()
+    parser = _Parser(progress)
+    usable = []
     for file_name, content in files:
         try:
-            tables = read_tables(content, file_name)
+            tables = read_tables(content, file_name, progress)
         except ImportRefused as refused:
             parser.problems.extend(refused.problems)
             continue
         tables = [t for t in tables if t.rows or len(tables) == 1]
-        usable = [t for t in tables if "applicant" in _find_header(t)[0]] or tables[:1]
-        for table in usable:
-            parser.table(table)
+        usable += [t for t in tables if "applicant" in _find_header(t)[0]] or tables[:1]
+    checking_phase(progress, usable)
+    for table in usable:
+        parser.table(table)
     data = parser.result()
     if not parser.problems and data.is_empty:
         parser.problems.append(Problem(_("The file contains no rows to import.")))

@@ -95,8 +95,36 @@ def check_size(size: int) -> None:
         )
 
 
-def read_tables(data: bytes, file_name: str) -> list[Table]:
-    """The tables in one uploaded file (XLSX or CSV, recognised by content, not by name)."""
+class Progress:
+    """Reports how far a phase of an import is (`report(done, total, message)`), every STEP rows at most, so that a
+    100k-row file costs tens of progress writes, not 100k. `total` 0 means "unknown" (an indeterminate bar)."""
+
+    STEP = 2000
+
+    def __init__(self, report=None):
+        self.report = report or (lambda done, total, message: None)
+        self.message, self.done, self.total = "", 0, 0
+
+    def phase(self, message: str, total: int = 0) -> None:
+        self.message, self.done, self.total = message, 0, total
+        self.report(0, total, message)
+
+    def add_total(self, n: int) -> None:
+        self.total += n
+
+    def step(self, n: int = 1) -> None:
+        before, self.done = self.done, self.done + n
+        if before // self.STEP != self.done // self.STEP:
+            self.report(min(self.done, self.total) if self.total else self.done, self.total, self.message)
+
+
+def checking_phase(progress: Progress, tables: list[Table]) -> None:
+    """Reading is done; the rows are checked next (one step per row)."""
+    progress.phase(_("Checking the rows"), total=sum(len(t.rows) for t in tables))
+
+
+def check_file(data: bytes, file_name: str) -> None:
+    """The quick checks (size, empty, file type, zip bomb), without reading the rows: also run on upload."""
     check_size(len(data))
     if not data.strip():
         raise ImportRefused([Problem(_("The file %(name)s is empty.") % {"name": file_name})])
@@ -111,12 +139,22 @@ def read_tables(data: bytes, file_name: str) -> list[Table]:
                 ]
             )
     if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data, file_name)
-    if file_name.lower().endswith((".xlsx", ".xlsm")):
+        _check_zip(data, file_name)
+    elif file_name.lower().endswith((".xlsx", ".xlsm")):
         raise ImportRefused(
             [Problem(_("The file %(name)s is called .xlsx but is not an Excel workbook.") % {"name": file_name})]
         )
-    return [_read_csv(data, file_name)]
+    elif b"\x00" in data[:65536]:
+        raise _not_text(file_name)
+
+
+def read_tables(data: bytes, file_name: str, progress: Progress | None = None) -> list[Table]:
+    """The tables in one uploaded file (XLSX or CSV, recognised by content, not by name)."""
+    check_file(data, file_name)
+    progress = progress or Progress()
+    if data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data, file_name, progress)
+    return [_read_csv(data, file_name, progress)]
 
 
 def _not_a_workbook(file_name) -> ImportRefused:
@@ -148,16 +186,54 @@ def _check_zip(data: bytes, file_name: str) -> None:
         )
 
 
-def _read_xlsx(data: bytes, file_name: str) -> list[Table]:
+def _refusal(exc: Exception, file_name: str) -> ImportRefused:
+    """Why openpyxl could not read a workbook: XML entity tricks (defusedxml stops them), else damage."""
+    from defusedxml import DefusedXmlException
+
+    cause = exc
+    while cause is not None and not isinstance(cause, DefusedXmlException):
+        cause = cause.__cause__ or cause.__context__
+    if cause is not None:
+        return ImportRefused(
+            [
+                Problem(
+                    _(
+                        "The file %(name)s contains XML entity declarations, which a workbook does not need and which "
+                        "can be used to attack a server; refused."
+                    )
+                    % {"name": file_name}
+                )
+            ]
+        )
+    return _not_a_workbook(file_name)
+
+
+def _data_rows(sheet) -> int:
+    """How many rows below the header a read-only sheet has, for the progress bar: from the dimension at the top of
+    the sheet (Excel and LibreOffice write it), else counted in its XML (openpyxl's write-only mode writes none)."""
+    if sheet.max_row:
+        return max(sheet.max_row - 1, 0)
+    rows, tail = 0, b""
+    with sheet._get_source() as source:  # openpyxl's own handle on the sheet's XML in the zip
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            rows += (tail + chunk).count(b"<row ") - tail.count(b"<row ")
+            tail = chunk[-4:]
+    return max(rows - 1, 0)
+
+
+def _read_xlsx(data: bytes, file_name: str, progress: Progress) -> list[Table]:
     import openpyxl
 
-    _check_zip(data, file_name)
+    # openpyxl parses the workbook's XML with defusedxml (a requirement): entity expansion ("billion laughs") and
+    # external entities raise instead of eating memory or reading files.
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (KeyError, XML errors, …) for a damaged workbook
-        raise _not_a_workbook(file_name) from exc
+        raise _refusal(exc, file_name) from exc
     tables = []
     try:
+        for sheet in workbook.worksheets:
+            progress.add_total(_data_rows(sheet))
         for sheet in workbook.worksheets:
             rows = sheet.iter_rows(values_only=True)
             headers = next(rows, None)
@@ -165,22 +241,27 @@ def _read_xlsx(data: bytes, file_name: str) -> list[Table]:
                 continue
             table = Table(name=sheet.title, headers=[str(h).strip() if h is not None else "" for h in headers])
             for number, values in enumerate(rows, start=2):
+                progress.step()
                 if not all(is_empty(v) for v in values):
                     table.rows.append((number, list(values)))
             tables.append(table)
     except Exception as exc:  # damaged sheet XML shows only while iterating
-        raise _not_a_workbook(file_name) from exc
+        raise _refusal(exc, file_name) from exc
     finally:
         workbook.close()
     return tables
 
 
+def _not_text(file_name) -> ImportRefused:
+    return ImportRefused(
+        [Problem(_("The file %(name)s is not a text (CSV) file nor an Excel workbook.") % {"name": file_name})]
+    )
+
+
 def decode_text(data: bytes, file_name: str) -> str:
     """UTF-8 (with or without BOM), else Windows-1252; binary data is refused."""
     if b"\x00" in data[:65536]:
-        raise ImportRefused(
-            [Problem(_("The file %(name)s is not a text (CSV) file nor an Excel workbook.") % {"name": file_name})]
-        )
+        raise _not_text(file_name)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -188,14 +269,10 @@ def decode_text(data: bytes, file_name: str) -> str:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise ImportRefused(
-            [Problem(_("The file %(name)s is not a text (CSV) file nor an Excel workbook.") % {"name": file_name})]
-        ) from exc
+        raise _not_text(file_name) from exc
     control = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\r\n\t")
     if control > 10:
-        raise ImportRefused(
-            [Problem(_("The file %(name)s is not a text (CSV) file nor an Excel workbook.") % {"name": file_name})]
-        )
+        raise _not_text(file_name)
     return text
 
 
@@ -207,8 +284,9 @@ def _sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(data: bytes, file_name: str) -> Table:
+def _read_csv(data: bytes, file_name: str, progress: Progress) -> Table:
     text = decode_text(data, file_name)
+    progress.add_total(max(text.count("\n") - 1, 0))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
     try:
         headers = next(reader, None)
@@ -216,6 +294,7 @@ def _read_csv(data: bytes, file_name: str) -> Table:
             raise ImportRefused([Problem(_("The file %(name)s has no header row.") % {"name": file_name})])
         table = Table(name=file_name, headers=[h.strip() for h in headers])
         for number, values in enumerate(reader, start=2):
+            progress.step()
             if not all(is_empty(v) for v in values):
                 table.rows.append((number, values))
     except csv.Error as exc:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import services
 from . import grants, template
-from .reading import ImportRefused, Problem, check_size
+from .reading import ImportRefused, Problem, Progress, check_size
 
 RECORD_TYPE_LABELS = {
     "districts": gettext_lazy("Districts"),
@@ -39,8 +39,13 @@ def run_import(
 
     Returns {"counts": ..., "files": ..., "format": ..., **extra figures}; raises ImportRefused listing every problem
     (then nothing is written). With `dry_run`, everything is checked but nothing written (the preview).
+
+    `progress(done, total, message)` hears of each phase: reading the file and checking its rows (rows done of the
+    total), then the check against the registry and the writing. Those last two run in ONE transaction (all or
+    nothing), where progress written to the database would stay invisible to the page polling it until the commit;
+    so that phase is reported once, before the transaction, with total 0 ("unknown": an indeterminate bar).
     """
-    report = progress or (lambda done, total, message: None)
+    tracker = Progress(progress)
     if format not in FORMATS:
         raise ImportRefused([Problem(_("Unknown import format %(format)s.") % {"format": format})])
     if not files:
@@ -48,21 +53,18 @@ def run_import(
     for _name, content in files:
         check_size(len(content))
     source = {"format": format, "files": describe_files(files)}
-    report(0, 0, _("Reading and checking the file"))
+    tracker.phase(_("Reading the file"))
     try:
-        data = FORMATS[format](files, municipality)
+        data = FORMATS[format](files, municipality, progress=tracker)
     except ImportRefused as refused:
         if refused.data is None or refused.data.is_empty:
             raise
         # Report the registry problems of the readable rows too (e.g. unknown districts), all in one list.
         raise ImportRefused(refused.problems + services.check_records(municipality, refused.data)) from None
-    counts = services.import_records(
-        municipality,
-        data,
-        actor=actor,
-        role=role,
-        source=source,
-        dry_run=dry_run,
-        progress=lambda done, total: report(done, total, _("Writing to the registry")),
+    tracker.phase(
+        _("Checking against the registry")
+        if dry_run
+        else _("Checking against the registry and saving (all or nothing)")
     )
+    counts = services.import_records(municipality, data, actor=actor, role=role, source=source, dry_run=dry_run)
     return {**source, "counts": counts, **data.extra}

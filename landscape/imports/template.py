@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Activity, District, Funding, Organisation, TargetGroup
 from . import values as v
-from .reading import ImportRefused, Problem, Table, is_empty, normalise_header, read_tables
+from .reading import ImportRefused, Problem, Progress, Table, checking_phase, is_empty, normalise_header, read_tables
 from .records import (
     ActivityRecord,
     DistrictRecord,
@@ -350,7 +350,7 @@ def recognise(table: Table) -> Sheet | None:
     return max(fits, key=lambda s: len(headers & {normalise_header(c.header) for c in s.columns}), default=None)
 
 
-def parse_rows(table: Table, columns: list[Column], problems: list[Problem]) -> tuple[list, list]:
+def parse_rows(table: Table, columns: list[Column], problems: list[Problem], progress: Progress) -> tuple[list, list]:
     """Parse every cell of `table` with its column; collect every problem. Returns the valid rows and the rows with
     a problem, each as (row number, values) (the latter with the values that could be read)."""
     positions: dict[str, int] = {}
@@ -366,6 +366,7 @@ def parse_rows(table: Table, columns: list[Column], problems: list[Problem]) -> 
         return [], []
     parsed, failed = [], []
     for number, cells in table.rows:
+        progress.step()
         values, ok = {}, True
         for column, index in present:
             raw = cells[index] if index < len(cells) else None
@@ -387,9 +388,10 @@ def parse_rows(table: Table, columns: list[Column], problems: list[Problem]) -> 
 class _Builder:
     """Turns parsed rows of each sheet into records, checking duplicates and vocabulary on the way."""
 
-    def __init__(self):
+    def __init__(self, progress: Progress):
         self.data = ImportData()
         self.problems: list[Problem] = []
+        self.progress = progress
         self.seen: dict = {}
         groups = TargetGroup.objects.values_list("code", "name")
         self.target_groups = {c.lower(): c for c, _n in groups} | {n.lower(): c for c, n in groups}
@@ -404,7 +406,7 @@ class _Builder:
         return False
 
     def add(self, sheet: Sheet, table: Table):
-        rows, failed = parse_rows(table, sheet.columns, self.problems)
+        rows, failed = parse_rows(table, sheet.columns, self.problems, self.progress)
         for _number, values in failed:  # references to rows with a problem are not reported again
             if sheet is ORGANISATIONS:
                 self.data.fail_organisation(values.get("kvk_number") or "", values.get("name") or "")
@@ -489,13 +491,14 @@ class _Builder:
                 self.data.fundings.append(rec)
 
 
-def parse(files: list[tuple[str, bytes]], municipality=None) -> ImportData:
+def parse(files: list[tuple[str, bytes]], municipality=None, progress: Progress | None = None) -> ImportData:
     """Parse template files (one XLSX, or CSV files) into records; raise ImportRefused listing every problem."""
-    builder = _Builder()
+    progress = progress or Progress()
+    builder = _Builder(progress)
     tables: list[tuple[Sheet, Table]] = []
     for file_name, content in files:
         try:
-            file_tables = read_tables(content, file_name)
+            file_tables = read_tables(content, file_name, progress)
         except ImportRefused as refused:
             builder.problems.extend(refused.problems)
             continue
@@ -516,6 +519,7 @@ def parse(files: list[tuple[str, bytes]], municipality=None) -> ImportData:
                     )
                 continue
             tables.append((sheet, table))
+    checking_phase(progress, [table for _sheet, table in tables])
     for sheet in SHEETS:  # in dependency order, whatever the order of files or sheets
         for s, table in tables:
             if s is sheet:

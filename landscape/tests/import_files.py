@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 
 import openpyxl
 
@@ -49,3 +50,20 @@ def landscape_sheets(n: int, district: str = "WK054601", volunteers: int = 10) -
         for i in range(n)
     ]
     return {"organisaties": orgs, "activiteiten": acts, "financiering": funds}
+
+
+def with_xml_bomb(workbook: bytes, part: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """`workbook` with an XML entity-expansion ("billion laughs") payload in `part`: nine levels of ten entities
+    each, a billion "lol"s (3 GB) when a parser expands them. The cell A2 uses the last level."""
+    entities = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
+    doctype = f"<!DOCTYPE lolz [{''.join(entities)}]>"
+    source, target = io.BytesIO(workbook), io.BytesIO()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            content = zin.read(item.filename)
+            if item.filename == part:
+                text = content.decode()
+                text = text.replace("<t>Stichting Test 0</t>", "<t>&lol9;</t>")
+                content = (doctype + text).encode()
+            zout.writestr(item, content)
+    return target.getvalue()

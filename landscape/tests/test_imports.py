@@ -16,7 +16,7 @@ from landscape.imports.run import run_import
 from landscape.imports.template import template_workbook
 from landscape.models import Activity, District, Funding, Organisation
 
-from .import_files import csv_bytes, landscape_sheets, xlsx
+from .import_files import csv_bytes, landscape_sheets, with_xml_bomb, xlsx
 
 
 @pytest.fixture
@@ -268,6 +268,19 @@ def test_50_mb_of_garbage_is_refused_without_writing(leiden, tmp_path, settings)
     path.write_bytes(garbage + b"x")
     with pytest.raises(CommandError):
         call_command("import_landscape", "--municipality", "GM0546", str(path), stderr=io.StringIO())
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml"])
+def test_xml_entity_expansion_in_a_workbook_is_refused_by_defusedxml(leiden, part):
+    """A "billion laughs" workbook would expand to gigabytes; openpyxl parses with defusedxml, which stops it."""
+    import openpyxl
+
+    assert openpyxl.DEFUSEDXML, "defusedxml must be installed (requirements/base.in)"
+    problems = refused(leiden, [("lol.xlsx", with_xml_bomb(xlsx(landscape_sheets(2)), part))])
+    assert problems == [
+        "Het bestand lol.xlsx bevat XML-entiteiten, die een werkmap niet nodig heeft en die gebruikt kunnen worden "
+        "om een server aan te vallen; geweigerd."
+    ]
 
 
 def test_files_above_the_limit_are_refused(leiden, settings):

@@ -7,10 +7,12 @@ from django.utils import timezone
 
 from core.models import Role
 from core.testing import MunicipalityFactory, user_with_role
+from landscape.models import Organisation
 from tenders import rules, services
 from tenders.models import Deadline, Phase, Route
 
 K = Deadline.Kind
+HOUR = timedelta(hours=1)
 
 
 def officer(municipality):
@@ -34,6 +36,8 @@ def draft(municipality=None, user=None, route=Route.OPEN, **fields):
     }
     if route in (Route.PRESELECTION, Route.COMPETITIVE_DIALOGUE):
         defaults |= {"selection_criteria": "Ervaring met welzijnswerk in alle wijken.", "max_candidates": 2}
+    if route == Route.COMPETITIVE_DIALOGUE:
+        defaults |= {"max_candidates": 3, "max_dialogue_participants": 2}
     if route == Route.GRANT_ROUND:
         defaults |= {"grant_ceiling": Decimal("10000000"), "term_years": 2, "option_count": 0}
     return services.create_commissioning(user, municipality=municipality, **(defaults | fields))
@@ -59,6 +63,28 @@ def published(municipality=None, route=Route.OPEN, user=None, **fields):
     return c
 
 
+def provider(municipality, name="Wijkkracht", username=None):
+    """A provider representative and the landscape organisation they speak for."""
+    org = Organisation.objects.create(municipality=municipality, name=f"Stichting {name}", kind="large_welfare")
+    names = {"username": username} if username else {}
+    user = user_with_role(Role.PROVIDER_REPRESENTATIVE, municipality, organisation=org, **names)
+    return user, org
+
+
+def candidate(c, name="Wijkkracht", *, admit=None, user=None, consortium_name=""):
+    """A candidate that applied in the selection stage (server clock before the deadline for requests); with
+    `admit` True/False also decided by `user` (an officer) just after that deadline."""
+    rep, org = provider(c.owner if c.municipality_id else c.municipalities()[0], name)
+    applied = services.apply_as_candidate(
+        c, rep, organisation=org, consortium_name=consortium_name, now=c.deadlines.get(kind=K.REQUESTS).at - HOUR
+    )
+    if admit is not None:
+        reasons = "" if admit else "Voldoet niet aan de selectie-eisen."
+        now = after(c, K.REQUESTS)
+        return services.decide_candidate(applied, user, admit=admit, reasons=reasons, score=70, now=now)
+    return applied
+
+
 def after(c, kind) -> timezone.datetime:
     return c.deadlines.get(kind=kind).at + timedelta(minutes=1)
 
@@ -69,7 +95,8 @@ def advance_to(c, user, phase):
         closing = rules.CLOSES_AT.get(c.phase)
         now = after(c, closing) if closing else timezone.now()
         if step == Phase.DIALOGUE_2:
-            services.select_for_phase_2(c, user, list(c.dialogue_participants.all())[: c.max_candidates])
+            admitted = list(c.candidates.filter(status="admitted"))
+            services.select_for_phase_2(c, user, admitted[: c.max_dialogue_participants])
         services.transition(c, user, step, now=now)
         c.refresh_from_db()
         if step == phase:

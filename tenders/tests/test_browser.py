@@ -137,7 +137,7 @@ def test_officer_designs_publishes_answers_and_clarifies_in_the_browser(page, le
     assert response.ok and response.body().startswith(b"%PDF")
 
 
-def test_officer_designs_and_publishes_a_competitive_dialogue_in_the_browser(page, browser_login):
+def test_officer_designs_and_publishes_a_competitive_dialogue_in_the_browser(page, browser_login, axe_check):
     haarlem = MunicipalityFactory(cbs_code="GM0392", name="Haarlem")
     officer = user_with_role(Role.PROCUREMENT_OFFICER, haarlem)
     browser_login(page, officer, next_url=reverse("tenders:manage_list", args=["GM0392"]))
@@ -151,7 +151,8 @@ def test_officer_designs_and_publishes_a_competitive_dialogue_in_the_browser(pag
         option_count="2",
         option_years="2",
         selection_criteria="Ervaring met alle dienstverlening in de opdracht.",
-        max_candidates="2",
+        max_candidates="3",
+        max_dialogue_participants="2",
     )
     _open_and_submit(
         page, "/beheer/percelen", {"#id_lot-title": "Gewoon in de Wijk", "#id_lot-annual_budget": "9500000"}
@@ -181,3 +182,42 @@ def test_officer_designs_and_publishes_a_competitive_dialogue_in_the_browser(pag
     page.wait_for_load_state()
     c.refresh_from_db()
     assert c.phase == Phase.SELECTION
+
+    # A provider applies as the lead of a consortium before the deadline and sees only its own status.
+    page.context.clear_cookies()
+    org = Organisation.objects.create(municipality=haarlem, name="Stichting Wijkkracht", kind="large_welfare")
+    rep = user_with_role(Role.PROVIDER_REPRESENTATIVE, haarlem, organisation=org)
+    browser_login(page, rep, next_url=reverse("publication:detail", args=["GM0392", c.pk]))
+    page.get_by_role("link", name="Aanmelden als gegadigde").click()
+    page.wait_for_load_state()
+    page.select_option("#id_organisation", str(org.pk))
+    page.fill("#id_consortium_name", "Samenwerkingsverband Wijkkracht")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert c.candidates.get().consortium_name == "Samenwerkingsverband Wijkkracht"
+    assert "Aangemeld" in page.locator("main").inner_text()
+    axe_check(page)
+    page.screenshot(path="/tmp/tenders-apply.png", full_page=True)
+
+    # A colleague officer cancels the procedure: a confirmation step with a mandatory, published reason.
+    page.context.clear_cookies()
+    colleague = user_with_role(Role.PROCUREMENT_OFFICER, haarlem)
+    browser_login(page, colleague, next_url=reverse("tenders:manage", args=["GM0392", c.pk]))
+    page.get_by_role("link", name="Procedure intrekken…").click()
+    page.wait_for_load_state()
+    page.fill("#id_reason", "De raad heeft het budget niet vastgesteld.")
+    page.locator("main form button[type=submit]").click()  # not confirmed: refused, nothing changes
+    page.wait_for_load_state()
+    assert "Bevestig dat u de procedure wilt beëindigen." in page.locator("main").inner_text()
+    c.refresh_from_db()
+    assert c.phase == Phase.SELECTION
+    page.check("#id_confirm")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    c.refresh_from_db()
+    assert c.phase == Phase.CANCELLED
+    page.context.clear_cookies()
+    page.goto(reverse("publication:detail", args=["GM0392", c.pk]))
+    assert "De raad heeft het budget niet vastgesteld." in page.locator("main").inner_text()
+    axe_check(page)
+    page.screenshot(path="/tmp/tenders-cancelled.png", full_page=True)

@@ -33,7 +33,7 @@ def test_demo_loads_leiden_and_haarlem_idempotently(client):
     assert all(lot.annual_budget > 0 for lot in leiden.lots.all())
     haarlem = Commissioning.objects.get(municipality__cbs_code="GM0392")
     assert haarlem.route == Route.COMPETITIVE_DIALOGUE and haarlem.phase == Phase.DIALOGUE_2
-    assert haarlem.dialogue_participants.filter(selected_for_phase_2=True).count() == 2
+    assert haarlem.candidates.filter(selected_for_phase_2=True).count() == 2
     assert haarlem.clarifications.count() == 2 and haarlem.questions.filter(number__isnull=False).count() == 3
     assert haarlem.info_sessions.exists()
     releases = Release.objects.count()

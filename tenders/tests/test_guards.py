@@ -186,47 +186,6 @@ def test_a_published_commissioning_cannot_be_changed_except_by_rectification(m, 
     assert c.title == "Samen Opgroeien" and c.lots.get().title == "Perceel 1"
 
 
-def test_rectification_changes_logs_and_numbers(m, user):
-    c = published(m, user=user)
-    lot = c.lots.get()
-    r = services.rectify(
-        c, user, explanation="Budget gecorrigeerd", fields={"goals": "Nieuwe doelen"}, lot_budgets={lot.pk: 1200000}
-    )
-    c.refresh_from_db()
-    lot.refresh_from_db()
-    assert r.number == 1 and c.goals == "Nieuwe doelen" and lot.annual_budget == Decimal("1200000")
-    assert {ch["field"] for ch in r.changes} == {"goals", f"lot:{lot.number}:annual_budget"}
-    assert AuditEvent.objects.filter(action="tenders.rectify").count() == 1
-    assert services.rectify(c, user, explanation="Tweede correctie").number == 2
-
-
-def test_rectification_extends_a_deadline_and_never_shortens_it(m, user):
-    c = published(m, user=user)
-    bids = c.deadlines.get(kind=K.BIDS)
-    with pytest.raises(ValidationError, match="only extend"):
-        services.rectify(c, user, explanation="Eerder", deadlines={K.BIDS: bids.at - timedelta(days=1)})
-    assert not c.rectifications.exists()
-    services.rectify(c, user, explanation="Later", deadlines={K.BIDS: bids.at + timedelta(days=7)})
-    bids.refresh_from_db()
-    assert c.rectifications.get().changes[0]["field"] == "deadline:bids"
-    assert bids.at == c.deadlines.get(kind=K.BIDS).at
-
-
-def test_rectification_needs_an_explanation_and_a_positive_budget(m, user):
-    c = published(m, user=user)
-    with pytest.raises(ValidationError):
-        services.rectify(c, user, explanation="  ")
-    with pytest.raises(ValidationError):
-        services.rectify(c, user, explanation="x", lot_budgets={c.lots.get().pk: 0})
-    assert not c.rectifications.exists()
-    assert c.lots.get().annual_budget == Decimal("1000000")
-
-
-def test_rectification_of_a_draft_is_refused(m, user):
-    with pytest.raises(ValidationError, match="not been published"):
-        services.rectify(draft(m, user), user, explanation="x")
-
-
 def test_library_criterion_copies_its_anchors(m, user):
     c = draft(m, user)
     item = LibraryCriterion.objects.get(code="subcontracting-small-organisations")

@@ -7,12 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.testing import MunicipalityFactory
-from landscape.models import Organisation
 from tenders import rules, services
 from tenders.models import Phase, Route
 from tenders.rules import TRANSITIONS
 
-from .factories import advance_to, after, complete, draft, officer, published
+from .factories import advance_to, after, candidate, complete, draft, officer, published
 
 ALL_PAIRS = [
     (route, source, target)
@@ -49,11 +48,10 @@ def _at(route, phase):
     m = MunicipalityFactory()
     user = officer(m)
     c = published(m, route=route, user=user)
-    if route == Route.COMPETITIVE_DIALOGUE:
-        org = Organisation.objects.create(municipality=m, name="Consortium Wijkkracht", kind="large_welfare")
-        services.admit_to_dialogue(c, user, organisation=org, name="Wijkkracht")
+    if route in (Route.PRESELECTION, Route.COMPETITIVE_DIALOGUE):
+        candidate(c, admit=True, user=user)
     if phase == Phase.CANCELLED:
-        services.transition(c, user, Phase.CANCELLED)
+        services.cancel(c, user, reason="Budget vervalt.")
     elif phase != c.phase:
         advance_to(c, user, phase)
     c.refresh_from_db()
@@ -68,8 +66,11 @@ def test_allowed_transition_succeeds_once_the_phase_has_closed(route, source, ta
     closing = rules.CLOSES_AT.get(source)
     now = after(c, closing) if closing else None
     if target == Phase.DIALOGUE_2:
-        services.select_for_phase_2(c, user, c.dialogue_participants.all())
-    services.transition(c, user, target, now=now)
+        services.select_for_phase_2(c, user, c.candidates.all())
+    if target == Phase.CANCELLED:
+        services.cancel(c, user, reason="Budget vervalt.", now=now)
+    else:
+        services.transition(c, user, target, now=now)
     c.refresh_from_db()
     assert c.phase == target
     assert c.phase_changes.order_by("pk").last().to_phase == target
@@ -142,18 +143,10 @@ def test_dialogue_phase_2_needs_selected_participants():
 def test_at_most_n_consortia_go_on_to_dialogue_phase_2_aw_2_30():
     m = MunicipalityFactory()
     user = officer(m)
-    c = published(m, route=Route.COMPETITIVE_DIALOGUE, user=user, max_candidates=2)
-    participants = [
-        services.admit_to_dialogue(
-            c,
-            user,
-            organisation=Organisation.objects.create(municipality=m, name=f"Org {i}", kind="large_welfare"),
-            name=f"Consortium {i}",
-        )
-        for i in range(3)
-    ]
+    c = published(m, route=Route.COMPETITIVE_DIALOGUE, user=user, max_candidates=3, max_dialogue_participants=2)
+    participants = [candidate(c, f"Org {i}", admit=True, user=user) for i in range(3)]
     advance_to(c, user, Phase.DIALOGUE_SELECTION)
     with pytest.raises(ValidationError, match="At most 2"):
         services.select_for_phase_2(c, user, participants)
     services.select_for_phase_2(c, user, participants[:2])
-    assert c.dialogue_participants.filter(selected_for_phase_2=True).count() == 2
+    assert c.candidates.filter(selected_for_phase_2=True).count() == 2

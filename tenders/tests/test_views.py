@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -15,7 +16,7 @@ from landscape.models import Activity, Organisation
 from tenders import services
 from tenders.models import Commissioning, Deadline, Phase, Question, Route
 
-from .factories import advance_to, draft, officer, published
+from .factories import advance_to, candidate, draft, officer, published
 
 pytestmark = pytest.mark.django_db
 K = Deadline.Kind
@@ -214,36 +215,6 @@ def test_a_transition_before_the_deadline_is_a_400_by_the_server_clock(client, m
     assert client.post(manage_url(c, m, "tenders:transition"), {"phase": "nonsense"}).status_code == 400
 
 
-def test_rectification_through_the_page_extends_the_deadline(client, m, po_user):
-    c = published(m, user=po_user)
-    login(client, po_user)
-    form = {"rectify-explanation": "Meer tijd", "rectify-title": c.title, "rectify-goals": c.goals}
-    form |= {f"rectify-lot_{lot.pk}": str(lot.annual_budget) for lot in c.lots.all()}
-    deadlines = {d.kind: d.at for d in c.deadlines.all()}
-    for kind, at in deadlines.items():
-        form[f"rectify-deadline_{kind}"] = timezone.localtime(at).strftime("%Y-%m-%dT%H:%M")
-    earlier = dict(
-        form,
-        **{
-            "rectify-deadline_bids": timezone.localtime(deadlines["bids"] - timedelta(days=2)).strftime(
-                "%Y-%m-%dT%H:%M"
-            )
-        },
-    )
-    response = client.post(manage_url(c, m, "tenders:rectify"), earlier)
-    assert response.status_code == 400 and not c.rectifications.exists()
-    later = dict(
-        form,
-        **{
-            "rectify-deadline_bids": timezone.localtime(deadlines["bids"] + timedelta(days=7)).strftime(
-                "%Y-%m-%dT%H:%M"
-            )
-        },
-    )
-    assert client.post(manage_url(c, m, "tenders:rectify"), later).status_code == 302
-    assert c.rectifications.get().changes[0]["field"] == "deadline:bids"
-
-
 # --- questions and clarifications ---------------------------------------------------------------------------------
 def test_provider_asks_officer_answers_and_publishes_anonymous_numbered_clarifications(client, m, po_user):
     c = published(m, user=po_user)
@@ -347,11 +318,13 @@ def test_subscribing_with_a_bad_address_changes_nothing(client, m, po_user):
 # --- dialogue minutes ---------------------------------------------------------------------------------------------
 def test_dialogue_minutes_are_shared_only_with_that_participant_and_the_municipality(client, m, po_user):
     c = published(m, route=Route.COMPETITIVE_DIALOGUE, user=po_user)
-    rep_a, org_a = provider(m, "a")
-    rep_b, org_b = provider(m, "b")
-    a = services.admit_to_dialogue(c, po_user, organisation=org_a, name="Consortium A")
-    b = services.admit_to_dialogue(c, po_user, organisation=org_b, name="Consortium B")
+    a = candidate(c, "A", admit=True, user=po_user, consortium_name="Consortium A")
+    b = candidate(c, "B", admit=True, user=po_user, consortium_name="Consortium B")
+    rejected = candidate(c, "R", admit=False, user=po_user)
+    rep_a = a.applied_by
     advance_to(c, po_user, Phase.DIALOGUE_1)
+    with pytest.raises(ValidationError, match="Only admitted"):
+        services.record_dialogue_session(rejected, po_user, held_at=timezone.now(), minutes="x")
     services.record_dialogue_session(a, po_user, held_at=timezone.now(), minutes="Geheim A")
     services.record_dialogue_session(b, po_user, held_at=timezone.now(), minutes="Geheim B")
     url = reverse("tenders:dialogue", args=[m.cbs_code, c.pk])
@@ -363,9 +336,10 @@ def test_dialogue_minutes_are_shared_only_with_that_participant_and_the_municipa
     page = client.get(url).content.decode()
     assert "Geheim A" in page and "Geheim B" in page
     client.logout()
-    outsider, _ = provider(m, "c")
-    login(client, outsider)
-    assert client.get(url).status_code == 403
+    for outsider in (provider(m, "c")[0], rejected.applied_by):
+        login(client, outsider)
+        assert client.get(url).status_code == 403
+        client.logout()
     client.logout()
     assert client.get(url).status_code == 302
     assert "Geheim" not in client.get(reverse("publication:detail", args=[m.cbs_code, c.pk])).content.decode()
@@ -397,13 +371,28 @@ def test_lot_scope_is_edited_in_a_draft_and_the_overview_follows(client, m, po_u
     assert lot.annual_budget == 2000
 
 
-def test_lot_of_a_published_commissioning_cannot_be_edited(client, m, po_user):
+def test_lot_of_a_published_commissioning_changes_only_by_a_rectification_of_the_officer(client, m, po_user):
     c = published(m, user=po_user)
     lot = c.lots.get()
-    login(client, po_user)
-    response = client.post(
-        manage_url(c, m, "tenders:lot_edit", lot.pk), {"lot-title": "Anders", "lot-annual_budget": "5"}
+    activity = Activity.objects.create(
+        organisation=Organisation.objects.create(municipality=m, name="Buurthuis", kind="volunteer_only"),
+        title="Koffie-inloop",
     )
-    assert response.status_code == 400
-    lot.refresh_from_db()
-    assert lot.title == "Perceel 1"
+    url = manage_url(c, m, "tenders:lot_edit", lot.pk)
+    login(client, user_with_role(Role.POLICY_ADVISOR, m))
+    assert client.get(url).status_code == 403
+    client.logout()
+    login(client, po_user)
+    assert "rectificatie" in client.get(url).content.decode()
+    bids = timezone.localtime(c.deadlines.get(kind=K.BIDS).at).strftime("%Y-%m-%dT%H:%M")
+    form = {"lot-title": "Perceel 1", "lot-annual_budget": "1000000", "lot-submission_deadline": bids}
+    assert client.post(url, form).status_code == 400  # no explanation
+    richer = client.post(url, {**form, "lot-explanation": "Meer budget", "lot-annual_budget": "1500000"})
+    assert richer.status_code == 400 and "materiële wijziging" in richer.content.decode()
+    assert not c.rectifications.exists()
+    scope = {**form, "lot-explanation": "Koffie-inloop hoort erbij", "lot-activities": [activity.pk]}
+    assert client.post(url, scope).status_code == 302
+    assert list(lot.activities.all()) == [activity]
+    assert c.rectifications.get().changes[0]["after"] == "Koffie-inloop"
+    page = client.get(reverse("publication:detail", args=[m.cbs_code, c.pk])).content.decode()
+    assert "gewijzigd bij rectificatie 1 (overgenomen activiteiten, was: –)" in page

@@ -1,0 +1,131 @@
+"""A policy advisor imports the landscape template through the UI in headless chromium: log in with TOTP, download
+the template, fill it in, upload it, watch the check, read the preview, confirm, watch the import, read the result,
+find the organisations on the public list. axe-core (WCAG 2.1 AA) on the upload, preview and result pages.
+
+The jobs run as in production (JOBS_MODE=worker): they wait in the queue, so the progress page is seen, until the
+test plays the worker (`run_worker --once`); the polling page then reloads on the preview or result by itself.
+"""
+
+import io
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from core.models import Job, Role
+from core.testing import MunicipalityFactory, user_with_role
+from landscape import services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/shots-imports"))
+
+
+@pytest.fixture
+def shot(page):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(name):
+        page.screenshot(path=str(SHOTS / f"import-{name}.png"), full_page=True)
+
+    return take
+
+
+def fill_in(template: bytes) -> bytes:
+    """The downloaded template with two organisations of our own added, as a policy advisor would type them."""
+    workbook = openpyxl.load_workbook(io.BytesIO(template))
+    workbook["organisaties"].append(["Buurtvereniging De Kooi", "23456789", "vereniging", "vrijwilligersorganisatie"])
+    workbook["organisaties"].append(["Stichting Vrolijk Oost", "", "stichting", "sociale onderneming"])
+    headers = [c.value for c in workbook["activiteiten"][1]]
+    for org, title in [("Buurtvereniging De Kooi", "Buurtmaaltijd"), ("Stichting Vrolijk Oost", "Repair café")]:
+        row = {"Organisatie": org, "Titel": title, "Wijken": "WK054601", "Bereik (deelnemers per jaar)": 80}
+        workbook["activiteiten"].append([row.get(h) for h in headers])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def run_queued_job(kind):
+    assert Job.objects.get(kind=kind).status == Job.Status.QUEUED
+    call_command("run_worker", "--once", stdout=io.StringIO())
+
+
+def test_policy_advisor_imports_the_template_through_the_ui(page, browser_login, axe_check, shot, settings, tmp_path):
+    settings.JOBS_MODE = "worker"
+    leiden = MunicipalityFactory(cbs_code="GM0546", name="Leiden")
+    services.upsert_district(leiden, cbs_code="WK054601", name="Binnenstad-Zuid")
+    upload_url = reverse("landscape:import_upload", args=["GM0546"])
+    browser_login(page, user_with_role(Role.POLICY_ADVISOR, leiden), next_url=upload_url)
+    assert page.get_by_role("heading", level=1).inner_text() == "Inlezen in het register van de sociale basis"
+    axe_check(page)
+    shot("1-upload")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download het sjabloon (Excel)").click()
+    assert download.value.suggested_filename == "importsjabloon-GM0546.xlsx"
+    filled = tmp_path / "landschap.xlsx"
+    filled.write_bytes(fill_in(Path(download.value.path()).read_bytes()))
+
+    page.get_by_label("Bestand(en)").set_input_files(str(filled))
+    page.get_by_role("button", name="Bestand controleren").click()
+    # The check waits for the worker: the page shows the (indeterminate) progress bar and polls.
+    assert page.get_by_role("heading", level=1).inner_text() == "Controleer voordat u inleest"
+    assert page.locator("progress").is_visible()
+    axe_check(page)
+    shot("2-checking")
+    run_queued_job("landscape.import_check")
+    page.get_by_role("button", name="Nu inlezen").wait_for()  # the page reloaded itself on the preview
+    counts = page.get_by_role("table", name="Wat de import gaat veranderen")
+    assert "Organisaties" in counts.inner_text() and "3" in counts.inner_text()
+    axe_check(page)
+    shot("3-preview")
+
+    page.get_by_role("button", name="Nu inlezen").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Importeren"
+    assert page.locator("progress").is_visible()
+    shot("4-importing")
+    run_queued_job("landscape.import")
+    page.get_by_text("De import is klaar.").wait_for()
+    axe_check(page)
+    shot("5-result")
+
+    page.goto(reverse("landscape:organisation_list", args=["GM0546"]))
+    names = page.locator("tbody tr th a").all_inner_texts()
+    assert names == ["Buurtvereniging De Kooi", "Stichting Buurtkracht", "Stichting Vrolijk Oost"]
+    shot("6-organisations")
+
+
+def test_grant_register_import_links_to_the_organisations_that_need_review(
+    page, browser_login, axe_check, shot, tmp_path
+):
+    """Synchronous jobs (the test default): the upload lands on the finished check, the confirmation on the result."""
+    leiden = MunicipalityFactory(cbs_code="GM0546", name="Leiden")
+    services.upsert_organisation(leiden, name="Stichting Bekend", kind="large_welfare")
+    register = tmp_path / "subsidieregister-2024.csv"
+    register.write_text(
+        "Aanvrager;Regelingnaam;Subsidiejaar;Verleend bedrag\n"
+        "Stichting Bekend;Welzijn;2024;€ 90.000,00\n"
+        "Vereniging Nieuw Licht;Buurtinitiatieven;2024;€ 2.500,00\n",
+        encoding="utf-8",
+    )
+    browser_login(
+        page, user_with_role(Role.POLICY_ADVISOR, leiden), next_url=reverse("landscape:import_upload", args=["GM0546"])
+    )
+    page.get_by_label("Een subsidieregister zoals de gemeente het publiceert").check()
+    page.get_by_label("Bestand(en)").set_input_files(str(register))
+    page.get_by_role("button", name="Bestand controleren").click()
+    page.get_by_role("button", name="Nu inlezen").click()
+    page.get_by_text("De import is klaar.").wait_for()
+    shot("7-grants-result")
+    page.get_by_role("link", name="Organisaties die nog gecontroleerd moeten worden").click()
+    assert page.locator("tbody tr th a").all_inner_texts() == ["Vereniging Nieuw Licht"]
+    assert page.locator("tbody .utrecht-status-badge").inner_text() == "Nog te controleren"
+    axe_check(page)
+    shot("8-needs-review-list")
+    page.get_by_role("link", name="Vereniging Nieuw Licht").click()
+    assert page.get_by_text("Nog te controleren", exact=True).is_visible()
+    axe_check(page)
+    shot("9-needs-review-profile")
