@@ -1,6 +1,7 @@
 """The benchmark runner (bench/run.py) and the benchmark modules at a tiny scale: they must work, not be fast."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -148,6 +149,8 @@ def test_make_bench_generates_the_landscape_once_runs_every_module_and_drops_its
     assert "| generations in this run (audit events) | 1 |" in text  # no module generated it again
     assert "| municipalities | 2 |" in text
     assert "| re-import: organisations unchanged | 10 |" in text
+    reports = re.search(r"\| progress reports \(check / first import / re-import\) \| (\d+) / (\d+) / (\d+) \|", text)
+    assert reports and all(int(n) > 0 for n in reports.groups())
     assert text.count("at the start,") == 4
     if key == "sqlite":
         assert not sqlite_file.exists()
