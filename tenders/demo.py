@@ -91,6 +91,12 @@ HAARLEM_QUESTIONS = [
 ]
 
 
+def _noon(at):
+    """12:00 Europe/Amsterdam on the local day of `at`: demo deadlines are stored at noon, and every later step of
+    the replayed procedure is computed from these stored values, never from the hour at which the demo is loaded."""
+    return timezone.localtime(at).replace(hour=12, minute=0, second=0, microsecond=0)
+
+
 def _user(username):
     return get_user_model().objects.filter(username=username).first()
 
@@ -180,7 +186,7 @@ def load_leiden(stdout):
     )
     _add_criteria(c, officer, LEIDEN_CRITERIA)
     for kind, days in ((K.QUESTIONS, 21), (K.BIDS, 49), (K.AWARD_PLANNED, 90)):
-        services.set_deadline(c, officer, kind, (now + timedelta(days=days)).replace(hour=12, minute=0, second=0))
+        services.set_deadline(c, officer, kind, _noon(now + timedelta(days=days)))
     services.publish(c, officer)
     provider = _user("leiden.aanbieder1")
     if provider is not None:
@@ -255,14 +261,14 @@ def load_haarlem(stdout):
     )
     _add_criteria(c, officer, HAARLEM_CRITERIA)
     deadlines = {
-        K.QUESTIONS: start + timedelta(days=14),
-        K.REQUESTS: start + timedelta(days=28),
-        K.DIALOGUE_1_SUBMISSIONS: now - timedelta(days=14),
-        K.FINAL_BIDS: now + timedelta(days=60),
-        K.AWARD_PLANNED: now + timedelta(days=100),
+        K.QUESTIONS: _noon(start + timedelta(days=14)),
+        K.REQUESTS: _noon(start + timedelta(days=28)),
+        K.DIALOGUE_1_SUBMISSIONS: _noon(now - timedelta(days=14)),
+        K.FINAL_BIDS: _noon(now + timedelta(days=60)),
+        K.AWARD_PLANNED: _noon(now + timedelta(days=100)),
     }
     for kind, at in deadlines.items():
-        services.set_deadline(c, officer, kind, at.replace(hour=12, minute=0, second=0, microsecond=0))
+        services.set_deadline(c, officer, kind, at)
     services.publish(c, officer, now=start)
     services.add_info_session(
         c,
