@@ -94,7 +94,6 @@ def _dashboard(request, c, status=200, **bound):
         "may_rectify": rules.may_rectify(c),
         "may_select_for_phase_2": rules.may_select_for_phase_2(c),
         "may_record_dialogue_session": rules.may_record_dialogue_session(c),
-        "is_cancelled": c.phase == Phase.CANCELLED,
         "minimum_extension": rules.minimum_extension(timezone.localdate()),
         "is_dialogue": c.route == Route.COMPETITIVE_DIALOGUE,
         **_dashboard_forms(c, bound),

@@ -1,9 +1,12 @@
 """Plug points for the later stages (ADR 0007): the procedure's domain events, sent inside the service's transaction,
 and the registry of transition guards that other apps fill without tenders importing them."""
 
+import re
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 
@@ -182,3 +185,18 @@ def test_registering_checks_the_phases_and_is_idempotent():
         guards.register(Phase.EVALUATION, Phase.AWARDED)(guard)
         assert guards.guards_for(Phase.EVALUATION, Phase.AWARDED).count(guard) == 1
     assert guard not in guards.guards_for(Phase.EVALUATION, Phase.AWARDED)
+
+
+# --- templates get flags ------------------------------------------------------------------------------------------
+@pytest.mark.django_db(databases=[])
+def test_no_template_compares_phase_strings():
+    """Whether something may happen now is decided in tenders.rules; templates get `may_*` flags (or the model's
+    is_* properties) instead of comparing phases."""
+    root = Path(settings.BASE_DIR)
+    offenders = [
+        str(path.relative_to(root))
+        for app in ("core", "landscape", "continuity", "tenders", "publication", "audit")
+        for path in (root / app / "templates").rglob("*.html")
+        if re.search(r"phase\s*(==|!=)", path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders
