@@ -9,15 +9,16 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import reverse
 
 from audit.models import AuditEvent
-from core.testing import MunicipalityFactory
+from core.testing import MunicipalityFactory, login
 from publication.models import Release
 from publication.receivers import RELEASE_KINDS
 from tenders import events, guards, rules, services
 from tenders.models import Deadline, Phase, PhaseChange, Route
 
-from .factories import HOUR, after, complete, draft, officer, published
+from .factories import HOUR, advance_to, after, candidate, complete, draft, officer, published
 
 K = Deadline.Kind
 pytestmark = pytest.mark.django_db
@@ -200,3 +201,32 @@ def test_no_template_compares_phase_strings():
         if re.search(r"phase\s*(==|!=)", path.read_text(encoding="utf-8"))
     ]
     assert not offenders
+
+
+@pytest.mark.parametrize(
+    ("phase", "shown", "hidden"),
+    [
+        (Phase.DIALOGUE_1, "Een dialooggesprek vastleggen", "Selecteren voor dialoogfase 2"),
+        (Phase.DIALOGUE_SELECTION, "Selecteren voor dialoogfase 2", "Een dialooggesprek vastleggen"),
+        (Phase.DIALOGUE_2, "Een dialooggesprek vastleggen", "Selecteren voor dialoogfase 2"),
+    ],
+)
+def test_the_dashboard_offers_the_dialogue_steps_by_the_rules_flags(client, m, user, phase, shown, hidden):
+    c = published(m, route=Route.COMPETITIVE_DIALOGUE, user=user)
+    candidate(c, admit=True, user=user)
+    advance_to(c, user, phase)
+    login(client, user)
+    page = client.get(reverse("tenders:manage", args=[m.cbs_code, c.pk])).content.decode()
+    assert shown in page and hidden not in page
+
+
+def test_the_dashboard_shows_the_cancellation_by_the_model_flag(client, m, user):
+    c = published(m, user=user)
+    login(client, user)
+    manage = reverse("tenders:manage", args=[m.cbs_code, c.pk])
+    assert "De procedure is ingetrokken." not in client.get(manage).content.decode()
+    services.cancel(c, user, reason="Budget vervalt.")
+    c.refresh_from_db()
+    assert c.is_cancelled and not c.is_awarded
+    page = client.get(manage).content.decode()
+    assert "De procedure is ingetrokken." in page and "Budget vervalt." in page
