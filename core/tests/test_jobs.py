@@ -1,4 +1,3 @@
-import io
 from datetime import timedelta
 
 import pytest
@@ -9,7 +8,7 @@ from django_tasks_db.models import DBTaskResult
 
 from core import jobs
 from core.models import Job, Role
-from core.testing import MunicipalityFactory, UserFactory, login, user_with_role
+from core.testing import MunicipalityFactory, UserFactory, login, run_queued_tasks, user_with_role
 
 
 @jobs.register("test.count")
@@ -46,7 +45,7 @@ def test_failing_job_is_marked_failed_with_its_message():
     assert "bad input in row 3" in job.error
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_worker_takes_queued_jobs(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     job = jobs.enqueue("test.count", params={"upto": 2})
@@ -141,7 +140,7 @@ def test_a_job_whose_worker_died_is_queued_again_for_a_second_attempt(queued_tas
     assert old.status == "FAILED" and "is gestopt zonder deze taak af te maken (poging 1)" in old.traceback
     assert DBTaskResult.objects.get(pk=job.task_id).status == "READY"
     assert Job.objects.get(pk=alive.pk).status == Job.Status.RUNNING, "a job with a recent heartbeat is left alone"
-    call_command("run_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+    assert run_queued_tasks() == 1
     job.refresh_from_db()
     assert (job.status, job.attempts, job.result) == (Job.Status.DONE, 2, {"counted": 1})
 

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from core.testing import MunicipalityFactory, login
+from core.testing import MunicipalityFactory, login, run_queued_tasks
 from publication import services as publication
 from publication.models import Release
 from tenders.forms import RectificationForm
@@ -88,14 +88,13 @@ def test_a_failing_mail_server_never_fails_the_change_and_is_logged(
 def test_the_change_only_queues_the_mail_for_a_worker(
     client, m, c, user, queued_tasks, django_capture_on_commit_callbacks
 ):
-    from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 
     login(client, user)
     with django_capture_on_commit_callbacks(execute=True):
         assert _rectify(client, m, c, explanation="Titel aangepast", title="Nieuwe titel").status_code == 302
     assert mail.outbox == [] and DBTaskResult.objects.get().task_path == "publication.tasks.send_notifications"
-    call_command("run_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert run_queued_tasks() == 1
     assert DBTaskResult.objects.get().status == "SUCCESSFUL" and len(mail.outbox) == 1
 
 
