@@ -117,6 +117,8 @@ def test_a_worker_killed_mid_job_leaves_it_retried_or_failed_with_the_reason_nev
     try:
         wait_for(lambda: db.job(a.pk)["status"] == Job.Status.FAILED, "job A to be reaped", log)
         wait_for(once.exists, "the second worker to start job B", log)
+        time.sleep(3)  # longer than JOBS_STALE_AFTER_SECONDS: a live worker's heartbeat keeps its job
+        assert db.job(b.pk)["status"] == Job.Status.RUNNING and db.job(b.pk)["attempts"] == 1
     finally:
         second.kill()
         second.wait()
