@@ -195,6 +195,18 @@ def reap_stale_jobs(now=None) -> list[Job]:
                 )
             job.refresh_from_db()
             changed.append(job)
+        # A job task whose worker died before it started the job, or after it finished it (the Job is not RUNNING, so
+        # it has no heartbeat): fail the task, and queue the job again if it never started.
+        for result in DBTaskResult.objects.running().filter(task_path=JOB_TASK_PATH, started_at__lt=cutoff):
+            job_id = (result.args_kwargs.get("args") or [None])[0]
+            if Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).exists():
+                continue  # handled above, by its heartbeat
+            _fail_task(DBTaskResult.objects.filter(pk=result.pk), "worker lost outside the job's run", now)
+            job = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED, task_id=str(result.pk)).first()
+            if job is not None:
+                log.warning("job %s: its task lost its worker before the job started; queued again", job.pk)
+                _submit(job)
+                changed.append(job)
         task_cutoff = now - timedelta(seconds=settings.TASKS_STALE_AFTER_SECONDS)
         others = DBTaskResult.objects.filter(started_at__lt=task_cutoff).exclude(task_path=JOB_TASK_PATH)
         _fail_task(others, f"worker lost: still running {now - task_cutoff} after its start", now)

@@ -170,3 +170,25 @@ def test_a_task_without_a_job_left_running_for_an_hour_is_marked_failed(queued_t
     DBTaskResult.objects.filter(pk=result.id).update(status="RUNNING", started_at=now - timedelta(minutes=61))
     jobs.reap_stale_jobs(now=now)
     assert DBTaskResult.objects.get(pk=result.id).status == "FAILED"
+
+
+@pytest.mark.django_db
+def test_a_job_whose_task_lost_its_worker_before_the_job_started_is_queued_again(queued_tasks, settings):
+    settings.JOBS_STALE_AFTER_SECONDS = 60
+    now = timezone.now()
+    job = jobs.enqueue("test.count", params={"upto": 1})
+    first_task = job.task_id
+    DBTaskResult.objects.filter(pk=first_task).update(status="RUNNING", started_at=now - timedelta(seconds=61))
+    done = jobs.enqueue("test.count", params={"upto": 1})
+    Job.objects.filter(pk=done.pk).update(status=Job.Status.DONE)
+    DBTaskResult.objects.filter(pk=done.task_id).update(status="RUNNING", started_at=now - timedelta(seconds=61))
+    assert [j.pk for j in jobs.reap_stale_jobs(now=now)] == [job.pk]
+    job.refresh_from_db()
+    assert job.status == Job.Status.QUEUED and job.task_id != first_task
+    assert set(DBTaskResult.objects.filter(status="FAILED").values_list("pk", flat=True)) == {
+        DBTaskResult.objects.get(pk=first_task).pk,
+        DBTaskResult.objects.get(pk=done.task_id).pk,
+    }
+    assert run_queued_tasks() == 1
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (Job.Status.DONE, 1)
