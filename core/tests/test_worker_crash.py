@@ -60,6 +60,15 @@ class Database:
             ).fetchone()
         return {"status": row[0], "attempts": row[1], "error": row[2], "result": json.loads(row[3])}
 
+    def task_status(self, task_id) -> str:
+        if self.file is None:
+            from django_tasks_db.models import DBTaskResult
+
+            return DBTaskResult.objects.get(pk=task_id).status
+        with sqlite3.connect(self.file, timeout=30) as db:
+            query = "SELECT status FROM django_tasks_database_dbtaskresult WHERE id = ?"
+            return db.execute(query, [task_id.replace("-", "")]).fetchone()[0]
+
     def running_tasks(self) -> int:
         if self.file is None:
             from django_tasks_db.models import DBTaskResult
@@ -135,3 +144,49 @@ def test_a_worker_killed_mid_job_leaves_it_retried_or_failed_with_the_reason_nev
         third.wait(timeout=30)
     assert db.job(b.pk) == {"status": Job.Status.DONE, "attempts": 2, "error": "", "result": {"attempt": 2}}
     assert db.running_tasks() == 0, "…but neither job nor task stays RUNNING"
+
+
+def test_make_serve_starts_the_site_and_a_worker_and_ctrl_c_stops_both(tmp_path, queued_tasks):
+    """scripts/serve.sh (`make demo`, `make serve`): the site answers, the worker runs a queued task, and SIGINT to the
+    process group (what Ctrl+C does in a terminal) stops all of it."""
+    import signal
+    import socket
+    import urllib.request
+
+    from publication.tasks import send_notifications
+
+    queued = send_notifications.enqueue(0, "no subscribers: nothing is sent")
+    db = Database(tmp_path)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "DATABASE_URL": db.url, "PORT": str(port), "TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
+    with log.open("w") as out:
+        serve = subprocess.Popen(
+            ["bash", "scripts/serve.sh"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+    try:
+
+        def site_answers():
+            try:
+                return urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).status == 200
+            except OSError:
+                return False
+
+        wait_for(site_answers, "the site", log, timeout=120)
+        wait_for(lambda: db.task_status(queued.id) == "SUCCESSFUL", "the worker to run the task", log, timeout=120)
+        os.killpg(serve.pid, signal.SIGINT)
+        serve.wait(timeout=60)
+        time.sleep(1)
+        left = subprocess.run(["ps", "-o", "pid=,stat=", "-g", str(serve.pid)], capture_output=True, text=True).stdout
+        assert [line for line in left.splitlines() if "Z" not in line.split()[-1]] == [], left
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
