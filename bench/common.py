@@ -22,7 +22,7 @@ def setup_django() -> None:
         sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wijkwaarde.settings")
     os.environ.setdefault("STATIC_MANIFEST", "false")  # render pages without collectstatic
-    os.environ.setdefault("JOBS_MODE", "sync")
+    os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")  # jobs run at once
     import django
 
     warnings.filterwarnings("ignore", "No directory at")  # pages render without collectstatic

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "audit",
     "landscape",
@@ -166,9 +168,18 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-# Background jobs (core.jobs): "thread" runs a job in a thread of the web process (the demo), "worker" leaves it
-# for `manage.py run_worker` (production), "sync" runs it at once (tests).
-JOBS_MODE = os.environ.get("JOBS_MODE", "thread")
+# Background work runs on django-tasks (the backport of Django 6's task framework for Django 5.2) with its database
+# backend: the queue is a table in our own database and `manage.py run_worker` (several, on several machines) takes
+# tasks from it. Tests use the immediate backend (conftest.py). core.jobs keeps a core.Job per long job as the
+# progress record that pages poll; see docs/conventions.md "Long work".
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A running job's worker writes a heartbeat every JOBS_HEARTBEAT_SECONDS; a job whose heartbeat is older than
+# JOBS_STALE_AFTER_SECONDS lost its worker (killed, machine gone) and is retried or marked failed by the reaper.
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))
+JOBS_STALE_AFTER_SECONDS = float(os.environ.get("JOBS_STALE_AFTER_SECONDS", "120"))
+# Tasks without a core.Job (e-mail to subscribers) have no heartbeat: still RUNNING this long after their start,
+# their worker is taken to be gone and they are marked failed.
+TASKS_STALE_AFTER_SECONDS = float(os.environ.get("TASKS_STALE_AFTER_SECONDS", "3600"))
 
 # Demo only: shows the current TOTP code of demo accounts on the second login step. Never set in production.
 DEMO_SHOW_TOTP = env_bool("DEMO_SHOW_TOTP", False)

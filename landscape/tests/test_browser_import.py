@@ -2,8 +2,8 @@
 the template, fill it in, upload it, watch the check, read the preview, confirm, watch the import, read the result,
 find the organisations on the public list. axe-core (WCAG 2.1 AA) on the upload, preview and result pages.
 
-The jobs run as in production (JOBS_MODE=worker): they wait in the queue, so the progress page is seen, until the
-test plays the worker (`run_worker --once`); the polling page then reloads on the preview or result by itself.
+The jobs run as in production (the database task queue): they wait in the queue, so the progress page is seen, until the
+test plays the worker (`run_worker --batch`); the polling page then reloads on the preview or result by itself.
 """
 
 import io
@@ -50,11 +50,11 @@ def fill_in(template: bytes) -> bytes:
 
 def run_queued_job(kind):
     assert Job.objects.get(kind=kind).status == Job.Status.QUEUED
-    call_command("run_worker", "--once", stdout=io.StringIO())
+    call_command("run_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
 
 
 def test_policy_advisor_imports_the_template_through_the_ui(page, browser_login, axe_check, shot, settings, tmp_path):
-    settings.JOBS_MODE = "worker"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     leiden = MunicipalityFactory(cbs_code="GM0546", name="Leiden")
     services.upsert_district(leiden, cbs_code="WK054601", name="Binnenstad-Zuid")
     upload_url = reverse("landscape:import_upload", args=["GM0546"])

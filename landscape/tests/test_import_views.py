@@ -87,7 +87,9 @@ def test_upload_is_checked_by_a_job_then_previewed_confirmed_imported(advisor, l
 
 
 def test_the_check_page_shows_the_progress_bar_while_the_job_runs(advisor, leiden, settings):
-    settings.JOBS_MODE = "worker"  # the job waits in the queue: the page shows its progress
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend"}
+    }  # the job waits in the queue: the page shows its progress
     response = upload(advisor, xlsx(landscape_sheets(3)))
     job = Job.objects.get(kind="landscape.import_check")
     assert job.status == Job.Status.QUEUED
