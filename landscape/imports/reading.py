@@ -61,12 +61,14 @@ class Problem:
 
 class ImportRefused(Exception):
     """The input cannot be imported; `problems` lists every reason found. `data` holds the records that were
-    readable, so that they can still be checked against the registry (to report every problem at once)."""
+    readable, so that they can still be checked against the registry (to report every problem at once). `extra` holds
+    what the preview shows beside the problems (e.g. how a grant register's columns were mapped)."""
 
-    def __init__(self, problems: list[Problem], data=None):
+    def __init__(self, problems: list[Problem], data=None, extra: dict | None = None):
         super().__init__("; ".join(str(p) for p in problems[:5]))
         self.problems = problems
         self.data = data
+        self.extra = extra or {}
 
 
 @dataclass
