@@ -215,6 +215,7 @@ def test_others_may_not_import(client, leiden, who):
         ("get", upload_url()),
         ("post", upload_url()),
         ("post", confirm_url(check)),
+        ("post", reverse("landscape:import_remap", args=["GM0546", check.pk])),
         ("get", reverse("landscape:import_job", args=["GM0546", job.pk])),
         ("get", reverse("landscape:import_job", args=["GM0546", check.pk])),
     ]
@@ -235,6 +236,7 @@ def test_a_job_of_another_municipality_or_kind_is_not_shown_nor_confirmed(adviso
     for job in (theirs, other_kind):
         assert advisor.get(reverse("landscape:import_job", args=["GM0546", job.pk])).status_code == 404
         assert advisor.post(confirm_url(job)).status_code == 404
+        assert advisor.post(reverse("landscape:import_remap", args=["GM0546", job.pk])).status_code == 404
     assert not Job.objects.filter(kind="landscape.import").exists()
 
 
