@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.crypto import get_random_string
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 from core.access import public_view, role_view, roles_for
 from core.jobs import enqueue
 from core.models import Job, Role
+from core.uploads import max_file_bytes
 
 from . import services
 from .imports.grants import FIELD_LABELS, FIELDS
@@ -179,7 +181,16 @@ def upload(request, municipality):
     """The upload form; a valid upload is stored and checked by a background job, whose page shows the preview."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if not form.is_valid():  # the file's problems also on top, in the alert that lists an import's problems
+        refused = getattr(request, "upload_refused", None)  # core.uploads: too large, not stored
+        if refused or not form.is_valid():
+            if refused:
+                form.errors.clear()
+                form.add_error(
+                    "files",
+                    _("%(name)s is larger than %(max)s; it was not stored. Import files of at most %(max)s.")
+                    % {"name": ", ".join(refused), "max": filesizeformat(max_file_bytes())},
+                )
+            # the file's problems also on top, in the alert that lists an import's problems
             problems = [Problem(message) for message in form.errors.get("files", [])]
             context = {"form": form, "problems": problems, "problem_count": len(problems)}
             return render(request, "landscape/import_upload.html", context, status=400)

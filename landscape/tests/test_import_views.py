@@ -131,7 +131,7 @@ def test_wrong_file_type_and_too_large_files_are_form_errors_before_any_job(advi
     settings.IMPORT_MAX_BYTES = 100
     response = upload(advisor, xlsx(landscape_sheets(3)))
     assert response.status_code == 400 and response.context["form"].errors["files"]
-    assert "bestanden tot 0 MB" in response.content.decode()
+    assert "register.xlsx is groter dan 100\xa0bytes; het bestand is niet opgeslagen" in response.content.decode()
     assert not Job.objects.exists() and stored_files() == []
 
 
