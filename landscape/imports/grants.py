@@ -131,7 +131,7 @@ KEYWORDS = [
     ("applicant_type", ["type aanvrager", "soort aanvrager", "particulier", "rechtsvorm"]),
     ("amount_requested", ["aangevraagd", "gevraagd", "aanvraagbedrag"]),
     ("amount_settled", ["vastgesteld", "vaststelling", "gerealiseerd", "definitief"]),
-    ("amount_granted", ["verleend", "verlening", "toegekend", "beschikt", "beschikking", "bedrag", "subsidie €"]),
+    ("amount_granted", ["verleend", "verlening", "toegekend", "beschikt", "beschikking", "bedrag"]),
     ("year", ["jaar"]),
     ("periodic", ["eenmalig", "periodiek", "structureel", "incidenteel"]),
     ("scheme", ["regeling"]),
@@ -225,7 +225,8 @@ class Mapping:
         columns = {normalise_header(k): (f if f in FIELDS else "") for k, f in (value.get("columns") or {}).items()}
         amount = value.get("amount") if value.get("amount") in ("granted", "settled") else "granted"
         year = value.get("year")
-        return cls(columns, amount, int(year) if isinstance(year, int) or str(year or "").isdigit() else None)
+        year = int(year) if isinstance(year, int) or str(year or "").isdigit() else None
+        return cls(columns, amount, year if year and 1900 <= year <= 2100 else None)
 
     def as_dict(self) -> dict:
         return {"columns": self.columns, "amount": self.amount, "year": self.year}

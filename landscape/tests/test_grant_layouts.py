@@ -185,6 +185,8 @@ def test_the_command_refuses_a_mapping_file_with_unknown_fields(leiden, tmp_path
     mapping.write_text(json.dumps({"columns": {"Omschrijving": "regelingnaam"}}))
     with pytest.raises(CommandError, match="Onbekende velden in het indelingsbestand: regelingnaam"):
         call_command("import_grants", "--municipality", "GM0546", "--mapping", str(mapping), str(register))
+    with pytest.raises(CommandError, match="99999 is geen jaar"):
+        call_command("import_grants", "--municipality", "GM0546", "--year", "99999", str(register))
     mapping.write_text("{not json")
     with pytest.raises(CommandError, match="geen leesbare JSON"):
         call_command("import_grants", "--municipality", "GM0546", "--mapping", str(mapping), str(register))

@@ -30,7 +30,9 @@ class Command(ImportCommand):
             mapping = self._read_mapping(Path(options["mapping"]))
         if options.get("amount"):
             mapping.amount = options["amount"]
-        if options.get("year"):
+        if options.get("year") is not None:
+            if not 1900 <= options["year"] <= 2100:
+                raise CommandError(_("%(value)s is not a year.") % {"value": options["year"]})
             mapping.year = options["year"]
         return {"mapping": mapping.as_dict()}
 
