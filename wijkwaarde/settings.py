@@ -139,6 +139,7 @@ UPLOAD_MAX_REQUEST_BYTES = None  # None: 5 x the file limit (several CSV files i
 IMPORT_UPLOAD_EXPIRY_HOURS = int(os.environ.get("IMPORT_UPLOAD_EXPIRY_HOURS", "24"))
 # Rows read from one import file at most (all sheets together); more is refused before it fills the memory.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "300000"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "5000000"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)  # set true behind HTTPS (docs/deploy.md)

@@ -22,6 +22,8 @@ RATIO_CHECK_FROM_BYTES = 1024 * 1024
 # a row, 1.2 GB for a 76 KB workbook. We read only the columns used in the first rows (where the header is; a title
 # row may come first), at most MAX_COLUMNS, and at most IMPORT_MAX_ROWS rows a file (setting).
 MAX_COLUMNS = 200
+# openpyxl keeps a workbook's whole shared-string table in memory (Python strings, ~3x the XML): cap its XML.
+MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
 HEADER_SCAN_ROWS = 11
 
 MAGIC = [
@@ -182,7 +184,8 @@ def _check_zip(data: bytes, file_name: str) -> None:
         m.file_size > RATIO_CHECK_FROM_BYTES and m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1)
         for m in members
     )
-    if total > MAX_UNCOMPRESSED_BYTES or suspicious:
+    strings = sum(m.file_size for m in members if m.filename.lower() == "xl/sharedstrings.xml")
+    if total > MAX_UNCOMPRESSED_BYTES or suspicious or strings > MAX_SHARED_STRINGS_BYTES:
         raise ImportRefused(
             [
                 Problem(
@@ -230,6 +233,38 @@ def _too_many_rows(file_name) -> ImportRefused:
     )
 
 
+def max_cells() -> int:
+    return settings.IMPORT_MAX_CELLS
+
+
+class _Budget:
+    """Rows and cells kept from one file: at most IMPORT_MAX_ROWS non-empty rows and IMPORT_MAX_CELLS cells (up to
+    the last filled cell of each row; trailing empty cells are not kept), else the file is refused while it is read,
+    before it fills the memory."""
+
+    def __init__(self, file_name: str):
+        self.file_name, self.rows, self.cells = file_name, 0, 0
+
+    def keep(self, values) -> list:
+        kept = list(values[:MAX_COLUMNS])
+        while kept and is_empty(kept[-1]):
+            kept.pop()
+        self.rows += 1
+        self.cells += len(kept)
+        if self.rows > max_rows():
+            raise _too_many_rows(self.file_name)
+        if self.cells > max_cells():
+            raise ImportRefused(
+                [
+                    Problem(
+                        _("The file %(name)s has more than %(max)s filled cells; split it into smaller files.")
+                        % {"name": self.file_name, "max": f"{max_cells():,}".replace(",", ".")}
+                    )
+                ]
+            )
+        return kept
+
+
 def _used_width(sheet) -> int:
     """The number of columns to read: up to the last filled cell of the first rows (header and any title row)."""
     width = 0
@@ -265,7 +300,7 @@ def _read_xlsx(data: bytes, file_name: str, progress: Progress) -> list[Table]:
     try:
         for sheet in workbook.worksheets:
             progress.add_total(_data_rows(sheet))
-        stored = 0
+        budget = _Budget(file_name)
         for sheet in workbook.worksheets:
             width = _used_width(sheet)
             if not width:
@@ -279,10 +314,7 @@ def _read_xlsx(data: bytes, file_name: str, progress: Progress) -> list[Table]:
             for number, values in enumerate(rows, start=2):
                 progress.step()
                 if not all(is_empty(v) for v in values):
-                    stored += 1
-                    if stored > max_rows():
-                        raise _too_many_rows(file_name)
-                    table.rows.append((number, list(values)))
+                    table.rows.append((number, budget.keep(values)))
             tables.append(table)
     except ImportRefused:
         raise
@@ -335,12 +367,11 @@ def _read_csv(data: bytes, file_name: str, progress: Progress) -> Table:
         if headers is None or all(is_empty(h) for h in headers):
             raise ImportRefused([Problem(_("The file %(name)s has no header row.") % {"name": file_name})])
         table = Table(name=file_name, headers=[h.strip() for h in headers[:MAX_COLUMNS]])
+        budget = _Budget(file_name)
         for number, values in enumerate(reader, start=2):
             progress.step()
             if not all(is_empty(v) for v in values):
-                if len(table.rows) >= max_rows():
-                    raise _too_many_rows(file_name)
-                table.rows.append((number, values[:MAX_COLUMNS]))
+                table.rows.append((number, budget.keep(values)))
     except csv.Error as exc:
         raise ImportRefused(
             [Problem(_("The file %(name)s is not a readable CSV file: %(error)s") % {"name": file_name, "error": exc})]

@@ -56,6 +56,24 @@ def test_cells_far_right_of_the_header_are_not_read():
     assert tables[0].rows[0][1] == ["Stichting A", "Welzijn", 2024, 100]
 
 
+def test_a_workbook_whose_shared_strings_would_fill_the_memory_is_refused(monkeypatch):
+    """openpyxl loads the whole shared-string table into memory; its XML is capped before the workbook is opened."""
+    from landscape.imports import reading
+
+    strings = "".join(f"<si><t>Stichting {i}</t></si>" for i in range(200))
+    table = f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{strings}</sst>'
+    target = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx({"register": [GRANT_HEADERS]}))) as zin:
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+            for item in zin.infolist():
+                zout.writestr(item, zin.read(item.filename))
+            zout.writestr("xl/sharedStrings.xml", table)
+    monkeypatch.setattr(reading, "MAX_SHARED_STRINGS_BYTES", 2000)
+    with pytest.raises(ImportRefused) as exc:
+        check_file(target.getvalue(), "register.xlsx")
+    assert "veel meer gegevens" in str(exc.value.problems[0])
+
+
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
 def test_files_with_more_rows_than_the_limit_are_refused_in_dutch(leiden, settings, kind):
     settings.IMPORT_MAX_ROWS = 5
@@ -64,6 +82,18 @@ def test_files_with_more_rows_than_the_limit_are_refused_in_dutch(leiden, settin
     with pytest.raises(ImportRefused) as exc:
         run_import(leiden, [(f"register.{kind}", content)], format="grants", dry_run=True)
     assert "meer dan 5 rijen" in str(exc.value.problems[0])
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_files_with_more_filled_cells_than_the_limit_are_refused_in_dutch(leiden, settings, kind):
+    settings.IMPORT_MAX_CELLS = 20
+    rows = [GRANT_HEADERS] + [[f"Stichting {i}", "Welzijn", 2024, 100, None, None] for i in range(6)]
+    content = xlsx({"register": rows}) if kind == "xlsx" else csv_bytes(rows)
+    with pytest.raises(ImportRefused) as exc:
+        run_import(leiden, [(f"register.{kind}", content)], format="grants", dry_run=True)
+    assert "meer dan 20 gevulde cellen" in str(exc.value.problems[0])
+    settings.IMPORT_MAX_CELLS = 24  # 6 rows of 4 filled cells: trailing empty cells do not count
+    assert run_import(leiden, [(f"register.{kind}", content)], format="grants", dry_run=True)["counts"]
 
 
 def test_invisible_characters_in_names_do_not_make_a_second_organisation(leiden):
