@@ -1,7 +1,10 @@
 """A municipality's open grant register ("subsidieregister") as municipalities publish it, CSV or XLSX.
 
 Columns are recognised by name, case- and spacing-insensitively, with the spellings municipalities use (ALIASES);
-a title row above the header row is skipped. Every row becomes a municipal grant (Funding) of the applicant.
+a title row above the header row is skipped. Other headers are guessed (`guess_columns`: a scheme from "Soort" or
+"Programma" when no column names one, else a word the header contains) unless a person mapped them (`Mapping`,
+remembered per municipality in GrantColumnMapping, or a --mapping file); which amount counts, granted (default) or
+settled, is part of the mapping. Every row becomes a municipal grant (Funding) of the applicant.
 
 Applicants are matched to the registry by KvK number when the register has one, else by name (case and spacing
 ignored). Unknown applicants are created as an organisation of kind DEFAULT_KIND, flagged `needs_review`, with the
@@ -122,7 +125,6 @@ FIELD_LABELS = {
     "periodic": gettext_lazy("periodic or one-off"),
     "applicant_type": gettext_lazy("applicant type"),
 }
-REQUIRED = ["applicant", "scheme", "year", "amount_granted"]
 # Registers without a scheme column often name it in one of these (the budget programme or the kind of grant).
 SCHEME_FALLBACKS = ["soort", "programma", "subsidiesoort", "soort regeling", "begrotingsprogramma"]
 # Headers that are none of the spellings in ALIASES are guessed from a word they contain, in this order of fields.
@@ -267,7 +269,11 @@ def guess_columns(headers, mapping: Mapping | None = None) -> dict[str, int]:
             if i is not None:
                 chosen[i] = f
                 taken.add(f)
-    return {f: i for i, f in enumerate(chosen) if f}
+    found: dict[str, int] = {}
+    for i, f in enumerate(chosen):
+        if f and f not in found:  # a field remembered for two headers: the first column holds it
+            found[f] = i
+    return found
 
 
 def _find_header(table: Table, mapping: Mapping | None = None) -> tuple[dict[str, int], list, int]:
