@@ -110,6 +110,16 @@ def test_invisible_characters_in_names_do_not_make_a_second_organisation(leiden)
     assert not any("\u200b" in s or "\x07" in s for s in Funding.objects.values_list("source_name", flat=True))
 
 
+def test_an_imported_name_finds_an_organisation_whose_stored_name_has_invisible_characters(leiden):
+    from landscape import services
+
+    services.upsert_organisation(leiden, name="Stichting\u200b A", kind="volunteer_only")
+    run_import(
+        leiden, [("register.csv", csv_bytes([GRANT_HEADERS, ["Stichting A", "Welzijn", 2024, 100]]))], format="grants"
+    )
+    assert Organisation.objects.count() == 1 and Funding.objects.get().organisation.name == "Stichting\u200b A"
+
+
 @pytest.mark.parametrize("value", ["1" * 31, "9" * 4300, "1" * 31 + ",00", "€ " + "9" * 40])
 def test_absurdly_long_amounts_give_a_dutch_error_naming_the_cell(leiden, value):
     rows = [GRANT_HEADERS, ["Stichting A", "Welzijn", 2024, value]]
