@@ -265,10 +265,11 @@ class _Budget:
         return kept
 
 
-def _used_width(sheet) -> int:
+def _used_width(sheet, where: dict) -> int:
     """The number of columns to read: up to the last filled cell of the first rows (header and any title row)."""
     width = 0
-    for values in sheet.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, max_col=MAX_COLUMNS, values_only=True):
+    rows = sheet.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, max_col=MAX_COLUMNS, values_only=True)
+    for where["row"], values in enumerate(rows, start=1):
         filled = [i for i, value in enumerate(values) if not is_empty(value)]
         width = max(width, filled[-1] + 1 if filled else 0)
     return width
@@ -301,8 +302,10 @@ def _read_xlsx(data: bytes, file_name: str, progress: Progress) -> list[Table]:
         for sheet in workbook.worksheets:
             progress.add_total(_data_rows(sheet))
         budget = _Budget(file_name)
+        where = {"sheet": "", "row": 0}  # to locate a number openpyxl cannot convert
         for sheet in workbook.worksheets:
-            width = _used_width(sheet)
+            where.update(sheet=sheet.title, row=0)
+            width = _used_width(sheet, where)
             if not width:
                 continue
             # max_col bounds every row to the used width (rows missing from the XML cost one shared empty tuple each)
@@ -310,14 +313,21 @@ def _read_xlsx(data: bytes, file_name: str, progress: Progress) -> list[Table]:
             headers = next(rows, None)
             if headers is None:
                 continue
+            where["row"] = 1
             table = Table(name=sheet.title, headers=[str(h).strip() if h is not None else "" for h in headers])
             for number, values in enumerate(rows, start=2):
+                where["row"] = number
                 progress.step()
                 if not all(is_empty(v) for v in values):
                     table.rows.append((number, budget.keep(values)))
             tables.append(table)
     except ImportRefused:
         raise
+    except ValueError as exc:
+        if "digits" not in str(exc):  # Python refuses to convert integers of more than 4,300 digits
+            raise _refusal(exc, file_name) from exc
+        message = _("A number below row %(row)s has more than 4,300 digits; no amount is that long.")
+        raise ImportRefused([Problem(message % {"row": where["row"]}, where["sheet"])]) from exc
     except Exception as exc:  # damaged sheet XML shows only while iterating
         raise _refusal(exc, file_name) from exc
     finally:

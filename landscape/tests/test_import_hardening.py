@@ -131,6 +131,22 @@ def test_absurdly_long_amounts_give_a_dutch_error_naming_the_cell(leiden, value)
     assert not Organisation.objects.exists()
 
 
+def test_a_4400_digit_number_cell_in_a_workbook_is_a_located_dutch_error(leiden):
+    rows = [GRANT_HEADERS, ["Stichting A", "Welzijn", 2024, 100], ["Stichting B", "Welzijn", 2024, 12345]]
+    source, target = io.BytesIO(xlsx({"register": rows})), io.BytesIO()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            content = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"<v>12345</v>", b"<v>" + b"9" * 4400 + b"</v>")
+            zout.writestr(item, content)
+    with pytest.raises(ImportRefused) as exc:
+        run_import(leiden, [("register.xlsx", target.getvalue())], format="grants")
+    (problem,) = exc.value.problems
+    assert problem.sheet == "register"
+    assert "meer dan 4.300 cijfers" in problem.message and "rij 2" in problem.message
+
+
 def test_a_nul_byte_after_the_first_64_kb_is_refused_by_upload_preview_and_import(leiden):
     rows = [GRANT_HEADERS] + [[f"Stichting {i}", "Welzijn", 2024, 100] for i in range(3000)]
     content = csv_bytes(rows)
