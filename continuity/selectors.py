@@ -1,22 +1,33 @@
 """Read side of the continuity app: computing a scenario's impact from the landscape, and who may see what."""
 
+import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.access import has_role, represented_organisation_ids
 from core.models import MUNICIPAL_ROLES, Role
+from landscape import selectors as landscape_selectors
 
 from . import impact
 from .models import Outcome, Scenario
 
 
 def scenario_inputs(scenario: Scenario):
-    """The landscape columns and the aligned moves of `scenario` (9 queries, whatever the landscape's size)."""
-    land = impact.load_landscape([scenario.municipality_id], {scenario.municipality_id: scenario.base_year})[
-        scenario.municipality_id
-    ]
+    """The landscape columns and the aligned moves of `scenario` (a fixed number of queries, whatever the landscape's
+    size). The grant per activity is the landscape's one attribution, the same as in a tender's lot scope table."""
+    mid = scenario.municipality_id
+    land = impact.load_landscape([mid], {mid: scenario.base_year})[mid]
+    land.grant = shared_grants(land, [mid])
     rows = scenario.moves.values_list("activity_id", "outcome", "lot", "winner")
-    return land, impact.moves_from_rows(land, rows, scenario.unassigned_outcome)
+    budgets = dict(scenario.lot_budgets.values_list("lot", "annual_budget"))
+    return land, impact.moves_from_rows(land, rows, scenario.unassigned_outcome, budgets)
+
+
+def shared_grants(land, municipality_ids) -> np.ndarray:
+    """The grant column of `land` from landscape.selectors.grants_per_activity (also used by tenders.lot_scope)."""
+    pairs = list(zip(land.act_id.tolist(), land.org_id[land.act_org].tolist(), strict=True))
+    grants = landscape_selectors.grants_per_activity(municipality_ids, land.base_year, pairs)
+    return np.array([float(grants[a]) for a, _org in pairs], dtype=float)
 
 
 def compute_impact(scenario: Scenario) -> dict:

@@ -1,15 +1,16 @@
 """Read-side queries of tenders: who sees which commissioning, the scope overview of lots, the public timeline."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import has_role, represented_organisation_ids
 from core.models import Role
+from landscape import selectors as landscape_selectors
 from landscape.models import Activity, Funding
 
 from . import rules
@@ -84,7 +85,7 @@ def lot_scope(commissioning) -> dict:
         covered |= {a.pk for a in inside}
         rows.append(_scope_row(lot, inside, grants))
     outside = [a for a in activities if a.pk not in covered]
-    return {"year": year, "lots": rows, "outside": _scope_row(None, outside, grants)}
+    return {"year": year, "lots": rows, "outside": _scope_row(None, outside, grants), "grants": grants}
 
 
 def latest_grant_year(municipalities) -> int | None:
@@ -94,27 +95,9 @@ def latest_grant_year(municipalities) -> int | None:
 
 
 def grants_per_activity(municipalities, year, activities) -> dict[int, Decimal]:
-    """Municipal grant money of `year` per activity: a grant line for an activity counts for it; a grant line for
-    the organisation as a whole is shared equally by the organisation's activities."""
-    lines = Funding.objects.filter(municipality__in=municipalities, year=year, kind=Funding.Kind.MUNICIPAL_GRANT)
-    per_activity = dict(
-        lines.filter(activity__isnull=False)
-        .values("activity")
-        .annotate(t=Sum("amount_granted"))
-        .values_list("activity", "t")
-    )
-    per_organisation = dict(
-        lines.filter(activity__isnull=True)
-        .values("organisation")
-        .annotate(t=Sum("amount_granted"))
-        .values_list("organisation", "t")
-    )
-    count = Counter(a.organisation_id for a in activities)
-    return {
-        a.pk: per_activity.get(a.pk, Decimal("0"))
-        + (per_organisation.get(a.organisation_id, Decimal("0")) / count[a.organisation_id]).quantize(Decimal("0.01"))
-        for a in activities
-    }
+    """Municipal grant money of `year` per activity: the landscape's one attribution rule, shared with the
+    continuity analysis (landscape.selectors.grants_per_activity)."""
+    return landscape_selectors.grants_per_activity(municipalities, year, activities)
 
 
 def _matches(activity, districts: set, groups: set) -> bool:
