@@ -185,7 +185,8 @@ def scenario_detail(request, municipality, pk):
                     h.get("years", []),
                     h.get("relationship_age_status_quo", []),
                     h.get("relationship_age", []),
-                    h.get("cumulative_funding_lost", []),
+                    h.get("cumulative_funding_stopped", []),
+                    h.get("cumulative_funding_moved", []),
                     strict=True,
                 )
             ),
