@@ -343,6 +343,7 @@ class Money:
     added: np.ndarray  # € paid above the base year (a lot budget above its current grants)
     sub_share: np.ndarray  # per activity: share of its money (and work) subcontracted back
     work_kept: np.ndarray  # per activity: share of the work that stays with the current organisation
+    unplaced: np.ndarray  # per lot: budget of a lot without any activity that goes on (all added, to its winner)
 
 
 def money(land: Landscape, moves: Moves, subcontracting_share: float) -> Money:
@@ -387,6 +388,7 @@ def money(land: Landscape, moves: Moves, subcontracting_share: float) -> Money:
         added=after - paid,
         sub_share=sub_share,
         work_kept=np.where(continues, 1.0, sub_share),
+        unplaced=np.where(count > 0, 0.0, budget),
     )
 
 
@@ -481,6 +483,7 @@ def compute(land: Landscape, moves: Moves, assumptions: dict, detail: bool = Tru
     )
 
     totals = dict(zip(MEASURES, columns.sum(axis=0).tolist(), strict=True))
+    totals["funding_added"] += float(cash.unplaced.sum())
     totals["co_funding_conditional_before"] = float(land.conditional.sum())
     totals["reach_before"] = float(land.reach.sum())
     totals["volunteer_hours_before"] = float(land.volunteer_hours.sum())
@@ -562,7 +565,7 @@ def compute(land: Landscape, moves: Moves, assumptions: dict, detail: bool = Tru
         "lots": [
             {
                 "name": name,
-                **_row(per_lot[i]),
+                **_row(per_lot[i] + (_unplaced_row(cash.unplaced[i]) if i < len(cash.unplaced) else 0.0)),
                 "grants_in_scope": _round(cash.scope[i]) if i < len(cash.scope) else _round(per_lot[i][0]),
                 "budget": _round(cash.budget[i]) if i < len(cash.budget) else None,
                 "budget_set": i < len(moves.lot_budgets) and moves.lot_budgets[i] is not None,
@@ -597,6 +600,12 @@ def compute(land: Landscape, moves: Moves, assumptions: dict, detail: bool = Tru
         ],
         "horizon": _horizon(land, assumptions, columns, cash, transferred, rel_years),
     }
+
+
+def _unplaced_row(amount) -> np.ndarray:
+    row = np.zeros(len(MEASURES))
+    row[MEASURES.index("funding_added")] = amount
+    return row
 
 
 def _round(v):
@@ -709,7 +718,15 @@ def _flows(land, moves, cash) -> dict:
     to = np.where(transfers, to, -1)
     has = to >= 0
     received = np.bincount(to[has], weights=moved[has], minlength=m + w)
-    return {"own": own, "moved": moved, "to": to, "received": received}
+    # The budget of a lot in which no activity goes on goes to the winner its moves name, if any.
+    unknown = 0.0
+    for i in np.flatnonzero(cash.unplaced > 0):
+        named = moves.winner[(moves.lot == i) & (moves.winner >= 0)]
+        if len(named):
+            received[recipients(land, moves)[named.min()]] += cash.unplaced[i]
+        else:
+            unknown += cash.unplaced[i]
+    return {"own": own, "moved": moved, "to": to, "received": received, "unknown": unknown}
 
 
 def _fragmentation(land, flows, coverage):
@@ -730,7 +747,7 @@ def _fragmentation(land, flows, coverage):
         "covered_cells_before": coverage["cells_before"],
         "covered_cells_after": coverage["cells_after"],
         "coverage_gaps": len(coverage["gaps"]),
-        "funding_after": _round(after.sum()),
+        "funding_after": _round(after.sum() + flows["unknown"]),
     }
 
 
