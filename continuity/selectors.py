@@ -99,8 +99,8 @@ HEADLINES = (
         gettext_lazy("Back to small organisations as subcontracts, per year"),
         "euro",
         gettext_lazy(
-            "%(value)s a year of the lot budgets goes back to small organisations whose work moves to a winner, "
-            "as subcontracts."
+            "Small organisations whose work moves to a winner get %(value)s a year of the money they receive today "
+            "back, as subcontracts."
         ),
     ),
     (
