@@ -14,11 +14,13 @@ def _bar(values, x, y, color, title, x_title, y_title, offset=True):
         "data": {"values": values},
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
-            "x": {"field": x, "type": "nominal", "title": x_title, "axis": {"labelAngle": -30}},
+            "x": {"field": x, "type": "nominal", "title": x_title, "axis": {"labelAngle": -30}, "sort": None},
             "y": {"field": y, "type": "quantitative", "title": y_title},
-            "color": {"field": color, "type": "nominal", "title": ""},
+            "color": {"field": color, "type": "nominal", "title": "", "sort": None},
         },
     }
+    if color == x:  # the axis names the bars already
+        spec["encoding"]["color"]["legend"] = None
     if offset:
         spec["encoding"]["xOffset"] = {"field": color}
     return spec

@@ -310,6 +310,10 @@ IN_SHORT = (
 )
 
 
+# Sentences left out of "In short" when their figure is zero (they describe something the scenario does not do).
+ONLY_WHEN_ANY = ("funding_added", "funding_subcontracted", "organisations_work_ending")
+
+
 def pdf(scenario) -> bytes:
     from weasyprint import HTML
 
@@ -329,7 +333,9 @@ def pdf(scenario) -> bytes:
         "now": timezone.now(),
         "top_organisations": sorted(data["organisations"], key=lambda o: -o["funding_lost"])[:12],
         "in_short": [
-            (row["label"], row["explanations"][0]) for row in selectors.headline_rows([data]) if row["key"] in IN_SHORT
+            (row["label"], row["explanations"][0])
+            for row in selectors.headline_rows([data])
+            if row["key"] in IN_SHORT and (row["values"][0] or row["key"] not in ONLY_WHEN_ANY)
         ],
     }
     html = render_to_string("continuity/report.html", context)
