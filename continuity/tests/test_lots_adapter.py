@@ -28,6 +28,7 @@ def test_activities_in_a_lot_move_to_its_winner_and_the_rest_ends(client):
         title="Ouderen",
         annual_budget=Decimal("50000"),
         target_groups=[TargetGroup.objects.get(code="elderly")],
+        activities=[act["b1"], act["b2"], act["c1"]],
     )
     s = services.create_scenario(municipality=m, name="Uit percelen", kind=Scenario.Kind.TENDER)
     advisor = user_with_role(Role.POLICY_ADVISOR, m)

@@ -15,7 +15,7 @@ from hypothesis.extra.django import TestCase
 
 from continuity import exports, selectors, services
 from continuity.models import Outcome, Scenario
-from landscape.models import TargetGroup
+from landscape.models import Activity, TargetGroup
 from tenders import selectors as tender_selectors
 from tenders import services as tender_services
 from tenders.tests import factories as tender_factories
@@ -34,11 +34,21 @@ def lots_commissioning(m, budgets=(Decimal("20000"), Decimal("100000"))):
     """Lot 1 "Ouderen" (target group elderly: b1, b2, c1), lot 2 "Jeugd" (youth: a1, a2)."""
     officer = tender_factories.officer(m)
     c = tender_factories.draft(m, officer)
-    for title, code, budget in (("Ouderen", "elderly", budgets[0]), ("Jeugd", "youth", budgets[1])):
+    lots = (("Ouderen", "elderly", budgets[0], ("b1", "b2", "c1")), ("Jeugd", "youth", budgets[1], ("a1", "a2")))
+    for title, code, budget, chosen in lots:
         tender_services.save_lot(
-            c, officer, title=title, annual_budget=budget, target_groups=[TargetGroup.objects.get(code=code)]
+            c,
+            officer,
+            title=title,
+            annual_budget=budget,
+            target_groups=[TargetGroup.objects.get(code=code)],
+            activities=list(Activity.objects.filter(organisation__municipality=m, title__in=_titles(chosen))),
         )
     return c
+
+
+def _titles(keys):
+    return [f"Activiteit {k}" for k in keys]
 
 
 def from_lots(m, c, kind=Scenario.Kind.TENDER, name="Uit percelen"):
