@@ -256,3 +256,30 @@ class TestScopeTableProperty(TestCase):
         t = data["totals"]
         money = t["funding_kept"] + t["funding_subcontracted"] + t["funding_to_winners"] + t["funding_ended"]
         assert money == pytest.approx(t["grant_before"], abs=0.05)
+
+
+def test_a_policy_advisor_sets_lot_budgets_by_hand_and_nobody_else_may(client, land):
+    from django.urls import reverse
+
+    from continuity.models import LotBudget
+    from core.models import Role
+    from core.testing import login, user_with_role
+
+    m, org, act, _ = land
+    s = services.create_scenario(municipality=m, name="Met de hand", kind=Scenario.Kind.TENDER)
+    services.set_moves(
+        s, [(act["a1"].pk, Outcome.TRANSFERS, "Jeugd", "X"), (act["b1"].pk, Outcome.TRANSFERS, "Ouderen", "Y")]
+    )
+    url = reverse("continuity:lot_budgets", args=[m.cbs_code, s.pk])
+    # lots are numbered by name: lot_0 = Jeugd, lot_1 = Ouderen
+    assert client.post(url, {"lot_0": "50000"}).status_code in (302, 403)
+    assert not LotBudget.objects.exists()
+    login(client, user_with_role(Role.EVALUATOR, m))
+    assert client.post(url, {"lot_0": "50000"}).status_code == 403
+    login(client, user_with_role(Role.POLICY_ADVISOR, m))
+    assert client.post(url, {"lot_0": "-5"}).status_code == 302 and not LotBudget.objects.exists()
+    assert client.post(url, {"lot_0": "50000", "lot_1": ""}).status_code == 302
+    assert dict(LotBudget.objects.values_list("lot", "annual_budget")) == {"Jeugd": Decimal("50000")}
+    t = selectors.compute_impact(s)["totals"]
+    assert (t["funding_to_winners"], t["funding_ended"]) == (75000, 10000 + 40000 + 5000 + 5000)
+    assert "Perceelbudgetten" in client.get(reverse("continuity:moves", args=[m.cbs_code, s.pk])).content.decode()
