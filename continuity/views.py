@@ -7,6 +7,7 @@ advisor builds, computes, publishes and optimises.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -224,6 +225,9 @@ def scenario_detail(request, municipality, pk):
             "plans": scenario.transition_plans.all()[:10],
             "others": selectors.visible_scenarios(request.user, request.municipality).exclude(pk=scenario.pk),
             "moves_count": scenario.moves.count(),
+            "assumed_winners": scenario.moves.filter(
+                Q(winner__startswith="Winnaar perceel ") | Q(winner__startswith="Winner of lot ")
+            ).exists(),
         },
     )
 

@@ -146,6 +146,7 @@ def test_case_5_a_budget_neutral_retender_moves_money_and_stops_none(land):
     assert "docs/" not in html and ".md" not in html
     assert "van eigenaar" not in html and "keer zijn of haar activiteit" not in html  # no owner changes per volunteer
     assert "Hoe u dit rapport leest" in html
+    assert "Winnaars met de naam „Winnaar perceel N” zijn een aanname" in html
 
 
 def _report_html(s):
