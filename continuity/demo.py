@@ -111,6 +111,8 @@ def from_lots(commissioning, winners=None, continues=None):
 def _scenario(municipality, name, kind, moves, description, stdout):
     existing = Scenario.objects.filter(municipality=municipality, name=name).first()
     if existing is not None:
+        if not existing.impact:  # cleared (a change of the model) or never computed: compute it again
+            existing = services.store_impact(existing, selectors.compute_impact(existing), actor=ACTOR)
         return existing
     s = services.create_scenario(municipality=municipality, name=name, kind=kind, description=description, actor=ACTOR)
     if callable(moves):
