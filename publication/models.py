@@ -34,12 +34,15 @@ def _token() -> str:
 
 
 class Subscription(models.Model):
-    """A provider (or anyone with an account) follows a commissioning and is e-mailed about every change."""
+    """A provider (or anyone with an account) follows a commissioning and is e-mailed about every change — once the
+    address has been confirmed through the link mailed to it (double opt-in); until then it gets nothing else."""
 
     commissioning = models.ForeignKey("tenders.Commissioning", on_delete=models.CASCADE, related_name="subscriptions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions")
     email = models.EmailField(_("e-mail address"))
     token = models.CharField(max_length=64, unique=True, default=_token)
+    confirm_token = models.CharField(max_length=64, unique=True, default=_token)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -49,3 +52,7 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.commissioning_id}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

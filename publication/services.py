@@ -1,15 +1,18 @@
 """The only write path of publication: OCDS release snapshots and subscriptions, and the e-mails to subscribers.
 
-tenders.services calls `commissioning_changed()` inside its own transaction whenever something is published, so that
-the release commits (or rolls back) with the change; the e-mails go out after the commit, in a background task
-(publication.tasks), never in the request.
+`publication.receivers` calls `commissioning_changed()` on tenders' `procedure_changed` event, inside the service's
+transaction, so that the release commits (or rolls back) with the change; the e-mails go out after the commit, in a
+background task (publication.tasks), never in the request.
+
+Subscriptions are double opt-in: `subscribe()` mails a confirmation link to the address; only a confirmed
+subscription receives news. Every news mail carries a one-click unsubscribe (RFC 8058 List-Unsubscribe headers).
 """
 
 import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
@@ -64,7 +67,12 @@ def single_line(text: str) -> str:
 
 
 def notify_subscribers(commissioning_id: int, message: str) -> int:
-    subscriptions = list(Subscription.objects.filter(commissioning_id=commissioning_id).select_related("commissioning"))
+    """Mail every confirmed subscriber; each mail has its own one-click unsubscribe link (RFC 8058)."""
+    subscriptions = list(
+        Subscription.objects.filter(commissioning_id=commissioning_id, confirmed_at__isnull=False).select_related(
+            "commissioning"
+        )
+    )
     if not subscriptions:
         return 0
     c = subscriptions[0].commissioning
@@ -79,12 +87,39 @@ def notify_subscribers(commissioning_id: int, message: str) -> int:
             "page": page,
             "stop": stop,
         }
-        mails.append((subject, body, settings.DEFAULT_FROM_EMAIL, [s.email]))
-    return send_mass_mail(mails, fail_silently=False)
+        headers = {"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        mails.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [s.email], headers=headers))
+    return get_connection(fail_silently=False).send_messages(mails) or 0
+
+
+def send_confirmation(subscription_id: int) -> int:
+    """Mail the link that confirms a subscription to the address it names (the first half of the double opt-in)."""
+    s = Subscription.objects.select_related("commissioning").filter(pk=subscription_id).first()
+    if s is None or s.is_confirmed:
+        return 0
+    confirm = ocds.absolute(reverse("publication:confirm", args=[s.confirm_token]))
+    subject = _("Confirm: e-mails about “%(title)s”") % {"title": single_line(s.commissioning.title)}
+    body = _(
+        "Someone asked to receive e-mails about every change in “%(title)s” at this address.\n\n"
+        "Confirm with this link: %(confirm)s\n\n"
+        "Did you not ask for this? Then ignore this e-mail: without confirmation you receive nothing."
+    ) % {"title": single_line(s.commissioning.title), "confirm": confirm}
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [s.email]).send(fail_silently=False)
+
+
+def _enqueue_confirmation(subscription_id: int) -> None:
+    from .tasks import send_subscription_confirmation
+
+    try:
+        send_subscription_confirmation.enqueue(subscription_id)
+    except Exception:
+        log.exception("confirmation e-mail for subscription %s not queued", subscription_id)
 
 
 @transaction.atomic
 def subscribe(commissioning, user, email: str) -> Subscription:
+    """Ask for e-mails about a commissioning. A new address (or a changed one) is not active until it is confirmed
+    through the link mailed to it; asking again for a confirmed address changes nothing."""
     if not commissioning.is_published:
         raise ValidationError(_("This commissioning has not been published."))
     email = (email or "").strip()
@@ -92,10 +127,41 @@ def subscribe(commissioning, user, email: str) -> Subscription:
         validate_email(email)
     except ValidationError as exc:
         raise ValidationError({"email": _("Enter a valid e-mail address.")}) from exc
-    subscription, _created = Subscription.objects.update_or_create(
-        commissioning=commissioning, user=user, defaults={"email": email}
-    )
+    subscription = Subscription.objects.select_for_update().filter(commissioning=commissioning, user=user).first()
+    if subscription is not None and subscription.email == email and subscription.is_confirmed:
+        return subscription
+    if subscription is None:
+        subscription = Subscription.objects.create(commissioning=commissioning, user=user, email=email)
+    else:
+        subscription.email, subscription.confirmed_at = email, None
+        subscription.confirm_token = _new_token()
+        subscription.save(update_fields=["email", "confirmed_at", "confirm_token"])
     record("publication.subscribe", actor=user, municipality=commissioning.municipality, obj=subscription)
+    transaction.on_commit(lambda: _enqueue_confirmation(subscription.pk))
+    return subscription
+
+
+def _new_token() -> str:
+    from .models import _token
+
+    return _token()
+
+
+@transaction.atomic
+def confirm_subscription(token: str, now=None) -> Subscription | None:
+    """The second half of the double opt-in: the link from the confirmation mail activates the subscription."""
+    subscription = Subscription.objects.select_for_update().filter(confirm_token=token).first()
+    if subscription is None:
+        return None
+    if not subscription.is_confirmed:
+        subscription.confirmed_at = now or timezone.now()
+        subscription.save(update_fields=["confirmed_at"])
+        record(
+            "publication.subscription_confirm",
+            actor=subscription.user,
+            municipality=subscription.commissioning.municipality,
+            obj=subscription,
+        )
     return subscription
 
 

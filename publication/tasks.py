@@ -14,3 +14,12 @@ def send_notifications(commissioning_id: int, message: str) -> int:
 
     with translation.override(settings.LANGUAGE_CODE):
         return notify_subscribers(commissioning_id, message)
+
+
+@task()
+def send_subscription_confirmation(subscription_id: int) -> int:
+    """Mail the confirmation link of a new subscription (double opt-in)."""
+    from .services import send_confirmation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return send_confirmation(subscription_id)

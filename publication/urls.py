@@ -19,5 +19,6 @@ urlpatterns = [
     ),
     path("gemeenten/<str:municipality>/opdrachten/<int:pk>/volgen", views.subscribe, name="subscribe"),
     path("afmelden/<str:token>", views.unsubscribe, name="unsubscribe"),
+    path("aanmelding-bevestigen/<str:token>", views.confirm, name="confirm"),
     path("open-data/ocds", views.ocds_policy, name="ocds_policy"),
 ]

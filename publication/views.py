@@ -3,10 +3,11 @@ clarifications and documents; subscriptions for providers; the OCDS publication 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.access import login_view, public_view
@@ -61,9 +62,14 @@ def detail(request, municipality, pk):
     c = _public(request, pk)
     context = document_context(c)
     context["ocid"] = ocds.ocid(c)
-    context["subscribed"] = (
-        request.user.is_authenticated and Subscription.objects.filter(commissioning=c, user=request.user).exists()
+    subscription = (
+        Subscription.objects.filter(commissioning=c, user=request.user).first()
+        if request.user.is_authenticated
+        else None
     )
+    context["subscribed"] = subscription is not None and subscription.is_confirmed
+    context["subscription_pending"] = subscription is not None and not subscription.is_confirmed
+    context["subscription_email"] = subscription.email if subscription else ""
     return render(request, "publication/detail.html", context)
 
 
@@ -99,19 +105,47 @@ def clarification_pdf(request, municipality, pk, number):
 def subscribe(request, municipality, pk):
     c = _public(request, pk)
     try:
-        services.subscribe(c, request.user, request.POST.get("email") or request.user.email)
+        subscription = services.subscribe(c, request.user, request.POST.get("email") or request.user.email)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("You will receive an e-mail about every change."))
+        if subscription.is_confirmed:
+            messages.success(request, _("You already receive an e-mail about every change."))
+        else:
+            messages.success(
+                request,
+                _("We sent a link to %(email)s. Your subscription starts when you open that link and confirm it.")
+                % {"email": subscription.email},
+            )
     return redirect("publication:detail", municipality, pk)
 
 
 @public_view
-def unsubscribe(request, token):
+def confirm(request, token):
+    """The link in the confirmation mail. Opening it (GET) changes nothing — mail scanners open links too —; the
+    button on the page (POST) confirms the subscription."""
+    subscription = Subscription.objects.select_related("commissioning").filter(confirm_token=token).first()
+    if subscription is None:
+        raise Http404
+    c = subscription.commissioning
     if request.method == "POST":
-        if services.unsubscribe(token):
+        services.confirm_subscription(token)
+        messages.success(request, _("Confirmed: you will receive an e-mail about every change."))
+        return redirect("publication:detail", c.municipalities()[0].cbs_code, c.pk)
+    return render(request, "publication/confirm.html", {"subscription": subscription, "commissioning": c})
+
+
+@csrf_exempt
+@public_view
+def unsubscribe(request, token):
+    """Stop the e-mails. The secret token in the link is the authorisation, so a mail client's one-click POST
+    (RFC 8058, `List-Unsubscribe=One-Click`, without a CSRF token) works as well as the button on the page."""
+    if request.method == "POST":
+        stopped = services.unsubscribe(token)
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            return HttpResponse(status=200 if stopped else 404)
+        if stopped:
             messages.success(request, _("You will no longer receive e-mails about this commissioning."))
         return redirect("core:home")
     if not Subscription.objects.filter(token=token).exists():

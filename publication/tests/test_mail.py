@@ -31,7 +31,8 @@ def user(m):
 def c(m, user):
     c = published(m, user=user)
     follower = get_user_model().objects.create(username="volger", email="volger@example.org")
-    publication.subscribe(c, follower, follower.email)
+    subscription = publication.subscribe(c, follower, follower.email)
+    publication.confirm_subscription(subscription.confirm_token)
     return c
 
 

@@ -75,7 +75,8 @@ def test_a_draft_an_awarded_or_a_cancelled_procedure_cannot_be_cancelled(m, user
 
 def test_cancelling_publishes_the_reason_as_ocds_and_mails_the_subscribers(c, user, django_capture_on_commit_callbacks):
     follower = get_user_model().objects.create(username="volger", email="volger@example.org")
-    publication.subscribe(c, follower, follower.email)
+    subscription = publication.subscribe(c, follower, follower.email)
+    publication.confirm_subscription(subscription.confirm_token)
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel(c, user, reason=REASON)
     c.refresh_from_db()
