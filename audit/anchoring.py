@@ -352,3 +352,20 @@ def verify(extra_checkpoints: list[dict] | None = None, batch_size: int = 5000) 
             )
         )
     return report
+
+
+def store_check(report: Report, *, checked_by: str = ""):
+    """Keep the result of a check for the audit page (writes only to the audit tables)."""
+    from .models import ChainCheck  # noqa: PLC0415
+
+    last = report.last_verified
+    return ChainCheck.objects.create(
+        checked_at=report.checked_at,
+        checked_by=checked_by,
+        ok=report.ok,
+        events=report.events,
+        checkpoints=report.checkpoints_checked,
+        problems=[str(p) for p in report.problems],
+        last_checkpoint_seq=last["seq"] if last else None,
+        last_checkpoint_at=last["created_at"] if last else "",
+    )

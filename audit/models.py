@@ -64,3 +64,26 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint #{self.seq} {self.head_hash[:12]}"
+
+
+class ChainCheck(models.Model):
+    """The result of one run of the chain check (verify_audit, or "check now" on the audit page), shown on the page.
+
+    Informative only: the authoritative check is verify_audit run by the auditor with the checkpoints they kept."""
+
+    checked_at = models.DateTimeField()
+    checked_by = models.CharField(max_length=150, blank=True)
+    ok = models.BooleanField()
+    events = models.PositiveBigIntegerField(default=0)
+    checkpoints = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)  # Dutch messages
+    last_checkpoint_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    last_checkpoint_at = models.CharField(max_length=40, blank=True)  # ISO 8601, as signed
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        verbose_name = _("chain check")
+        verbose_name_plural = _("chain checks")
+
+    def __str__(self) -> str:
+        return f"chain check {self.checked_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'broken'}"

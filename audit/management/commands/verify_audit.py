@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from audit.anchoring import load_export, verify
+from audit.anchoring import load_export, store_check, verify
 
 
 class Command(BaseCommand):
@@ -31,6 +31,7 @@ class Command(BaseCommand):
                     _("Cannot read checkpoint file %(file)s: %(error)s") % {"file": name, "error": exc}
                 ) from exc
         report = verify(extra_checkpoints=extra)
+        store_check(report, checked_by="verify_audit")
         if not report.ok:
             for problem in report.problems:
                 self.stderr.write(str(problem))
