@@ -19,7 +19,7 @@ ACTION_LABELS = {
     "core.user.create": gettext_lazy("User created"),
     "core.user.update": gettext_lazy("User changed"),
     "core.user.set_password": gettext_lazy("Password set"),
-    "core.superuser.create": gettext_lazy("Superuser created (command line)"),
+    "core.superuser.create": gettext_lazy("Superuser created"),
     "core.role.assign": gettext_lazy("Role assigned"),
     "core.totp.create": gettext_lazy("Authenticator linked"),
     "core.totp.confirm": gettext_lazy("Authenticator confirmed"),
@@ -71,6 +71,7 @@ ACTION_LABELS = {
     "tenders.dialogue_select": gettext_lazy("Candidates selected for the dialogue"),
     "tenders.dialogue_session": gettext_lazy("Dialogue session recorded"),
     # publication
+    "publication.release": gettext_lazy("Open-data release published"),
     "publication.subscribe": gettext_lazy("Subscribed to updates"),
     "publication.unsubscribe": gettext_lazy("Unsubscribed from updates"),
 }

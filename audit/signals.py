@@ -6,6 +6,7 @@ itself only sends signals. Never records a password or a code: only the username
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db.models.signals import post_save
 
 from core.signals import login_locked_out, second_factor_failed
 
@@ -71,9 +72,22 @@ def on_locked_out(sender, username="", request=None, **kwargs):
     )
 
 
+def on_user_saved(sender, instance, created, raw=False, **kwargs):
+    """A superuser created by any path (createsuperuser, a shell, a service) is an event of its own."""
+    if created and instance.is_superuser and not raw:
+        record(
+            "core.superuser.create",
+            actor=None,
+            role="",
+            obj=instance,
+            summary={"username": instance.get_username(), "is_superuser": True},
+        )
+
+
 def connect():
     from django.apps import apps  # noqa: PLC0415
 
+    post_save.connect(on_user_saved, sender=get_user_model(), dispatch_uid="audit.superuser_created")
     user_logged_in.connect(on_login, dispatch_uid="audit.login")
     user_login_failed.connect(on_login_failed, dispatch_uid="audit.login_failed")
     second_factor_failed.connect(on_second_factor_failed, dispatch_uid="audit.second_factor_failed")

@@ -39,6 +39,12 @@ def commissioning_changed(commissioning, kind: str, message: str, **_details) ->
         release = Release.objects.create(
             commissioning=commissioning, ocid=the_ocid, release_id=release_id, date=now, tags=tags, data=data
         )
+        record(
+            "publication.release",
+            municipality=commissioning.municipalities(),
+            obj=release,
+            summary={"release_id": release_id, "tags": tags},
+        )
         transaction.on_commit(lambda: notify_subscribers(commissioning.pk, str(message)))
     return release
 
@@ -75,7 +81,7 @@ def subscribe(commissioning, user, email: str) -> Subscription:
     subscription, _created = Subscription.objects.update_or_create(
         commissioning=commissioning, user=user, defaults={"email": email}
     )
-    record("publication.subscribe", actor=user, municipality=commissioning.municipality, obj=subscription)
+    record("publication.subscribe", actor=user, municipality=commissioning.municipalities(), obj=subscription)
     return subscription
 
 
@@ -87,7 +93,7 @@ def unsubscribe(token: str) -> bool:
     record(
         "publication.unsubscribe",
         actor=subscription.user,
-        municipality=subscription.commissioning.municipality,
+        municipality=subscription.commissioning.municipalities(),
         obj=subscription,
     )
     subscription.delete()
