@@ -11,7 +11,7 @@ class AuditEvent(models.Model):
     timestamp = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     actor_name = models.CharField(max_length=150, blank=True)  # kept when the user is deleted
-    role = models.CharField(max_length=32, blank=True)
+    role = models.CharField(max_length=255, blank=True)  # a role code, or several comma-separated
     # The CBS code of the municipality the event concerns; a commissioning run by a purchasing organisation concerns
     # all its municipalities: their codes, comma-separated ("GM0392,GM0394"), so that each municipality's auditor sees
     # it. An event of one municipality hashes exactly as before the field was widened.

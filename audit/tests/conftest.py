@@ -12,10 +12,3 @@ def signing_key_file(settings, tmp_path):
     settings.AUDIT_SIGNING_KEY_FILE = str(path)
     settings.AUDIT_TRUSTED_PUBLIC_KEYS = []
     return path
-
-
-@pytest.fixture(autouse=True)
-def _no_repository_key(settings, tmp_path):
-    """No test signs with (or creates) the developer's key under var/."""
-    settings.AUDIT_SIGNING_KEY = ""
-    settings.AUDIT_SIGNING_KEY_FILE = str(tmp_path / "no-key.pem")
