@@ -55,7 +55,7 @@ def rows(events):
             e.action,
             labels.object_label(e.object_type),
             e.object_id,
-            "\n".join(labels.summary_lines(e.summary)),
+            "\n".join(labels.summary_lines(e.summary, e.object_type)),
             e.hash,
         ]
 

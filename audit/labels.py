@@ -7,6 +7,7 @@ code base records must have a label here: audit/tests/test_labels.py scans the s
 import json
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -154,20 +155,32 @@ def _value(value) -> str:
     return str(value)
 
 
-def summary_lines(summary) -> list[str]:
-    """A summary as readable lines: "field: before → after" for changes, "field: value" otherwise."""
+def field_label(key: str, object_type: str = "") -> str:
+    """The (translated) verbose name of a field of the event's object, else the key as stored."""
+    if object_type:
+        try:
+            return str(apps.get_model(object_type)._meta.get_field(key).verbose_name)
+        except (LookupError, ValueError, AttributeError, FieldDoesNotExist):
+            pass
+    return key
+
+
+def summary_lines(summary, object_type: str = "") -> list[str]:
+    """A summary as readable lines: "field: before → after" for changes, "field: value" otherwise. Fields of the
+    event's object are named by their (Dutch) label."""
     if not isinstance(summary, dict) or not summary:
         return [] if not summary else [_value(summary)]
     before, after = summary.get("before"), summary.get("after")
     lines = []
     if isinstance(before, dict) and isinstance(after, dict):
         for key in sorted(set(before) | set(after)):
+            label = field_label(key, object_type)
             if key in before and before:
-                lines.append(f"{key}: {_value(before.get(key))} → {_value(after.get(key))}")
+                lines.append(f"{label}: {_value(before.get(key))} → {_value(after.get(key))}")
             else:
-                lines.append(f"{key}: {_value(after.get(key))}")
+                lines.append(f"{label}: {_value(after.get(key))}")
         rest = {k: v for k, v in summary.items() if k not in ("before", "after")}
     else:
         rest = summary
-    lines += [f"{key}: {_value(value)}" for key, value in sorted(rest.items())]
+    lines += [f"{field_label(key, object_type)}: {_value(value)}" for key, value in sorted(rest.items())]
     return lines

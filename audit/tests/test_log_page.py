@@ -40,6 +40,11 @@ def _event(action="tenders.update", municipality="GM0546", role="procurement_off
     return record(action, actor=actor, role=role, municipality=municipality, **kw)
 
 
+def test_summary_fields_are_named_by_the_dutch_label_of_the_objects_field(client, auditor, leiden):
+    _event("core.municipality.update", obj=leiden, summary=diff({"name": "Leyden"}, {"name": "Leiden"}))
+    assert "naam: Leyden → Leiden" in client.get(reverse("audit:log")).content.decode()
+
+
 def test_actions_and_roles_are_shown_with_dutch_labels_and_summaries_as_lines(client, auditor):
     _event(summary=diff({"title": "Oud", "budget": 10}, {"title": "Nieuw", "budget": 10}))
     html = client.get(reverse("audit:log")).content.decode()
