@@ -2,8 +2,6 @@ from django import forms
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Role
-
 from . import labels
 
 PROJECT_APPS = ("core", "audit", "landscape", "continuity", "tenders", "publication", "auth", "otp_totp")
@@ -39,9 +37,10 @@ class AuditFilterForm(forms.Form):
     object = forms.ChoiceField(label=_("Object"), required=False)
     objectnummer = forms.CharField(label=_("Object number"), required=False, max_length=64)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, role_choices=(), **kwargs):
+        """`role_choices`: the roles (code, label) of core.models.Role, passed in so that audit imports no app."""
         super().__init__(*args, **kwargs)
-        self.fields["rol"].choices = [("", _("All roles"))] + list(Role.choices)
+        self.fields["rol"].choices = [("", _("All roles"))] + list(role_choices)
         self.fields["soort"].choices = [("", _("All kinds"))] + [(k, v) for k, v in labels.KIND_LABELS.items()]
         self.fields["actie"].choices = _action_choices()
         self.fields["object"].choices = _object_choices()

@@ -85,6 +85,9 @@ ADMIN_VERBS = {
     "password_change": gettext_lazy("Admin: password changed"),
 }
 
+# Role code -> label; core fills it with core.models.Role at start-up (CoreConfig.ready), so audit imports no app.
+ROLE_LABELS: dict = {}
+
 # Roles recorded in events besides core.models.Role.
 EXTRA_ROLE_LABELS = {
     "superuser (admin)": gettext_lazy("Superuser (admin)"),
@@ -128,9 +131,7 @@ def kind_label(code: str) -> str:
 
 def role_label(value: str) -> str:
     """Roles as stored: one code, several comma-separated, or empty."""
-    from core.models import Role  # noqa: PLC0415
-
-    names = dict(Role.choices) | {k: str(v) for k, v in EXTRA_ROLE_LABELS.items()}
+    names = ROLE_LABELS | EXTRA_ROLE_LABELS
     return ", ".join(str(names.get(part, part)) for part in value.split(",") if part) if value else ""
 
 

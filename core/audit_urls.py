@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import audit_views as views
 
-app_name = "audit"
+app_name = "audit"  # URL names stay audit:log, audit:checkpoints, ...
 urlpatterns = [
     path("audit", views.audit_log, name="log"),
     path("audit/export.csv", views.audit_export, {"fmt": "csv"}, name="export_csv"),

@@ -8,14 +8,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_save
 
-from core.signals import login_locked_out, second_factor_failed
+from audit.services import record
 
-from .services import record
+from .signals import login_locked_out, second_factor_failed
 
 
 def _scope(user):
     """The roles and municipalities of a user, for the event."""
-    from core.access import municipalities_for, roles_for  # noqa: PLC0415
+    from .access import municipalities_for, roles_for  # noqa: PLC0415
 
     if user is None:
         return "", None

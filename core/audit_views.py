@@ -1,27 +1,45 @@
+"""The audit pages. They live in core (which knows roles and access) so that audit stays a foundation every app may
+import without importing anything back (core/tests/test_app_dependencies.py)."""
+
 import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import public_view, role_view
-from core.models import Role
+from audit import anchoring, exports, selectors
+from audit.forms import AuditFilterForm
+from audit.models import AuditEvent, Checkpoint
 
-from . import anchoring, exports, selectors
-from .forms import AuditFilterForm
-from .models import Checkpoint
+from .access import municipalities_for, public_view, role_view
+from .models import Role
 
 PAGE_SIZE = 50
 
 
+def visible_events(user):
+    """Auditors and administrators see the events of their municipalities (an event of a purchasing organisation
+    names all its municipalities); a superuser sees every event."""
+    if user.is_superuser:
+        return AuditEvent.objects.all()
+    codes = list(municipalities_for(user, [Role.AUDITOR, Role.ADMINISTRATOR]).values_list("cbs_code", flat=True))
+    if not codes:
+        return AuditEvent.objects.none()
+    query = Q(municipality_code__in=codes)
+    for code in codes:  # CBS codes have a fixed length: a substring match is exact
+        query |= Q(municipality_code__contains=code)
+    return AuditEvent.objects.filter(query)
+
+
 def _selection(request):
     """The events the user may see, filtered by the form; (form, events or None when the filters are invalid)."""
-    form = AuditFilterForm(request.GET or None)
-    events = selectors.visible_events(request.user)
+    form = AuditFilterForm(request.GET or None, role_choices=Role.choices)
+    events = visible_events(request.user)
     if not request.GET:
         return form, events.order_by("-seq")
     if not form.is_valid():
