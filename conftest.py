@@ -48,6 +48,13 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _audit_signing_key_outside_the_repository(settings, tmp_path):
+    """No test signs audit checkpoints with (or creates) the developer's key under var/ (audit/anchoring.py)."""
+    settings.AUDIT_SIGNING_KEY = ""
+    settings.AUDIT_SIGNING_KEY_FILE = str(tmp_path / "audit-signing-key.pem")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache(settings):
     """The login lock (core.throttle) lives in the cache: no test inherits another's failed attempts. Tests use a
     memory cache, so that tests without a database can run (production shares a database table, settings.CACHES)."""

@@ -6,7 +6,6 @@ Changing, deleting, inserting or reordering rows breaks the chain at the first e
 
 import hashlib
 import json
-from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -41,6 +40,19 @@ def _jsonable(value):
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
+def municipality_codes(municipality) -> str:
+    """The stored form of the municipality (or municipalities) an event concerns: a CBS code, or several codes
+    comma-separated in sorted order when a purchasing organisation acts for several municipalities."""
+    if municipality is None or municipality == "":
+        return ""
+    if isinstance(municipality, str):
+        return municipality
+    if hasattr(municipality, "cbs_code"):
+        return municipality.cbs_code
+    codes = sorted({municipality_codes(m) for m in municipality} - {""})
+    return ",".join(codes)
+
+
 def record(action: str, *, actor=None, role: str = "", municipality=None, obj=None, summary=None) -> AuditEvent:
     """Append one event. Call inside the service's transaction: the event commits or rolls back with the change."""
     with transaction.atomic():
@@ -53,7 +65,7 @@ def record(action: str, *, actor=None, role: str = "", municipality=None, obj=No
             actor=actor_obj,
             actor_name=actor_obj.get_username() if actor_obj else (actor if isinstance(actor, str) else "system"),
             role=str(role or ""),
-            municipality_code=getattr(municipality, "cbs_code", municipality or "") or "",
+            municipality_code=municipality_codes(municipality),
             action=action,
             object_type=obj._meta.label if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",
@@ -76,35 +88,11 @@ def diff(before: dict, after: dict) -> dict:
     return {"before": {k: before.get(k) for k in changed}, "after": {k: after.get(k) for k in changed}}
 
 
-@dataclass
-class ChainProblem:
-    seq: int | None
-    event_id: int | None
-    reason: str
+def verify_chain(batch_size: int = 5000):
+    """The first problem of the chain (its own links and the signed checkpoints), or None when intact.
 
-    def __str__(self) -> str:
-        return f"event seq={self.seq} (id={self.event_id}): {self.reason}"
+    See audit.anchoring.verify for the full report."""
+    from .anchoring import verify  # noqa: PLC0415
 
-
-def verify_chain(batch_size: int = 5000) -> ChainProblem | None:
-    """Walk the chain in order; return the first broken event, or None when intact."""
-    prev_hash = GENESIS
-    expected_seq = 1
-    last_id = None
-    qs = AuditEvent.objects.order_by("seq")
-    for event in qs.iterator(chunk_size=batch_size):
-        if event.seq != expected_seq:
-            return ChainProblem(event.seq, event.pk, f"expected seq {expected_seq}: an event is missing or inserted")
-        if event.prev_hash != prev_hash:
-            return ChainProblem(event.seq, event.pk, "previous-hash does not match: deleted, inserted or reordered")
-        if compute_hash(prev_hash, event) != event.hash:
-            return ChainProblem(event.seq, event.pk, "content does not match its hash: the row was changed")
-        if last_id is not None and event.pk < last_id:
-            return ChainProblem(event.seq, event.pk, "row order does not match chain order: reordered")
-        prev_hash = event.hash
-        expected_seq += 1
-        last_id = event.pk
-    head = ChainHead.objects.filter(pk=1).first()
-    if head and (head.last_seq != expected_seq - 1 or head.last_hash != prev_hash):
-        return ChainProblem(head.last_seq, None, "chain head does not match the last event: events were removed")
-    return None
+    report = verify(batch_size=batch_size)
+    return report.problems[0] if report.problems else None

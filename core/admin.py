@@ -10,9 +10,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as OtpTOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import record
 
@@ -47,9 +51,9 @@ def _municipality_of(obj):
     return None
 
 
-def form_change_summary(form, change: bool) -> dict:
-    """Before/after of the fields the admin form changed. Password fields are never recorded."""
-    fields = [f for f in form.changed_data if "password" not in f]
+def form_change_summary(form, change: bool, secret_fields=("password",)) -> dict:
+    """Before/after of the fields the admin form changed. Password fields (and other secrets) are never recorded."""
+    fields = [f for f in form.changed_data if not any(secret in f for secret in secret_fields)]
     return {
         "before": {f: _plain(form.initial.get(f)) for f in fields} if change else {},
         "after": {f: _plain(form.cleaned_data.get(f)) for f in fields},
@@ -58,6 +62,8 @@ def form_change_summary(form, change: bool) -> dict:
 
 class AuditedModelAdmin(admin.ModelAdmin):
     """Superusers only; every write appends an audit event `<app>.admin_<add|change|delete>`."""
+
+    secret_fields = ("password",)  # fields whose values never enter an audit event (only that they changed)
 
     def _record(self, request, verb: str, obj, summary: dict) -> None:
         record(
@@ -72,7 +78,11 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            self._record(request, "change" if change else "add", obj, form_change_summary(form, change))
+            summary = form_change_summary(form, change, self.secret_fields)
+            secrets = [f for f in form.changed_data if any(secret in f for secret in self.secret_fields)]
+            if secrets and self.secret_fields != ("password",):
+                summary["changed_secrets"] = sorted(secrets)
+            self._record(request, "change" if change else "add", obj, summary)
 
     def delete_model(self, request, obj):
         with transaction.atomic():
@@ -161,3 +171,35 @@ class JobAdmin(AuditedModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Django's and django-otp's own admins write without an audit event: replace them by audited ones.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedModelAdmin, DjangoGroupAdmin):
+    pass
+
+
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(AuditedModelAdmin, OtpTOTPDeviceAdmin):
+    """The key of a device never enters the audit event: only that it changed."""
+
+    secret_fields = ("password", "key")
+
+    def _record(self, request, verb, obj, summary):
+        from .access import municipalities_for  # noqa: PLC0415
+
+        user = obj.user
+        record(
+            f"{obj._meta.app_label}.admin_{verb}",
+            actor=request.user,
+            role=ADMIN_ROLE,
+            municipality=None if user.is_superuser else list(municipalities_for(user)),
+            obj=obj,
+            summary={**summary, "user": user.get_username(), "device": obj.name},
+        )

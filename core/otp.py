@@ -4,15 +4,35 @@ import base64
 
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 
 def confirmed_device(user):
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def enrolment_device(user) -> TOTPDevice:
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="wijkwaarde", confirmed=False)
+# The key of an authenticator being linked lives in the session until the user confirms it with a code: showing the
+# enrolment page (a GET) writes nothing; the device is stored, confirmed and audited only on a correct code
+# (core.services.confirm_totp_device).
+ENROL_KEY = "wijkwaarde_enrol_key"
+
+
+def enrolment_device(session, user) -> TOTPDevice:
+    """An unsaved device with the key kept in the session (a new random key the first time)."""
+    key = session.get(ENROL_KEY)
+    if not key:
+        key = session[ENROL_KEY] = random_hex(20)
+    return TOTPDevice(user=user, name="wijkwaarde", key=key, confirmed=False)
+
+
+def verify_enrolment(device: TOTPDevice, token: str) -> bool:
+    """Check a code against an unsaved device without writing anything."""
+    try:
+        value = int(token)
+    except ValueError:
+        return False
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return totp.verify(value, tolerance=device.tolerance)
 
 
 def current_token(device: TOTPDevice) -> str:

@@ -155,6 +155,26 @@ def ensure_totp_device(user: User, *, name: str = "wijkwaarde", actor=None, role
     return device
 
 
+@transaction.atomic
+def confirm_totp_device(user: User, key: str, *, name: str = "wijkwaarde", actor=None, role="") -> TOTPDevice:
+    """Store the authenticator a user linked at their first login, confirmed (they typed a correct code). Devices that
+    were never confirmed are removed. Audited; the key never enters the event."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    removed, _details = TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=user, name=name, key=key, confirmed=True)
+    from .access import municipalities_for, roles_for  # noqa: PLC0415
+
+    record(
+        "core.totp.confirm",
+        actor=actor,
+        role=role or ",".join(sorted(roles_for(user))),
+        municipality=None if user.is_superuser else list(municipalities_for(user)),
+        obj=user,
+        summary={"device": name, "unconfirmed_removed": removed},
+    )
+    return device
+
+
 def ensure_municipalities(rows: list[tuple[str, str]]) -> dict[str, Municipality]:
     """Bulk variant for generated (synthetic) data: create the municipalities (code, name) that do not exist yet,
     without an audit event per row: the caller records one event for the whole run. Returns them by CBS code."""

@@ -12,6 +12,8 @@ import time
 
 from django.core.cache import cache
 
+from .signals import login_locked_out
+
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 LOCK_SECONDS = LOCK_MINUTES * 60
@@ -54,6 +56,7 @@ def record_failure(username: str) -> bool:
         failures = 1
     if failures >= MAX_FAILURES:
         cache.set(lock_key, _now() + LOCK_SECONDS, LOCK_SECONDS)
+        login_locked_out.send(sender=record_failure, username=username)  # audited (audit.signals)
         return True
     return False
 

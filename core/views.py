@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from django_otp import login as otp_login
 
-from . import otp, throttle
+from . import otp, services, throttle
 from .access import has_role, login_view, municipalities_for, needs_second_factor, public_view
 from .forms import LoginForm, TokenForm, locked_message
 from .models import Job, Municipality, Role
+from .signals import second_factor_failed
 
 PENDING = "wijkwaarde_pending_user"
 PENDING_NEXT = "wijkwaarde_pending_next"
@@ -96,11 +97,15 @@ def _second_step(request, user, device, template, context):
         return _abandon_login(request, locked_message(username))
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip()):
-            if not device.confirmed:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+        token = form.cleaned_data["token"].strip()
+        if device.pk is None:  # enrolment: the device is stored only now, confirmed, with an audit event
+            if otp.verify_enrolment(device, token):
+                device = services.confirm_totp_device(user, device.key, actor=user)
+                request.session.pop(otp.ENROL_KEY, None)
+                return _finish_login(request, user, device)
+        elif device.verify_token(token):
             return _finish_login(request, user, device)
+        second_factor_failed.send(sender=_second_step, user=user, request=request)  # audited; never the code
         if throttle.record_failure(username):
             return _abandon_login(request, locked_message(username))
         form.add_error("token", _("This code is not correct or has expired."))
@@ -135,7 +140,7 @@ def login_enrol(request):
         return redirect("core:login")
     if otp.confirmed_device(user):
         return redirect("core:login_token")
-    device = otp.enrolment_device(user)
+    device = otp.enrolment_device(request.session, user)  # unsaved: a GET writes nothing
     context = {"qr_svg": otp.qr_svg(device), "secret": otp.secret_base32(device)}
     return _second_step(request, user, device, "core/login_enrol.html", context)
 

@@ -142,7 +142,7 @@ def upsert_activity(
     activity = Activity.objects.select_for_update().filter(organisation=organisation, title=title).first() or Activity(
         organisation=organisation
     )
-    _save_audited(
+    created = _save_audited(
         activity,
         ACTIVITY_FIELDS,
         {**values, "title": title},
@@ -151,6 +151,7 @@ def upsert_activity(
         role=role,
         municipality=municipality,
     )
+    scope_before = {} if created else _scope(activity)
     if districts is not None:
         codes = [d if isinstance(d, str) else d.cbs_code for d in districts]
         found = list(District.objects.filter(municipality=municipality, cbs_code__in=codes))
@@ -165,7 +166,24 @@ def upsert_activity(
         if missing:
             raise ValueError(f"unknown target groups: {', '.join(missing)}")
         activity.target_groups.set(found)
+    if not created and (scope_after := _scope(activity)) != scope_before:
+        # Districts and target groups alone changed: audited like any other change of the activity.
+        record(
+            "landscape.activity.update",
+            actor=actor,
+            role=role,
+            municipality=municipality,
+            obj=activity,
+            summary=diff(scope_before, scope_after),
+        )
     return activity
+
+
+def _scope(activity) -> dict:
+    return {
+        "districts": sorted(activity.districts.values_list("cbs_code", flat=True)),
+        "target_groups": sorted(activity.target_groups.values_list("code", flat=True)),
+    }
 
 
 @transaction.atomic

@@ -47,6 +47,12 @@ def commissioning_changed(commissioning, kind: str, message: str, **_details) ->
         release = Release.objects.create(
             commissioning=commissioning, ocid=the_ocid, release_id=release_id, date=now, tags=tags, data=data
         )
+        record(
+            "publication.release",
+            municipality=commissioning.municipalities(),
+            obj=release,
+            summary={"release_id": release_id, "tags": tags},
+        )
         transaction.on_commit(lambda: _enqueue_notifications(commissioning.pk, str(message)))
     return release
 
@@ -136,7 +142,7 @@ def subscribe(commissioning, user, email: str) -> Subscription:
         subscription.email, subscription.confirmed_at = email, None
         subscription.confirm_token = _new_token()
         subscription.save(update_fields=["email", "confirmed_at", "confirm_token"])
-    record("publication.subscribe", actor=user, municipality=commissioning.municipality, obj=subscription)
+    record("publication.subscribe", actor=user, municipality=commissioning.municipalities(), obj=subscription)
     transaction.on_commit(lambda: _enqueue_confirmation(subscription.pk))
     return subscription
 
@@ -159,7 +165,7 @@ def confirm_subscription(token: str, now=None) -> Subscription | None:
         record(
             "publication.subscription_confirm",
             actor=subscription.user,
-            municipality=subscription.commissioning.municipality,
+            municipality=subscription.commissioning.municipalities(),
             obj=subscription,
         )
     return subscription
@@ -173,7 +179,7 @@ def unsubscribe(token: str) -> bool:
     record(
         "publication.unsubscribe",
         actor=subscription.user,
-        municipality=subscription.commissioning.municipality,
+        municipality=subscription.commissioning.municipalities(),
         obj=subscription,
     )
     subscription.delete()

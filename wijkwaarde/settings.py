@@ -212,3 +212,11 @@ LOGGING = {
 # open data and e-mails.
 OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-wijkwa")
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# Audit chain anchoring (audit/anchoring.py): the Ed25519 key that signs checkpoints of the chain head. It must NOT
+# live in the database (nor in a backup of it): an environment variable (PEM, or base64 of the 32-byte seed) or a
+# file readable by the application only. `manage.py audit_checkpoint --generate-key` creates the file. Public keys of
+# earlier (rotated) keys stay trusted through AUDIT_TRUSTED_PUBLIC_KEYS (comma-separated base64 of the raw 32 bytes).
+AUDIT_SIGNING_KEY = os.environ.get("AUDIT_SIGNING_KEY", "")
+AUDIT_SIGNING_KEY_FILE = os.environ.get("AUDIT_SIGNING_KEY_FILE", str(BASE_DIR / "var" / "audit-signing-key.pem"))
+AUDIT_TRUSTED_PUBLIC_KEYS = [k for k in os.environ.get("AUDIT_TRUSTED_PUBLIC_KEYS", "").split(",") if k.strip()]

@@ -149,6 +149,11 @@ def test_code_page_without_the_password_step_goes_back_to_login(client):
     assert client.get(ENROL)["Location"] == LOGIN
 
 
+def _enrol_code(client, user, offset=0):
+    device = TOTPDevice(user=user, key=client.session[otp.ENROL_KEY])
+    return f"{(int(otp.current_token(device)) + offset) % 1_000_000:06d}"
+
+
 def test_first_login_enrols_a_device_with_qr_code_and_key(client):
     user = UserFactory()
     from core.models import RoleAssignment
@@ -157,28 +162,42 @@ def test_first_login_enrols_a_device_with_qr_code_and_key(client):
     assert _password_step(client, user)["Location"] == ENROL
     page = client.get(ENROL)
     html = page.content.decode()
-    device = TOTPDevice.objects.get(user=user)
-    assert not device.confirmed
+    assert not TOTPDevice.objects.filter(user=user).exists()  # showing the page (a GET) writes nothing
     assert "<svg" in html
-    assert otp.secret_base32(device) in html
+    assert otp.secret_base32(TOTPDevice(key=client.session[otp.ENROL_KEY])) in html
+    assert client.get(ENROL).content.decode().count(otp.secret_base32(TOTPDevice(key=client.session[otp.ENROL_KEY])))
     assert client.get(TOKEN)["Location"] == LOGIN  # no confirmed device yet: no code step
-    response = client.post(ENROL, {"token": otp.current_token(device)})
+    response = client.post(ENROL, {"token": _enrol_code(client, user)})
     assert response.status_code == 302
-    device.refresh_from_db()
+    device = TOTPDevice.objects.get(user=user)
     assert device.confirmed
     assert _verified(client)
+
+
+def test_confirming_an_authenticator_is_audited_without_the_key(client):
+    from audit.models import AuditEvent
+
+    municipality = MunicipalityFactory()
+    user = UserFactory()
+    from core.models import RoleAssignment
+
+    RoleAssignment.objects.create(user=user, role=Role.PROCUREMENT_OFFICER, municipality=municipality)
+    _password_step(client, user)
+    client.get(ENROL)
+    key = client.session[otp.ENROL_KEY]
+    client.post(ENROL, {"token": _enrol_code(client, user)})
+    event = AuditEvent.objects.get(action="core.totp.confirm")
+    assert event.actor == user and event.municipality_code == municipality.cbs_code
+    assert key not in str(event.summary)
 
 
 def test_enrolment_with_a_wrong_code_confirms_nothing(client):
     user = UserFactory(is_staff=True)
     _password_step(client, user)
     client.get(ENROL)
-    device = TOTPDevice.objects.get(user=user)
-    wrong = f"{(int(otp.current_token(device)) + 1) % 1_000_000:06d}"
-    response = client.post(ENROL, {"token": wrong})
+    response = client.post(ENROL, {"token": _enrol_code(client, user, offset=1)})
     assert "Deze code is niet juist of verlopen." in response.content.decode()
-    device.refresh_from_db()
-    assert not device.confirmed
+    assert not TOTPDevice.objects.filter(user=user).exists()
     assert not _logged_in(client)
 
 

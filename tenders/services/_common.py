@@ -21,7 +21,7 @@ def _audit(action, commissioning, user, obj=None, summary=None):
         action,
         actor=user,
         role=",".join(sorted(roles)),
-        municipality=commissioning.municipality,
+        municipality=commissioning.municipalities(),  # all of a purchasing organisation's, for their auditors
         obj=obj or commissioning,
         summary=summary,
     )

@@ -1,0 +1,187 @@
+"""Readable (Dutch) labels for the codes stored in audit events: actions, roles, object types and summaries.
+
+Codes stay English and stable in the chain (they are hashed); only their display is translated. Every action code the
+code base records must have a label here: audit/tests/test_labels.py scans the sources and fails on a missing one.
+"""
+
+import json
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+ACTION_LABELS = {
+    # core
+    "core.municipality.create": gettext_lazy("Municipality created"),
+    "core.municipality.update": gettext_lazy("Municipality changed"),
+    "core.purchasing_organisation.create": gettext_lazy("Purchasing organisation created"),
+    "core.purchasing_organisation.update": gettext_lazy("Purchasing organisation changed"),
+    "core.user.create": gettext_lazy("User created"),
+    "core.user.update": gettext_lazy("User changed"),
+    "core.user.set_password": gettext_lazy("Password set"),
+    "core.superuser.create": gettext_lazy("Superuser created"),
+    "core.role.assign": gettext_lazy("Role assigned"),
+    "core.totp.create": gettext_lazy("Authenticator linked"),
+    "core.totp.confirm": gettext_lazy("Authenticator confirmed"),
+    "core.login": gettext_lazy("Logged in"),
+    "core.login_failed": gettext_lazy("Login failed"),
+    "core.second_factor_failed": gettext_lazy("Wrong second-factor code"),
+    "core.lockout": gettext_lazy("Account locked after failed attempts"),
+    # landscape
+    "landscape.district.create": gettext_lazy("District created"),
+    "landscape.district.update": gettext_lazy("District changed"),
+    "landscape.organisation.create": gettext_lazy("Organisation created"),
+    "landscape.organisation.update": gettext_lazy("Organisation changed"),
+    "landscape.activity.create": gettext_lazy("Activity created"),
+    "landscape.activity.update": gettext_lazy("Activity changed"),
+    "landscape.funding.create": gettext_lazy("Funding created"),
+    "landscape.funding.update": gettext_lazy("Funding changed"),
+    "landscape.import": gettext_lazy("Landscape imported"),
+    "landscape.generate_synthetic": gettext_lazy("Synthetic landscape generated"),
+    # continuity
+    "continuity.create": gettext_lazy("Scenario created"),
+    "continuity.update": gettext_lazy("Scenario changed"),
+    "continuity.delete": gettext_lazy("Scenario deleted"),
+    "continuity.moves": gettext_lazy("Scenario moves set"),
+    "continuity.compute": gettext_lazy("Scenario impact computed"),
+    "continuity.optimise": gettext_lazy("Transition plan saved"),
+    "continuity.publish": gettext_lazy("Scenario published"),
+    "continuity.unpublish": gettext_lazy("Scenario withdrawn from publication"),
+    # tenders
+    "tenders.create": gettext_lazy("Commissioning created"),
+    "tenders.update": gettext_lazy("Commissioning changed"),
+    "tenders.lot_add": gettext_lazy("Lot added"),
+    "tenders.lot_change": gettext_lazy("Lot changed"),
+    "tenders.lot_delete": gettext_lazy("Lot deleted"),
+    "tenders.reserve": gettext_lazy("Budget reserved"),
+    "tenders.criterion_add": gettext_lazy("Award criterion added"),
+    "tenders.criterion_delete": gettext_lazy("Award criterion deleted"),
+    "tenders.anchor": gettext_lazy("Score anchor set"),
+    "tenders.deadline": gettext_lazy("Deadline set"),
+    "tenders.publish": gettext_lazy("Commissioning published"),
+    "tenders.transition": gettext_lazy("Procedure moved to the next phase"),
+    "tenders.cancel": gettext_lazy("Commissioning cancelled"),
+    "tenders.rectify": gettext_lazy("Rectification published"),
+    "tenders.question_ask": gettext_lazy("Question asked"),
+    "tenders.question_answer": gettext_lazy("Question answered"),
+    "tenders.clarify": gettext_lazy("Clarifications published"),
+    "tenders.info_session": gettext_lazy("Information session recorded"),
+    "tenders.candidate_apply": gettext_lazy("Application as candidate"),
+    "tenders.candidate_decide": gettext_lazy("Candidate admitted or refused"),
+    "tenders.dialogue_select": gettext_lazy("Candidates selected for the dialogue"),
+    "tenders.dialogue_session": gettext_lazy("Dialogue session recorded"),
+    # publication
+    "publication.release": gettext_lazy("Open-data release published"),
+    "publication.subscribe": gettext_lazy("Subscribed to updates"),
+    "publication.unsubscribe": gettext_lazy("Unsubscribed from updates"),
+}
+
+# Writes through the Django admin: "<app label>.admin_<verb>" (core.admin.AuditedModelAdmin).
+ADMIN_VERBS = {
+    "add": gettext_lazy("Admin: added"),
+    "change": gettext_lazy("Admin: changed"),
+    "delete": gettext_lazy("Admin: deleted"),
+    "password_change": gettext_lazy("Admin: password changed"),
+}
+
+# Role code -> label; core fills it with core.models.Role at start-up (CoreConfig.ready), so audit imports no app.
+ROLE_LABELS: dict = {}
+
+# Roles recorded in events besides core.models.Role.
+EXTRA_ROLE_LABELS = {
+    "superuser (admin)": gettext_lazy("Superuser (admin)"),
+    "superuser": gettext_lazy("Superuser"),
+}
+
+# Kinds of action for the filter: the first part of the code.
+KIND_LABELS = {
+    "core": gettext_lazy("Accounts, roles and logins"),
+    "landscape": gettext_lazy("Landscape"),
+    "continuity": gettext_lazy("Scenarios"),
+    "tenders": gettext_lazy("Commissioning"),
+    "publication": gettext_lazy("Publication"),
+    "auth": gettext_lazy("Groups (admin)"),
+    "otp_totp": gettext_lazy("Authenticators (admin)"),
+}
+
+
+def action_label(code: str) -> str | None:
+    """The Dutch label of an action code, or None when the code is unknown."""
+    if code in ACTION_LABELS:
+        return str(ACTION_LABELS[code])
+    app_label, _sep, verb = code.partition(".admin_")
+    if _sep and verb in ADMIN_VERBS:
+        try:
+            app_name = apps.get_app_config(app_label).verbose_name
+        except LookupError:
+            app_name = app_label
+        return f"{ADMIN_VERBS[verb]} ({app_name})"
+    return None
+
+
+def action_display(code: str) -> str:
+    return action_label(code) or code
+
+
+def kind_label(code: str) -> str:
+    kind = code.partition(".")[0]
+    return str(KIND_LABELS.get(kind, kind))
+
+
+def role_label(value: str) -> str:
+    """Roles as stored: one code, several comma-separated, or empty."""
+    names = ROLE_LABELS | EXTRA_ROLE_LABELS
+    return ", ".join(str(names.get(part, part)) for part in value.split(",") if part) if value else ""
+
+
+def object_label(object_type: str) -> str:
+    if not object_type:
+        return ""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name).capitalize()
+    except (LookupError, ValueError):
+        return object_type
+
+
+def _value(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(_value(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def field_label(key: str, object_type: str = "") -> str:
+    """The (translated) verbose name of a field of the event's object, else the key as stored."""
+    if object_type:
+        try:
+            return str(apps.get_model(object_type)._meta.get_field(key).verbose_name)
+        except (LookupError, ValueError, AttributeError, FieldDoesNotExist):
+            pass
+    return key
+
+
+def summary_lines(summary, object_type: str = "") -> list[str]:
+    """A summary as readable lines: "field: before → after" for changes, "field: value" otherwise. Fields of the
+    event's object are named by their (Dutch) label."""
+    if not isinstance(summary, dict) or not summary:
+        return [] if not summary else [_value(summary)]
+    before, after = summary.get("before"), summary.get("after")
+    lines = []
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in sorted(set(before) | set(after)):
+            label = field_label(key, object_type)
+            if key in before and before:
+                lines.append(f"{label}: {_value(before.get(key))} → {_value(after.get(key))}")
+            else:
+                lines.append(f"{label}: {_value(after.get(key))}")
+        rest = {k: v for k, v in summary.items() if k not in ("before", "after")}
+    else:
+        rest = summary
+    lines += [f"{field_label(key, object_type)}: {_value(value)}" for key, value in sorted(rest.items())]
+    return lines
