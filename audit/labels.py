@@ -74,6 +74,7 @@ ACTION_LABELS = {
     # publication
     "publication.release": gettext_lazy("Open-data release published"),
     "publication.subscribe": gettext_lazy("Subscribed to updates"),
+    "publication.subscription_confirm": gettext_lazy("Subscription to updates confirmed"),
     "publication.unsubscribe": gettext_lazy("Unsubscribed from updates"),
 }
 

@@ -42,6 +42,8 @@ READ_ONLY = {
     "tenders.questions_open",
     "tenders.transition_errors",
     "publication.notify_subscribers",  # sends mail, writes nothing
+    "publication.send_confirmation",  # sends mail, writes nothing
+    "publication.single_line",
 }
 # Writes without an event of their own, on purpose; the reason is the review.
 EXEMPT = {
@@ -354,13 +356,21 @@ def r_publication(name):
         if name == "commissioning_changed":
             return lambda: services.commissioning_changed(c, "tenderUpdate", "Gewijzigd")
         if name == "notify_subscribers":
-            services.subscribe(c, rep, "lid@example.org")
+            services.confirm_subscription(services.subscribe(c, rep, "lid@example.org").confirm_token)
             return lambda: services.notify_subscribers(c.pk, "Gewijzigd")
         if name == "subscribe":
             return lambda: services.subscribe(c, rep, "lid@example.org")
         if name == "unsubscribe":
             token = services.subscribe(c, rep, "lid@example.org").token
             return lambda: services.unsubscribe(token)
+        if name == "confirm_subscription":
+            token = services.subscribe(c, rep, "lid@example.org").confirm_token
+            return lambda: services.confirm_subscription(token)
+        if name == "send_confirmation":
+            pk = services.subscribe(c, rep, "lid@example.org").pk
+            return lambda: services.send_confirmation(pk)
+        if name == "single_line":
+            return lambda: services.single_line("Buurtwerk\nLeiden")
         raise KeyError(name)
 
     return recipe
