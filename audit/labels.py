@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "core.lockout": gettext_lazy("Account locked after failed attempts"),
     # landscape
     "landscape.district.create": gettext_lazy("District created"),
+    "landscape.grant_mapping": gettext_lazy("Columns of the grant register mapped"),
     "landscape.district.update": gettext_lazy("District changed"),
     "landscape.organisation.create": gettext_lazy("Organisation created"),
     "landscape.organisation.update": gettext_lazy("Organisation changed"),
@@ -48,6 +49,7 @@ ACTION_LABELS = {
     "continuity.optimise": gettext_lazy("Transition plan saved"),
     "continuity.publish": gettext_lazy("Scenario published"),
     "continuity.unpublish": gettext_lazy("Scenario withdrawn from publication"),
+    "continuity.lot_budgets": gettext_lazy("Lot budgets of a scenario set"),
     # tenders
     "tenders.create": gettext_lazy("Commissioning created"),
     "tenders.update": gettext_lazy("Commissioning changed"),

@@ -178,6 +178,8 @@ def r_landscape(name):
             return lambda: services.upsert_district(w.m, cbs_code="WK054601", name="Centrum")
         if name == "upsert_organisation":
             return lambda: services.upsert_organisation(w.m, name="Stichting Buurtkracht", kind="volunteer_only")
+        if name == "save_grant_mapping":
+            return lambda: services.save_grant_mapping(w.m, columns={"Ontvanger": "applicant"}, amount="granted")
         if name == "upsert_activity":
             org = _org(w)
             return lambda: services.upsert_activity(org, title="Taalcafé")
@@ -241,9 +243,11 @@ def r_continuity(name):
                 w.officer,
                 title="Ouderen",
                 annual_budget=Decimal("1000"),
-                target_groups=[activity.target_groups.get()],
+                activities=[activity],
             )
             return lambda: services.moves_from_lots(s, c)
+        if name == "set_lot_budgets":
+            return lambda: services.set_lot_budgets(s, {"Ouderen": Decimal("1000")})
         raise KeyError(name)
 
     return recipe
