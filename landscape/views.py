@@ -6,14 +6,17 @@ Bad filter input is shown next to the field in Dutch with status 400, never as a
 
 from django import forms
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.access import public_view
 
-from . import selectors
+from . import exports, selectors, sorting
 from .filters import ActivityFilter, OrganisationFilter
 from .models import Organisation
+from .sorting import Column
 
 PAGE_SIZE = 25
 
@@ -60,13 +63,78 @@ def overview(request, municipality):
     )
 
 
-@public_view
-def organisation_list(request, municipality):
+def _organisation_columns(year):
+    columns = [
+        Column("naam", _("Organisation"), "name"),
+        Column("soort", _("Kind"), sorting.choice_label_order("kind", Organisation.Kind.choices)),
+        Column("vrijwilligers", _("Volunteers"), "volunteers", numeric=True),
+        Column("fte", _("Paid staff (FTE)"), "paid_staff_fte", numeric=True),
+        Column("activiteiten", _("Activities"), "activity_count", numeric=True),
+        Column("bereik", _("Participants per year"), "reach", numeric=True),
+    ]
+    if year:
+        label = gettext("Municipal grant %(year)s") % {"year": year}
+        columns.append(Column("subsidie", label, "grant", numeric=True))
+    return columns
+
+
+def _organisations(request):
+    """The organisation list as filtered and sorted by the query string: (filterset, sorted queryset or None,
+    headers, sort form, year)."""
     year = selectors.latest_year(request.municipality)
     filterset = OrganisationFilter(
         request.GET, queryset=selectors.organisations(request.municipality, year), request=request
     )
-    return _filtered_list(request, filterset, "landscape/organisation_list.html", {"year": year})
+    columns = _organisation_columns(year)
+    queryset = filterset.qs if filterset.is_valid() else None
+    queryset, headers, sort_form = sorting.sort(
+        queryset if queryset is not None else Organisation.objects.none(), columns, request
+    )
+    return filterset, (queryset if filterset.is_valid() else None), headers, sort_form, year
+
+
+@public_view
+def organisation_list(request, municipality):
+    filterset, queryset, headers, sort_form, year = _organisations(request)
+    status = 200 if queryset is not None and sort_form.is_valid() else 400
+    return render(
+        request,
+        "landscape/organisation_list.html",
+        {
+            "filter": filterset,
+            "page": _page(request, queryset) if queryset is not None else None,
+            "year": year,
+            "headers": headers,
+            "sort_form": sort_form,
+            "export_query": request.GET.urlencode(),
+        },
+        status=status,
+    )
+
+
+@public_view
+def organisation_export(request, municipality, fmt):
+    """The organisation list as on the page (same filters and order, all pages) as CSV or XLSX."""
+    if fmt not in exports.FORMATS:
+        raise Http404
+    filterset, queryset, headers, sort_form, year = _organisations(request)
+    if queryset is None:
+        return organisation_list(request, municipality=municipality)
+    rows = (
+        [
+            o.name,
+            o.get_kind_display(),
+            o.volunteers,
+            o.paid_staff_fte,
+            o.activity_count,
+            o.reach,
+            *([o.grant] if year else []),
+        ]
+        for o in queryset
+    )
+    titles = [str(h["label"]) for h in headers]
+    name = f"{request.municipality.cbs_code}-organisaties"
+    return exports.table_response(fmt, name, gettext("Organisations"), titles, rows)
 
 
 @public_view
