@@ -15,7 +15,7 @@ PARAM = "sorteer"
 class Column:
     key: str  # the value of ?sorteer= (Dutch, part of the URL)
     label: str
-    order_by: object  # a field name or expression
+    order_by: object  # a field name or expression; None: the column cannot be sorted (e.g. a list of districts)
     numeric: bool = False
 
 
@@ -29,7 +29,7 @@ class SortForm(forms.Form):
 
     def __init__(self, data, columns):
         super().__init__(data)
-        keys = [c.key for c in columns]
+        keys = [c.key for c in columns if c.order_by is not None]
         self.fields[PARAM].choices = [("", "")] + [(k, k) for k in keys] + [(f"-{k}", f"-{k}") for k in keys]
         self.fields[PARAM].error_messages["invalid_choice"] = _(
             "This table cannot be sorted by “%(value)s”; the table is shown unsorted."
@@ -42,7 +42,7 @@ def sort(queryset, columns, request, tiebreak=("name", "pk")):
     current = form.cleaned_data.get(PARAM, "") if form.is_valid() else ""
     descending = current.startswith("-")
     key = current.lstrip("-")
-    by_key = {c.key: c for c in columns}
+    by_key = {c.key: c for c in columns if c.order_by is not None}
     if key in by_key:
         expression = by_key[key].order_by
         if isinstance(expression, str):
@@ -57,6 +57,9 @@ def headers(columns, request, key, descending):
     params = {k: v for k, v in request.GET.items() if k not in (PARAM, "pagina")}
     result = []
     for c in columns:
+        if c.order_by is None:
+            result.append({"label": c.label, "numeric": c.numeric, "url": None, "aria_sort": None})
+            continue
         sorted_here = c.key == key
         # A click on the sorted column reverses it; numbers start with the largest, text with A.
         if sorted_here:

@@ -111,17 +111,15 @@ def test_no_english_code_vocabulary_on_any_public_demo_page_or_export(client):
         if words:
             found[url] = sorted(words)
     for m in Municipality.objects.all():
-        xlsx = client.get(reverse("landscape:organisation_export", args=[m.cbs_code, "xlsx"]))
-        cells = [
-            str(v) for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True) for v in row
-        ]
-        if words := english_words_in(" ".join(cells), vocabulary):
-            found[f"{m.cbs_code} organisaties.xlsx"] = sorted(words)
-        text = client.get(reverse("landscape:organisation_export", args=[m.cbs_code, "csv"])).content.decode(
-            "utf-8-sig"
-        )
-        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-        if words := english_words_in(" ".join(" ".join(r) for r in rows), vocabulary):
-            found[f"{m.cbs_code} organisaties.csv"] = sorted(words)
+        for export in ("landscape:organisation_export", "landscape:activity_export"):
+            xlsx = client.get(reverse(export, args=[m.cbs_code, "xlsx"]))
+            sheet = load_workbook(io.BytesIO(xlsx.content)).active
+            cells = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+            if words := english_words_in(" ".join(cells), vocabulary):
+                found[f"{m.cbs_code} {export} xlsx"] = sorted(words)
+            text = client.get(reverse(export, args=[m.cbs_code, "csv"])).content.decode("utf-8-sig")
+            rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+            if words := english_words_in(" ".join(" ".join(r) for r in rows), vocabulary):
+                found[f"{m.cbs_code} {export} csv"] = sorted(words)
     assert pages > 50
     assert found == {}

@@ -133,3 +133,25 @@ def test_export_of_bad_filters_is_a_400_and_an_unknown_format_a_404(client, leid
 def test_cells_that_a_spreadsheet_would_run_are_neutralised(value, expected):
     assert safe_cell(value) == expected
     assert safe_cell(-2) == -2  # numbers stay numbers
+
+
+def test_activities_sort_by_a_column_and_export_with_dutch_labels(client, leiden):
+    m, big, small, odd = leiden
+    url = reverse("landscape:activity_list", args=[m.cbs_code])
+    response = client.get(url, {"sorteer": "-bereik"})
+    assert response.status_code == 200
+    assert [a.reach for a in response.context["page"]] == [300, 40]
+    html = response.content.decode()
+    assert 'aria-sort="descending"' in html
+    assert "sorteer=wijken" not in html  # a list of districts is not sortable
+    export = client.get(reverse("landscape:activity_export", args=[m.cbs_code, "xlsx"]), {"sorteer": "-bereik"})
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Activiteit", "Organisatie")
+    assert [r[1] for r in rows[1:]] == [big.name, small.name]
+    assert rows[1][6] in ("Ja", "Nee")
+
+
+def test_activities_refuse_an_unknown_sort_column(client, leiden):
+    m = leiden[0]
+    response = client.get(reverse("landscape:activity_list", args=[m.cbs_code]), {"sorteer": "wijken"})
+    assert response.status_code == 400
