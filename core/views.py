@@ -49,8 +49,9 @@ set_language = public_view(django_set_language)
 
 @public_view
 def favicon(request):
-    """Browsers ask for /favicon.ico on every site: send them to the static icon."""
-    return redirect(static("img/favicon.svg"), permanent=True)
+    """Browsers ask for /favicon.ico on every site: send them to the static icon (a temporary redirect, because the
+    icon's URL carries a content hash in production that changes when the icon does)."""
+    return redirect(static("img/favicon.svg"))
 
 
 def _safe_next(request, value):

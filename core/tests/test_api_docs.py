@@ -56,7 +56,7 @@ def test_footer_links_to_the_readable_documentation_not_the_raw_json(client):
 
 def test_favicon_answers_with_a_static_icon(client):
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
+    assert response.status_code == 302
     assert response["Location"].endswith("img/favicon.svg")
     assert finders.find("img/favicon.svg")
 
