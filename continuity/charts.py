@@ -3,8 +3,12 @@
 
 from django.utils.translation import gettext as _
 
+# d3-format specifiers; charts.js renders them with the Dutch locale (1.234.567; 12,5).
+WHOLE = ",.0f"
+ONE_DECIMAL = ",.1~f"
 
-def _bar(values, x, y, color, title, x_title, y_title, offset=True):
+
+def _bar(values, x, y, color, title, x_title, y_title, offset=True, y_format=WHOLE):
     spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "description": title,
@@ -15,7 +19,7 @@ def _bar(values, x, y, color, title, x_title, y_title, offset=True):
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
             "x": {"field": x, "type": "nominal", "title": x_title, "axis": {"labelAngle": -30}, "sort": None},
-            "y": {"field": y, "type": "quantitative", "title": y_title},
+            "y": {"field": y, "type": "quantitative", "title": y_title, "axis": {"format": y_format}},
             "color": {"field": color, "type": "nominal", "title": "", "sort": None},
         },
     }
@@ -72,7 +76,7 @@ def scenario_charts(impact: dict) -> dict:
         "mark": {"type": "line", "point": True, "tooltip": True},
         "encoding": {
             "x": {"field": "year", "type": "ordinal", "title": _("Year")},
-            "y": {"field": "years", "type": "quantitative", "title": _("Years")},
+            "y": {"field": "years", "type": "quantitative", "title": _("Years"), "axis": {"format": ONE_DECIMAL}},
             "color": {"field": "future", "type": "nominal", "title": ""},
         },
     }

@@ -20,11 +20,16 @@ from .models import Outcome, Scenario
 
 ACTOR = "demo"
 
-# Leiden's three lots (seed 002): name, winner, the target groups (codes) each lot covers.
+# Leiden's three lots (seed 002): name, winner, the target groups (codes) each lot covers. The winners are the
+# demo's own fictional large welfare organisations (landscape/demo.py), never the real organisations of 2021.
 LEIDEN_LOTS = [
-    ("Samen Opgroeien", "Stichting SOL", {"youth", "families", "young_informal_caregivers"}),
-    ("Samen Meedoen", "Incluzio", {"elderly", "informal_caregivers", "disabilities", "loneliness", "newcomers"}),
-    ("Basiskracht", "BuZz", {"money_worries", "residents", "volunteers"}),
+    ("Samen Opgroeien", "Stichting Welzijnsgroep Lakenveld", {"youth", "families", "young_informal_caregivers"}),
+    (
+        "Samen Meedoen",
+        "Stichting Ouderenwerk Hooglandse Kring",
+        {"elderly", "informal_caregivers", "disabilities", "loneliness", "newcomers"},
+    ),
+    ("Basiskracht", "Stichting Welzijnshuis Sleutelstad", {"money_worries", "residents", "volunteers"}),
 ]
 HAARLEM_LOT = ("Gewoon in de Wijk", "Consortium Gewoon in de Wijk")
 

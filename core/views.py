@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -45,6 +46,13 @@ def accessibility(request):
 
 
 set_language = public_view(django_set_language)
+
+
+@public_view
+def favicon(request):
+    """Browsers ask for /favicon.ico on every site: send them to the static icon (a temporary redirect, because the
+    icon's URL carries a content hash in production that changes when the icon does)."""
+    return redirect(static("img/favicon.svg"))
 
 
 def _safe_next(request, value):

@@ -12,6 +12,7 @@ from core.models import Role
 
 from . import services
 from .models import Funding, Organisation
+from .vocabulary import TARGET_GROUPS
 
 ACTOR = "demo"
 YEARS = range(2021, 2026)  # five years of funding lines; organisations funded later have three or four
@@ -58,6 +59,8 @@ THEMES = {
         ("Taalmaatjes voor ouders", ["families", "newcomers"], True),
         ("Buddy's voor jongeren", ["youth"], False),
         ("Zomerschool", ["youth"], True),
+        ("Sporten met een maatje", ["youth"], True),
+        ("Muziekles", ["youth"], True),
     ],
     "participation": [
         ("Ontmoetingsochtend", ["elderly", "loneliness"], True),
@@ -68,6 +71,10 @@ THEMES = {
         ("Huisbezoeken 75+", ["elderly"], True),
         ("Inloop voor nieuwkomers", ["newcomers"], True),
         ("Repair café", ["residents"], True),
+        ("Vrouwenontmoeting", ["newcomers", "loneliness"], True),
+        ("Vervoer voor ouderen", ["elderly"], False),
+        ("Buurtmoestuin", ["residents", "loneliness"], True),
+        ("Maatjes tegen eenzaamheid", ["loneliness"], True),
     ],
     "basic": [
         ("Spreekuur geldzorgen", ["money_worries"], True),
@@ -78,8 +85,12 @@ THEMES = {
         ("Klussendienst", ["elderly", "residents"], False),
         ("Voedselhulp", ["money_worries"], False),
         ("Schuldhulpmaatjes", ["money_worries"], False),
+        ("Inloop in de buurtkamer", ["residents"], True),
+        ("Taalcafé", ["newcomers", "residents"], True),
+        ("Leerwerkplekken in de fietsenmakerij", ["residents", "money_worries"], False),
     ],
 }
+BY_TITLE = {title: (title, groups, preventive) for pool in THEMES.values() for title, groups, preventive in pool}
 # Leiden replaces its ~40 grants by three lots; the tender demo (tenders/demo.py) builds them on this mapping.
 LEIDEN_LOTS = {
     "Samen Opgroeien": {"theme": "youth", "policy_area": "Jeugd en gezin"},
@@ -134,6 +145,68 @@ LEIDEN_ORGANISATIONS = [
     ("Buurtkamer De Hofjes", K.SELF_ORGANISATION, "basic"),
     ("Vereniging Burenhulp Zuidwest", K.VOLUNTEER_ONLY, "basic"),
 ]
+# What each organisation (other than the large welfare organisations, which do a bit of everything in their theme)
+# does: activities that fit its name, so that a language café does not run a handyman service.
+ACTIVITIES = {
+    # Leiden: Samen Opgroeien
+    "Stichting Kinderwerk Rijnoever": ["Speeltuinwerk", "Zomerschool"],
+    "Huiswerkhuis De Leeuwerik": ["Huiswerkbegeleiding"],
+    "Speeltuinvereniging Het Klaverveld": ["Speeltuinwerk"],
+    "Stichting Tienerkracht Leiden": ["Tienerwerk", "Buddy's voor jongeren"],
+    "Opvoedpunt De Vlinderhof": ["Opvoedspreekuur"],
+    "Stichting Jonge Mantelzorg Zijlpoort": ["Praatgroep jonge mantelzorgers"],
+    "Vereniging Buurtspeeltuin De Waaier": ["Speeltuinwerk"],
+    "Stichting Zomerschool aan de Mare": ["Zomerschool"],
+    "Jongerenhuis De Schakelbrug": ["Tienerwerk"],
+    "Stichting Taalouders Sleutelstad": ["Taalmaatjes voor ouders"],
+    "Buddynetwerk Oude Vest": ["Buddy's voor jongeren"],
+    "Sportmaatjes Morskwartier": ["Sporten met een maatje"],
+    # Leiden: Samen Meedoen
+    "Ontmoetingshuis De Lindenboom": ["Ontmoetingsochtend", "Maaltijd in de buurt"],
+    "Stichting Mantelzorgpunt Roodenburg": ["Mantelzorgondersteuning"],
+    "Vereniging Buurtmaaltijd Stevenshof-West": ["Maaltijd in de buurt"],
+    "Stichting Samen Bewegen Merenwijk": ["Bewegen voor ouderen"],
+    "Inloophuis De Zonnewijzer": ["Ontmoetingsochtend", "Inloop voor nieuwkomers"],
+    "Stichting Huisbezoek 75+ Sleutelstad": ["Huisbezoeken 75+"],
+    "Repair Café De Schroevendraaier": ["Repair café"],
+    "Stichting Werkplaats aan de Mare": ["Dagbesteding zonder indicatie"],
+    "Nieuwkomerscafé Het Welkom": ["Inloop voor nieuwkomers"],
+    "Stichting Vriendenkring De Oude Singel": ["Huisbezoeken 75+", "Maatjes tegen eenzaamheid"],
+    "Vrouwencollectief De Brug": ["Vrouwenontmoeting"],
+    "Stichting Seniorenvervoer De Trekvaart": ["Vervoer voor ouderen"],
+    "Buurtcoöperatie Boerhaave": ["Repair café", "Maaltijd in de buurt"],
+    # Leiden: Basiskracht
+    "Stichting Geldwijs Sleutelstad": ["Spreekuur geldzorgen", "Thuisadministratie"],
+    "Vrijwilligerscentrale Rijn en Mare": ["Vrijwilligerscentrale"],
+    "Stichting Thuisadministratie Lakenveld": ["Thuisadministratie"],
+    "Formulierenhulp De Sleutelbos": ["Formulierenhulp"],
+    "Stichting Buurtbemiddeling Tussen de Vesten": ["Buurtbemiddeling"],
+    "Klussendienst Handige Buren": ["Klussendienst"],
+    "Stichting Voedselhulp De Graanbeurs": ["Voedselhulp"],
+    "Schuldhulpmaatjes Oostvest": ["Schuldhulpmaatjes"],
+    "Stichting Informatiepunt Geldvragen Noord": ["Spreekuur geldzorgen", "Formulierenhulp"],
+    "Wijkcoöperatie De Kooiwal": ["Klussendienst", "Buurtbemiddeling"],
+    "Buurtkamer De Hofjes": ["Inloop in de buurtkamer"],
+    "Vereniging Burenhulp Zuidwest": ["Klussendienst"],
+    # Haarlem
+    "Buurtkamer De Spaarnebrug": ["Inloop in de buurtkamer", "Ontmoetingsochtend"],
+    "Stichting Taalcafé Schalkwijk-Midden": ["Taalcafé"],
+    "Kookstudio Eigenwijs": ["Maaltijd in de buurt"],
+    "Fietsenmakerij Tweede Kans": ["Leerwerkplekken in de fietsenmakerij"],
+    "Vrouwen van de Molenwijk": ["Vrouwenontmoeting"],
+    "Seniorensoos Tropenhof": ["Ontmoetingsochtend", "Bewegen voor ouderen"],
+    "Stichting Buurtmoestuin Rozenprieel": ["Buurtmoestuin"],
+    "Stichting Huiswerkklas Boerhaavewijk": ["Huiswerkbegeleiding"],
+    "Stichting Maatjesproject Kennemer Kring": ["Maatjes tegen eenzaamheid"],
+    "Wijkrestaurant De Lange Tafel": ["Maaltijd in de buurt"],
+    "Stichting Klusbus Haarlem-Oost": ["Klussendienst"],
+    "Jongerencollectief Parkwijk": ["Tienerwerk"],
+    "Stichting Muziekles voor Iedereen": ["Muziekles"],
+    "Zorgcoöperatie Buren voor Buren Europawijk": ["Huisbezoeken 75+", "Klussendienst"],
+    "Stichting Inloophuis De Vijfhoek": ["Inloop in de buurtkamer", "Spreekuur geldzorgen"],
+    "Stichting Geldmaatjes Spaarndam-Oost": ["Schuldhulpmaatjes"],
+}
+
 HAARLEM_ORGANISATIONS = [
     ("Buurtkamer De Spaarnebrug", K.VOLUNTEER_ONLY, "participation"),
     ("Stichting Taalcafé Schalkwijk-Midden", K.VOLUNTEER_ONLY, "basic"),
@@ -189,6 +262,16 @@ def _legal_form(name: str, kind: str) -> str:
     return Organisation.LegalForm.FOUNDATION
 
 
+DUTCH_GROUP_NAMES = dict(TARGET_GROUPS)
+
+
+def _description(title: str, groups) -> str:
+    """E.g. "Maaltijd in de buurt voor eenzame inwoners en ouderen.": Dutch names of the target groups, never codes."""
+    names = sorted(DUTCH_GROUP_NAMES[code].lower() for code in groups)
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
+    return f"{title} voor {listed}."
+
+
 def _round(amount: float, step: int = 100) -> Decimal:
     return Decimal(int(round(amount / step)) * step)
 
@@ -213,12 +296,15 @@ def _organisation(m, districts, name, kind, theme, *, grant_scheme, external_sha
     )
     pool = THEMES[theme]
     count = 3 if kind == K.LARGE_WELFARE else rng.randint(1, 2)
-    for title, groups, preventive in rng.sample(pool, count):
+    chosen = rng.sample(pool, count)  # drawn always, so that the figures drawn after it stay the same
+    if name in ACTIVITIES:
+        chosen = [BY_TITLE[title] for title in ACTIVITIES[name]]
+    for title, groups, preventive in chosen:
         served = len(districts) if kind == K.LARGE_WELFARE else rng.randint(1, 3)
         services.upsert_activity(
             org,
             title=title,
-            description=f"{title} voor {', '.join(sorted(groups)).replace('_', ' ')}.",
+            description=_description(title, groups),
             districts=sorted(rng.sample(districts, served)),
             target_groups=groups,
             reach=rng.randint(15, 90) * (20 if kind == K.LARGE_WELFARE else 3),

@@ -70,7 +70,8 @@ def per_district(municipality) -> list[District]:
 def target_group_coverage(municipality, districts: list[District]) -> tuple[list[TargetGroup], list[dict]]:
     """Per district and target group: how many activities reach that group there (0 = a gap).
 
-    Returns the target groups (columns) and one row per district: {"district": d, "counts": [n per target group]}.
+    Returns the target groups (columns) and one row per district: {"district": d, "counts": [n per target group],
+    "gaps": number of target groups without an activity}.
     One grouped query; Python only arranges the result into a table.
     """
     groups = list(TargetGroup.objects.all())
@@ -82,6 +83,8 @@ def target_group_coverage(municipality, districts: list[District]) -> tuple[list
         .annotate(n=Count("activity_id"))
     }
     rows = [{"district": d, "counts": [counts.get((d.pk, g.pk), 0) for g in groups]} for d in districts]
+    for row in rows:
+        row["gaps"] = row["counts"].count(0)
     return groups, rows
 
 

@@ -6,14 +6,17 @@ Bad filter input is shown next to the field in Dutch with status 400, never as a
 
 from django import forms
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.access import public_view
 
-from . import selectors
+from . import exports, selectors, sorting
 from .filters import ActivityFilter, OrganisationFilter
 from .models import Organisation
+from .sorting import Column
 
 PAGE_SIZE = 25
 
@@ -29,13 +32,6 @@ class YearForm(forms.Form):
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("pagina"))
-
-
-def _filtered_list(request, filterset, template, context):
-    """Render a filtered, paginated list; invalid filters → the form with its errors and status 400."""
-    if not filterset.is_valid():
-        return render(request, template, {**context, "filter": filterset, "page": None}, status=400)
-    return render(request, template, {**context, "filter": filterset, "page": _page(request, filterset.qs)})
 
 
 @public_view
@@ -60,13 +56,84 @@ def overview(request, municipality):
     )
 
 
+def _organisation_columns(year):
+    columns = [
+        Column("naam", _("Organisation"), "name"),
+        Column("soort", _("Kind"), sorting.choice_label_order("kind", Organisation.Kind.choices)),
+        Column("vrijwilligers", _("Volunteers"), "volunteers", numeric=True),
+        Column("fte", _("Paid staff (FTE)"), "paid_staff_fte", numeric=True),
+        Column("activiteiten", _("Activities"), "activity_count", numeric=True),
+        Column("bereik", _("Participants per year"), "reach", numeric=True),
+    ]
+    if year:
+        label = gettext("Municipal grant %(year)s") % {"year": year}
+        columns.append(Column("subsidie", label, "grant", numeric=True))
+    return columns
+
+
+def _sorted(request, filterset, columns, tiebreak=("name", "pk")):
+    """A filtered list sorted as the query string asks: (queryset, or None for invalid filters; headers; sort form)."""
+    valid = filterset.is_valid()
+    queryset = filterset.qs if valid else filterset.queryset.none()
+    queryset, headers, sort_form = sorting.sort(queryset, columns, request, tiebreak=tiebreak)
+    return (queryset if valid else None), headers, sort_form
+
+
+def _render_sorted(request, template, filterset, columns, tiebreak=("name", "pk"), **context):
+    queryset, headers, sort_form = _sorted(request, filterset, columns, tiebreak)
+    status = 200 if queryset is not None and sort_form.is_valid() else 400
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "filter": filterset,
+            "page": _page(request, queryset) if queryset is not None else None,
+            "headers": headers,
+            "sort_form": sort_form,
+            "export_query": request.GET.urlencode(),
+        },
+        status=status,
+    )
+
+
+def _export(request, fmt, filterset, columns, row, name, title, tiebreak=("name", "pk")):
+    """The list as on the page (same filters and order, all pages) as CSV or XLSX; bad filters: the page, 400."""
+    if fmt not in exports.FORMATS:
+        raise Http404
+    queryset, headers, _sort_form = _sorted(request, filterset, columns, tiebreak)
+    if queryset is None:
+        return None
+    rows = (row(item) for item in queryset)
+    titles = [str(h["label"]) for h in headers]
+    return exports.table_response(fmt, f"{request.municipality.cbs_code}-{name}", title, titles, rows)
+
+
+def _organisation_filter(request):
+    year = selectors.latest_year(request.municipality)
+    queryset = selectors.organisations(request.municipality, year)
+    return OrganisationFilter(request.GET, queryset=queryset, request=request), year
+
+
 @public_view
 def organisation_list(request, municipality):
-    year = selectors.latest_year(request.municipality)
-    filterset = OrganisationFilter(
-        request.GET, queryset=selectors.organisations(request.municipality, year), request=request
+    filterset, year = _organisation_filter(request)
+    return _render_sorted(
+        request, "landscape/organisation_list.html", filterset, _organisation_columns(year), year=year
     )
-    return _filtered_list(request, filterset, "landscape/organisation_list.html", {"year": year})
+
+
+@public_view
+def organisation_export(request, municipality, fmt):
+    filterset, year = _organisation_filter(request)
+
+    def row(o):
+        cells = [o.name, o.get_kind_display(), o.volunteers, o.paid_staff_fte, o.activity_count, o.reach]
+        return cells + ([o.grant] if year else [])
+
+    columns = _organisation_columns(year)
+    response = _export(request, fmt, filterset, columns, row, "organisaties", gettext("Organisations"))
+    return response or organisation_list(request, municipality=municipality)
 
 
 @public_view
@@ -79,10 +146,49 @@ def organisation_detail(request, municipality, pk):
     )
 
 
+ACTIVITY_COLUMNS = [
+    Column("titel", _("Activity"), "title"),
+    Column("organisatie", _("Organisation"), "organisation__name"),
+    Column("wijken", _("Districts"), None),
+    Column("doelgroepen", _("Target groups"), None),
+    Column("bereik", _("Participants per year"), "reach", numeric=True),
+    Column("vrijwilligersuren", _("Volunteer hours per year"), "volunteer_hours", numeric=True),
+    Column("preventief", _("Preventive"), "preventive"),
+    Column("sinds", _("Since"), "since_year", numeric=True),
+]
+
+
+ACTIVITY_TIEBREAK = ("title", "pk")
+
+
+def _activity_filter(request):
+    return ActivityFilter(request.GET, queryset=selectors.activities(request.municipality), request=request)
+
+
 @public_view
 def activity_list(request, municipality):
-    filterset = ActivityFilter(request.GET, queryset=selectors.activities(request.municipality), request=request)
-    return _filtered_list(request, filterset, "landscape/activity_list.html", {})
+    filterset = _activity_filter(request)
+    return _render_sorted(request, "landscape/activity_list.html", filterset, ACTIVITY_COLUMNS, ACTIVITY_TIEBREAK)
+
+
+@public_view
+def activity_export(request, municipality, fmt):
+    def row(a):
+        return [
+            a.title,
+            a.organisation.name,
+            ", ".join(d.name for d in a.districts.all()),
+            ", ".join(g.name for g in a.target_groups.all()),
+            a.reach,
+            a.volunteer_hours,
+            gettext("Yes") if a.preventive else gettext("No"),
+            a.since_year,
+        ]
+
+    filterset = _activity_filter(request)
+    title = gettext("Activities")
+    response = _export(request, fmt, filterset, ACTIVITY_COLUMNS, row, "activiteiten", title, ACTIVITY_TIEBREAK)
+    return response or activity_list(request, municipality=municipality)
 
 
 @public_view

@@ -1,10 +1,15 @@
 """Forms of the commissioning design. They only parse input; the services decide (and their guards speak Dutch)."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.validators import MinValueValidator
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from landscape.models import Activity, District, TargetGroup
 
+from . import rules
 from .models import Commissioning, Deadline, DistributionRule, LibraryCriterion, ReservedBudgetLine
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"]
@@ -17,6 +22,18 @@ class DateTimeField(forms.DateTimeField):
 
     def __init__(self, **kwargs):
         super().__init__(input_formats=DATETIME_FORMATS, **kwargs)
+
+
+# Dutch messages for an empty required field of the commissioning form, naming what is missing.
+REQUIRED = {
+    "title": _("Give the commissioning a title."),
+    "goals": _("Describe the goals in plain language."),
+    "route": _("Choose a procedure."),
+    "service_category": _("Choose the kind of services."),
+    "term_years": _("Give the initial term in years (at least 1)."),
+    "option_count": _("Give the number of options (0 if there are none)."),
+    "option_years": _("Give the length of one option in years."),
+}
 
 
 class CommissioningForm(forms.ModelForm):
@@ -49,12 +66,67 @@ class CommissioningForm(forms.ModelForm):
             "grant_ceiling": _("Grant round only: the total amount available (Awb 4:22)."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, now=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.now = now or timezone.now()
         self.fields["distribution_rule"].required = False  # grant rounds only; there is one rule
+        term = self.fields["term_years"]
+        term.validators.append(MinValueValidator(1, message=_("The initial term must be at least one year.")))
+        term.widget.attrs["min"] = 1
+        for name, message in REQUIRED.items():
+            self.fields[name].error_messages["required"] = message
+        self.fields["contract_start"].error_messages["invalid"] = _("Enter a date, for example 1-1-2028.")
 
     def clean_distribution_rule(self):
         return self.cleaned_data.get("distribution_rule") or DistributionRule.QUALITY_RANKING
+
+    def clean_contract_start(self):
+        start = self.cleaned_data.get("contract_start")
+        changed = self.instance.pk is None or start != self.instance.contract_start
+        if start and changed and start <= timezone.localdate(self.now):
+            raise forms.ValidationError(
+                _("The contract cannot start today or in the past: choose a date after %(today)s."),
+                params={"today": date_format(timezone.localdate(self.now), "j F Y")},
+                code="in_the_past",
+            )
+        return start
+
+    def clean(self):
+        """Every design rule at once, so that one submit shows every mistake (the service checks the same again)."""
+        data = super().clean()
+        term, count, years = data.get("term_years"), data.get("option_count"), data.get("option_years")
+        if term is not None and term >= 1 and count is not None and years is not None:
+            for field, message in rules.term_errors(term, count, years).items():
+                self._field_error(field, message)
+        if data.get("grant_ceiling") is not None and data["grant_ceiling"] <= 0:
+            self._field_error("grant_ceiling", _("The subsidy ceiling must be more than € 0."))
+        if data.get("max_candidates") is not None and data["max_candidates"] < 1:
+            self._field_error("max_candidates", _("Admit at least one candidate."))
+        phase_2 = data.get("max_dialogue_participants")
+        if phase_2 is not None and phase_2 < 1:
+            self._field_error("max_dialogue_participants", _("At least one participant goes on to dialogue phase 2."))
+        elif phase_2 is not None and data.get("max_candidates") and phase_2 > data["max_candidates"]:
+            self._field_error(
+                "max_dialogue_participants",
+                _("Dialogue phase 2 cannot have more participants than the candidates admitted to the dialogue."),
+            )
+        for field in ("title", "goals"):
+            if field in data and not (data[field] or "").strip():
+                self._field_error(field, REQUIRED[field])
+        return data
+
+    def _field_error(self, field, message):
+        if field not in self.errors:  # one message per field: the first that applies
+            self.add_error(field, message)
+
+    def _post_clean(self):
+        """The model's constraints are checked by the fields above, each with a Dutch message; a constraint that
+        still fails (it should not) is reported without its technical name."""
+        super()._post_clean()
+        for field, errors in list(self.errors.items()):
+            if any("commissioning_" in str(e) for e in errors):
+                del self._errors[field]
+                self.add_error(None if field == NON_FIELD_ERRORS else field, _("This value is not allowed."))
 
 
 class LotForm(forms.Form):
@@ -177,8 +249,23 @@ class DeadlineForm(forms.Form):
     kind = forms.ChoiceField(label=_("Deadline"), choices=Deadline.Kind.choices)
     at = DateTimeField(label=_("Date and time (Amsterdam time)"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, now=None, **kwargs):
         super().__init__(*args, prefix="deadline", **kwargs)
+        self.now = now or timezone.now()
+        self.fields["kind"].error_messages["required"] = _("Choose which deadline you set.")
+        self.fields["at"].error_messages.update(
+            {"required": _("Give a date and time."), "invalid": _("Enter a date and time, for example 1-3-2028 12:00.")}
+        )
+
+    def clean_at(self):
+        at = self.cleaned_data["at"]
+        if at <= self.now:
+            raise forms.ValidationError(
+                _("A deadline cannot lie in the past: choose a moment after %(now)s."),
+                params={"now": date_format(timezone.localtime(self.now), "j F Y H:i")},
+                code="in_the_past",
+            )
+        return at
 
 
 class RectificationForm(forms.Form):

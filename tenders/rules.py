@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.access import has_role, represented_organisation_ids
+from core.formatting import percent
 from core.models import MUNICIPAL_ROLES
 
 from . import guards
@@ -193,7 +194,8 @@ def criteria_errors(commissioning) -> list[str]:
         return [*errors, _("Add at least one award criterion.")]
     total = sum((c.weight for c in top), Decimal("0"))
     if total != HUNDRED:
-        errors.append(_("The weights of the award criteria add up to %(total)s%%, not 100%%.") % {"total": total})
+        message = _("The weights of the award criteria add up to %(total)s, not 100%%.")
+        errors.append(message % {"total": percent(total)})
     children: dict[int, list] = {}
     for c in criteria:
         if c.parent_id:
@@ -205,8 +207,8 @@ def criteria_errors(commissioning) -> list[str]:
             sub_total = sum((s.weight for s in subs), Decimal("0"))
             if sub_total != HUNDRED:
                 errors.append(
-                    _("The sub-criteria of “%(title)s” add up to %(total)s%%, not 100%%.")
-                    % {"title": c.title, "total": sub_total}
+                    _("The sub-criteria of “%(title)s” add up to %(total)s, not 100%%.")
+                    % {"title": c.title, "total": percent(sub_total)}
                 )
             continue
         anchored = {a.score for a in c.anchors.all() if a.text.strip()}

@@ -3,10 +3,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.access import has_role, login_view, represented_organisation_ids, role_view
@@ -22,6 +24,21 @@ OFFICER = Role.PROCUREMENT_OFFICER
 
 def _get(request, pk):
     return selectors.get_for(request.user, request.municipality, pk)
+
+
+# Database constraints that a form's own checks should already catch; if one still fails, the field it concerns
+# gets a Dutch message, never the constraint's name.
+CONSTRAINT_FIELDS = {
+    "commissioning_term_at_least_one_year": ("term_years", gettext_lazy("The initial term must be at least one year.")),
+}
+
+
+def _add_integrity_error(form, exc: IntegrityError):
+    for constraint, (field, message) in CONSTRAINT_FIELDS.items():
+        if constraint in str(exc):
+            form.add_error(field if field in form.fields else None, message)
+            return
+    form.add_error(None, _("These values cannot be saved together; check the fields and try again."))
 
 
 def _add_errors(form, exc: ValidationError):
@@ -131,6 +148,8 @@ def create(request, municipality):
             c = services.create_commissioning(request.user, municipality=request.municipality, **form.cleaned_data)
         except ValidationError as exc:
             _add_errors(form, exc)
+        except IntegrityError as exc:
+            _add_integrity_error(form, exc)
         else:
             messages.success(request, _("The commissioning was created as a draft."))
             return redirect("tenders:manage", municipality, c.pk)
@@ -147,6 +166,8 @@ def edit(request, municipality, pk):
             services.update_commissioning(c, request.user, **{f: form.cleaned_data[f] for f in form.changed_data})
         except ValidationError as exc:
             _add_errors(form, exc)
+        except IntegrityError as exc:
+            _add_integrity_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("tenders:manage", municipality, c.pk)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from core.access import PublicReadOnly
+from core.api_docs import ApiDocs, ApiRoot
 
 
 class OpenAPIView(SpectacularJSONAPIView):
@@ -11,6 +12,8 @@ class OpenAPIView(SpectacularJSONAPIView):
 
 
 urlpatterns = [
+    path("", ApiRoot.as_view(), name="api-root"),
+    path("docs", ApiDocs.as_view(), name="api-docs"),
     path("openapi.json", OpenAPIView.as_view(), name="openapi"),
     path("", include("landscape.api_urls")),
     path("", include("continuity.api_urls")),

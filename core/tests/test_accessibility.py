@@ -31,7 +31,15 @@ PUBLIC_PAGES = [
         "organisation profile",
         lambda d: reverse("landscape:organisation_detail", args=[d.municipality.cbs_code, d.organisation.pk]),
     ),
+    (
+        "organisation list, sorted",
+        lambda d: reverse("landscape:organisation_list", args=[d.municipality.cbs_code]) + "?sorteer=-vrijwilligers",
+    ),
     ("activity list", lambda d: reverse("landscape:activity_list", args=[d.municipality.cbs_code])),
+    (
+        "activity list, sorted",
+        lambda d: reverse("landscape:activity_list", args=[d.municipality.cbs_code]) + "?sorteer=-bereik",
+    ),
     ("district table", lambda d: reverse("landscape:district_table", args=[d.municipality.cbs_code])),
     ("scenario list", lambda d: reverse("continuity:list", args=[d.municipality.cbs_code])),
     ("commissioning list", lambda d: reverse("publication:list", args=[d.municipality.cbs_code])),

@@ -34,7 +34,7 @@ def test_criterion_weights_must_sum_to_100_percent(m, user):
     c = draft(m, user)
     services.add_criterion(c, user, title="Plan", weight=60, anchors=anchors())
     services.add_criterion(c, user, title="Samenwerking", weight=30, anchors=anchors())
-    assert "add up to 90.00%, not 100%." in " ".join(rules.criteria_errors(c))
+    assert "add up to 90%, not 100%." in " ".join(rules.criteria_errors(c))  # issue 10: "90%", not "90.00%"
     services.add_criterion(c, user, title="Preventie", weight=10, anchors=anchors())
     assert rules.criteria_errors(c) == []
 
