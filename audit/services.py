@@ -12,6 +12,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from core import page_cache
+
 from .models import AuditEvent, ChainHead
 
 GENESIS = "0" * 64
@@ -66,6 +68,7 @@ def record(action: str, *, actor=None, role: str = "", municipality=None, obj=No
         head.last_seq = event.seq
         head.last_hash = event.hash
         head.save(update_fields=["last_seq", "last_hash"])
+        page_cache.bump(event.municipality_code)  # cached public pages of this municipality are stale from now on
     return event
 
 

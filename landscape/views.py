@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from core.access import public_view
+from core.page_cache import cached_public
 
 from . import selectors
 from .filters import ActivityFilter, OrganisationFilter
@@ -38,6 +39,7 @@ def _filtered_list(request, filterset, template, context):
     return render(request, template, {**context, "filter": filterset, "page": _page(request, filterset.qs)})
 
 
+@cached_public
 @public_view
 def overview(request, municipality):
     """Landscape overview of one municipality: totals (money for a chosen year, default the latest), per district."""
@@ -60,6 +62,7 @@ def overview(request, municipality):
     )
 
 
+@cached_public
 @public_view
 def organisation_list(request, municipality):
     year = selectors.latest_year(request.municipality)
@@ -69,6 +72,7 @@ def organisation_list(request, municipality):
     return _filtered_list(request, filterset, "landscape/organisation_list.html", {"year": year})
 
 
+@cached_public
 @public_view
 def organisation_detail(request, municipality, pk):
     organisation = get_object_or_404(Organisation, pk=pk, municipality=request.municipality)
@@ -79,12 +83,14 @@ def organisation_detail(request, municipality, pk):
     )
 
 
+@cached_public
 @public_view
 def activity_list(request, municipality):
     filterset = ActivityFilter(request.GET, queryset=selectors.activities(request.municipality), request=request)
     return _filtered_list(request, filterset, "landscape/activity_list.html", {})
 
 
+@cached_public
 @public_view
 def district_table(request, municipality):
     districts = selectors.per_district(request.municipality)

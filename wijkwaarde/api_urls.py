@@ -8,6 +8,7 @@ from core.access import PublicReadOnly
 
 class OpenAPIView(SpectacularJSONAPIView):
     permission_classes = [PublicReadOnly]
+    public_cache = True  # core.page_cache
 
 
 urlpatterns = [
