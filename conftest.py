@@ -40,8 +40,9 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
-    """The login lock (core.throttle) lives in the cache, public pages in core.page_cache.store: no test inherits another's failed attempts. Tests use a
-    memory cache, so that tests without a database can run (production shares a database table, settings.CACHES)."""
+    """The login lock (core.throttle) lives in the cache and public pages in core.page_cache.store: no test inherits
+    another's failed attempts or pages. Tests use a memory cache, so that tests without a database can run
+    (production shares a database table, settings.CACHES)."""
     from django.core.cache import cache
 
     from core import page_cache
