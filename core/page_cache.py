@@ -24,6 +24,7 @@ Only what is the same for every anonymous visitor is cached:
 Pages that depend on the clock (a deadline passing) are kept at most PUBLIC_CACHE_SECONDS (default 60).
 """
 
+import hashlib
 import threading
 import time
 from collections import OrderedDict
@@ -126,7 +127,33 @@ class Store:
         return len(self._entries)
 
 
+class SharedStore:
+    """The alternative measured in bench_pages: entries in settings.CACHES["default"] (a database table by default),
+    shared by all processes, at the price of a cache read (a query and unpickling) on every hit.
+    PUBLIC_CACHE_STORE=shared chooses it."""
+
+    def get(self, key, now: float):
+        from django.core.cache import cache
+
+        entry = cache.get(self._name(key))
+        return entry if entry is not None and entry.expires > now else None
+
+    def put(self, key, entry: Entry, max_bytes: int) -> None:
+        from django.core.cache import cache
+
+        cache.set(self._name(key), entry, timeout=max(1, int(entry.expires - time.time())))
+
+    @staticmethod
+    def _name(key) -> str:
+        return "page:" + hashlib.sha256(repr(key).encode()).hexdigest()
+
+
 store = Store()
+shared_store = SharedStore()
+
+
+def _store():
+    return shared_store if getattr(settings, "PUBLIC_CACHE_STORE", "local") == "shared" else store
 
 
 def _seconds() -> int:
@@ -188,7 +215,7 @@ class PublicPageCacheMiddleware:
         if key is not None and _storable(request, response):
             headers = [(k, v) for k, v in response.items() if k != HEADER]
             entry = Entry(time.time() + _seconds(), response.status_code, headers, response.content)
-            store.put(key, entry, int(getattr(settings, "PUBLIC_CACHE_MAX_BYTES", DEFAULT_MAX_BYTES)))
+            _store().put(key, entry, int(getattr(settings, "PUBLIC_CACHE_MAX_BYTES", DEFAULT_MAX_BYTES)))
             response[HEADER] = "stored"
         return response
 
@@ -196,7 +223,7 @@ class PublicPageCacheMiddleware:
         if not (is_cached_view(view_func) and _cacheable_request(request)):
             return None
         key = _key(request, view_kwargs)
-        entry = store.get(key, time.time())
+        entry = _store().get(key, time.time())
         if entry is not None:
             return entry.response()
         request._public_cache_key = key

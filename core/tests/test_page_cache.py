@@ -115,6 +115,17 @@ def test_the_store_stays_within_its_bytes_and_drops_the_least_recently_used():
     assert store.get("huge", 0) is None
 
 
+def test_the_shared_store_serves_and_invalidates_like_the_local_one(client, leiden, settings):
+    settings.PUBLIC_CACHE_STORE = "shared"
+    assert get(client, organisations())[HEADER] == "stored"
+    assert get(client, organisations())[HEADER] == "hit"
+    assert len(page_cache.store) == 0  # nothing in this process's memory
+    landscape_services.upsert_organisation(leiden, name="Wijkladder", kind="volunteer_only")
+    response = get(client, organisations())
+    assert response[HEADER] == "stored"
+    assert b"Wijkladder" in response.content
+
+
 # --- writes through the services invalidate (per app) ------------------------------------------------------------
 
 
