@@ -246,6 +246,25 @@ def measure(url: str, pages: dict, *, env: dict, n_rounds: int) -> dict:
     }
 
 
+def cpu_per_request(paths: dict, repeat: int) -> dict:
+    """Milliseconds of this process's CPU per request through Django's whole stack (test client, no network), with the
+    page cache warm and off: less sensitive to other work on the machine than a rate, since it counts only this
+    process's time."""
+    from django.test import Client, override_settings
+
+    client = Client(HTTP_HOST=HOST)
+    result = {}
+    for cache_seconds in (None, 0):
+        with override_settings(**({} if cache_seconds is None else {"PUBLIC_CACHE_SECONDS": cache_seconds})):
+            for label, path in paths.items():
+                assert client.get(path).status_code == 200, path
+                started = time.process_time()
+                for _ in range(repeat):
+                    client.get(path)
+                result[(label, cache_seconds)] = 1000 * (time.process_time() - started) / repeat
+    return result
+
+
 # The servers of one run: the page cache as configured by default (in each process's memory), off, and with the pages
 # in the shared cache of settings.CACHES (a database table) instead.
 VARIANTS = {
@@ -260,6 +279,8 @@ def run() -> dict:
     from django.db import connection
 
     _code, pages = prepare()
+    repeat = int(os.environ.get("BENCH_PAGES_CPU_REPEAT", "200"))
+    cpu = cpu_per_request({MINIMAL: "/gezond", **pages}, repeat)
     url = database_url(connection.settings_dict, connection.vendor)
     connection.close()  # SQLite: the workers read the file; nothing of this process holds it
     figures = {
@@ -269,6 +290,10 @@ def run() -> dict:
         "rounds (page cache / each other variant)": f"{rounds()} / {max(1, rounds() // 3)}",
         "CONN_MAX_AGE (s)": int(os.environ.get("BENCH_CONN_MAX_AGE", "60")),
     }
+    for label in (MINIMAL, *pages):
+        figures[f"{label}: CPU per request in-process, page cache / none (ms)"] = (
+            f"{cpu[(label, None)]:.2f} / {cpu[(label, 0)]:.2f}"
+        )
     failed, lowest = 0, None
     for variant, env in VARIANTS.items():
         results = measure(url, pages, env=env, n_rounds=rounds() if not variant else max(1, rounds() // 3))
