@@ -13,7 +13,7 @@ from core.access import login_view, public_view
 from core.page_cache import cached_public
 from tenders import rules, selectors
 from tenders.models import Clarification
-from tenders.services import applications_open
+from tenders.rules import applications_open
 
 from . import ocds, services
 from .models import Subscription
