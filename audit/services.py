@@ -10,13 +10,16 @@ from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
-
-from core import page_cache
 
 from .models import AuditEvent, ChainHead
 
 GENESIS = "0" * 64
+
+# Sent inside the writing transaction after every event (sender: the AuditEvent class, `event`): receivers that write
+# roll back with the change. core.page_cache marks the municipality's public pages stale with it.
+event_recorded = Signal()
 
 
 def _canonical(event: AuditEvent) -> bytes:
@@ -68,7 +71,7 @@ def record(action: str, *, actor=None, role: str = "", municipality=None, obj=No
         head.last_seq = event.seq
         head.last_hash = event.hash
         head.save(update_fields=["last_seq", "last_hash"])
-        page_cache.bump(event.municipality_code)  # cached public pages of this municipality are stale from now on
+        event_recorded.send(sender=AuditEvent, event=event)
     return event
 
 

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Municipalities and users")
+
+    def ready(self):
+        from audit.services import event_recorded
+
+        from . import page_cache
+
+        # Every service write records an audit event with its municipality: its public pages are stale from then on.
+        event_recorded.connect(page_cache.on_event_recorded, dispatch_uid="core.page_cache")

@@ -2,10 +2,10 @@
 every service write bumps.
 
 Public pages change only when a service writes, and every service write appends an audit event with its
-municipality (audit.services.record). `bump()`, called there inside the service's transaction, increments a counter
-(core.PublicVersion) for that municipality and one for all writes; a write without a municipality (a purchasing
-organisation's commissioning, a national generation, user accounts) bumps the "no municipality" counter, which is part
-of every municipality page's key. A cached page is looked up under
+municipality (audit.services.record). On its signal `event_recorded`, sent inside the service's transaction, `bump()`
+increments a counter (core.PublicVersion) for that municipality and one for all writes; a write without a
+municipality (a purchasing organisation's commissioning, a national generation, user accounts) bumps the
+"no municipality" counter, which is part of every municipality page's key. A cached page is looked up under
 
     (counters of its scope, scheme, host, path, query string, language, Accept, HX-Request)
 
@@ -50,6 +50,11 @@ def bump(municipality_code: str = "") -> None:
     scopes = [municipality_code or NO_MUNICIPALITY, ALL]
     PublicVersion.objects.bulk_create([PublicVersion(scope=s) for s in scopes], ignore_conflicts=True)
     PublicVersion.objects.filter(scope__in=scopes).update(version=F("version") + 1)
+
+
+def on_event_recorded(sender, event, **kwargs) -> None:
+    """Receiver of audit.services.event_recorded (connected in core.apps): inside the writing transaction."""
+    bump(event.municipality_code)
 
 
 def versions(scopes: list | tuple) -> tuple[int, ...]:
