@@ -56,14 +56,19 @@ def _audit_signing_key_outside_the_repository(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
-    """The login lock (core.throttle) lives in the cache: no test inherits another's failed attempts. Tests use a
-    memory cache, so that tests without a database can run (production shares a database table, settings.CACHES)."""
+    """The login lock (core.throttle) lives in the cache and public pages in core.page_cache.store: no test inherits
+    another's failed attempts or pages. Tests use a memory cache, so that tests without a database can run
+    (production shares a database table, settings.CACHES)."""
     from django.core.cache import cache
+
+    from core import page_cache
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+    page_cache.store.clear()  # the database rolls back the page versions, so no test may find another's pages
     yield
     cache.clear()
+    page_cache.store.clear()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -9,11 +9,16 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from .models import AuditEvent, ChainHead
 
 GENESIS = "0" * 64
+
+# Sent inside the writing transaction after every event (sender: the AuditEvent class, `event`): receivers that write
+# roll back with the change. core.page_cache marks the municipality's public pages stale with it.
+event_recorded = Signal()
 
 
 def _canonical(event: AuditEvent) -> bytes:
@@ -78,6 +83,7 @@ def record(action: str, *, actor=None, role: str = "", municipality=None, obj=No
         head.last_seq = event.seq
         head.last_hash = event.hash
         head.save(update_fields=["last_seq", "last_hash"])
+        event_recorded.send(sender=AuditEvent, event=event)
     return event
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from core.access import public_view, role_view
 from core.jobs import enqueue
 from core.models import Role
+from core.page_cache import cached_public
 
 from . import charts, exports, selectors, services
 from .forms import AssumptionsForm, FromLotsForm, LotBudgetsForm, MovesForm, ScenarioCreateForm, TransitionPlanForm
@@ -41,6 +42,7 @@ def _set_form_errors(form, exc: ValidationError):
         form.add_error(None, exc.messages)
 
 
+@cached_public
 @public_view
 def scenario_list(request, municipality):
     scenarios = selectors.visible_scenarios(request.user, request.municipality)
@@ -194,6 +196,7 @@ def scenario_publish(request, municipality, pk):
     return redirect("continuity:scenario", municipality, scenario.pk)
 
 
+@cached_public
 @public_view
 def scenario_detail(request, municipality, pk):
     scenario = _visible(request, pk)
@@ -232,6 +235,7 @@ def scenario_detail(request, municipality, pk):
     )
 
 
+@cached_public
 @public_view
 def scenario_compare(request, municipality):
     ids = [int(i) for i in request.GET.getlist("s") if i.isdigit()][:4]
@@ -287,6 +291,7 @@ def plan_create(request, municipality, pk):
     return render(request, "continuity/plan_form.html", {"form": form, "scenario": scenario})
 
 
+@cached_public
 @public_view
 def plan_detail(request, municipality, pk, plan_pk):
     scenario = _visible(request, pk)
@@ -307,6 +312,7 @@ def _require_impact(scenario):
         raise Http404(_("The impact of this scenario has not been computed yet."))
 
 
+@cached_public
 @public_view
 def report_pdf(request, municipality, pk):
     scenario = _visible(request, pk)
@@ -316,6 +322,7 @@ def report_pdf(request, municipality, pk):
     return response
 
 
+@cached_public
 @public_view
 def report_xlsx(request, municipality, pk):
     scenario = _visible(request, pk)

@@ -14,3 +14,10 @@ class CoreConfig(AppConfig):
 
         labels.ROLE_LABELS.update(Role.choices)  # the audit page shows roles by their (Dutch) names
         audit_signals.connect()
+
+        from audit.services import event_recorded
+
+        from . import page_cache
+
+        # Every service write records an audit event with its municipality: its public pages are stale from then on.
+        event_recorded.connect(page_cache.on_event_recorded, dispatch_uid="core.page_cache")

@@ -162,3 +162,20 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class PublicVersion(models.Model):
+    """How often the public data of a scope changed: a counter per municipality (its CBS code), one for writes without
+    a municipality (they may touch any municipality's pages) and one for all writes (national pages). Every audited
+    service write bumps it in its own transaction (core.page_cache.bump, on audit.services.event_recorded); cached
+    public pages are keyed by it, so that every web process sees a write at its next request."""
+
+    scope = models.CharField(max_length=16, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("public page version")
+        verbose_name_plural = _("public page versions")
+
+    def __str__(self) -> str:
+        return f"{self.scope or '-'}: {self.version}"

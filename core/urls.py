@@ -6,6 +6,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("gezond", views.health, name="health"),
     path("toegankelijkheid", views.accessibility, name="accessibility"),
     path("inloggen", views.login_page, name="login"),
     path("inloggen/code", views.login_token, name="login_token"),

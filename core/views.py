@@ -5,11 +5,12 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from django_otp import login as otp_login
@@ -18,12 +19,20 @@ from . import otp, services, throttle
 from .access import has_role, login_view, municipalities_for, needs_second_factor, public_view
 from .forms import LoginForm, TokenForm, locked_message
 from .models import Job, Municipality, Role
+from .page_cache import cached_public
 from .signals import second_factor_failed
 
 PENDING = "wijkwaarde_pending_user"
 PENDING_NEXT = "wijkwaarde_pending_next"
 
 
+@public_view
+def health(request):
+    """Liveness for load balancers and the yardstick of bench_pages: no database, no template."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+@cached_public
 @public_view
 def home(request):
     return render(
@@ -40,12 +49,15 @@ def home(request):
 ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 24)
 
 
+@cached_public
 @public_view
 def accessibility(request):
     return render(request, "core/accessibility.html", {"statement_date": ACCESSIBILITY_STATEMENT_DATE})
 
 
-set_language = public_view(django_set_language)
+# The language switch sits on every page. A CSRF token in it would make every page personal (and uncacheable); a forged
+# switch can only change the language of the visitor's next page, so the switch takes no token.
+set_language = public_view(csrf_exempt(django_set_language))
 
 
 @public_view

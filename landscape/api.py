@@ -119,6 +119,7 @@ class FundingSerializer(serializers.ModelSerializer):
 
 class PublicViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [PublicReadOnly]
+    public_cache = True  # core.page_cache: anonymous responses are cached until the next write
 
 
 class OrganisationViewSet(PublicViewSet):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.access import public_view
+from core.page_cache import cached_public
 
 from . import exports, selectors, sorting
 from .filters import ActivityFilter, OrganisationFilter
@@ -34,6 +35,7 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("pagina"))
 
 
+@cached_public
 @public_view
 def overview(request, municipality):
     """Landscape overview of one municipality: totals (money for a chosen year, default the latest), per district."""
@@ -115,6 +117,7 @@ def _organisation_filter(request):
     return OrganisationFilter(request.GET, queryset=queryset, request=request), year
 
 
+@cached_public
 @public_view
 def organisation_list(request, municipality):
     filterset, year = _organisation_filter(request)
@@ -136,6 +139,7 @@ def organisation_export(request, municipality, fmt):
     return response or organisation_list(request, municipality=municipality)
 
 
+@cached_public
 @public_view
 def organisation_detail(request, municipality, pk):
     organisation = get_object_or_404(Organisation, pk=pk, municipality=request.municipality)
@@ -165,6 +169,7 @@ def _activity_filter(request):
     return ActivityFilter(request.GET, queryset=selectors.activities(request.municipality), request=request)
 
 
+@cached_public
 @public_view
 def activity_list(request, municipality):
     filterset = _activity_filter(request)
@@ -191,6 +196,7 @@ def activity_export(request, municipality, fmt):
     return response or activity_list(request, municipality=municipality)
 
 
+@cached_public
 @public_view
 def district_table(request, municipality):
     districts = selectors.per_district(request.municipality)

@@ -14,6 +14,7 @@ from . import selectors
 
 class ReleasePackageView(APIView):
     permission_classes = [PublicReadOnly]
+    public_cache = True  # core.page_cache
 
     @extend_schema(
         summary="OCDS release package",
@@ -26,6 +27,7 @@ class ReleasePackageView(APIView):
 
 class RecordPackageView(APIView):
     permission_classes = [PublicReadOnly]
+    public_cache = True  # core.page_cache
 
     @extend_schema(summary="OCDS record package of one commissioning", responses={200: OpenApiTypes.OBJECT})
     def get(self, request, ocid):

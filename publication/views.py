@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.access import login_view, public_view
+from core.page_cache import cached_public
 from tenders import rules, selectors
 from tenders.models import Clarification
 from tenders.rules import applications_open
@@ -51,12 +52,14 @@ def document_context(c) -> dict:
     }
 
 
+@cached_public
 @public_view
 def commissioning_list(request, municipality):
     items = selectors.published(request.municipality).select_related("purchasing_organisation")
     return render(request, "publication/list.html", {"commissionings": items})
 
 
+@cached_public
 @public_view
 def detail(request, municipality, pk):
     c = _public(request, pk)
@@ -73,6 +76,7 @@ def detail(request, municipality, pk):
     return render(request, "publication/detail.html", context)
 
 
+@cached_public
 @public_view
 def document_pdf(request, municipality, pk):
     c = _public(request, pk)
@@ -89,11 +93,13 @@ def _clarification(request, pk, number):
     }
 
 
+@cached_public
 @public_view
 def clarification(request, municipality, pk, number):
     return render(request, "publication/clarification.html", _clarification(request, pk, number))
 
 
+@cached_public
 @public_view
 def clarification_pdf(request, municipality, pk, number):
     context = _clarification(request, pk, number)
@@ -153,6 +159,7 @@ def unsubscribe(request, token):
     return render(request, "publication/unsubscribe.html")
 
 
+@cached_public
 @public_view
 def ocds_policy(request):
     return render(request, "publication/ocds_policy.html")

@@ -9,6 +9,7 @@ from core.api_docs import ApiDocs, ApiRoot
 
 class OpenAPIView(SpectacularJSONAPIView):
     permission_classes = [PublicReadOnly]
+    public_cache = True  # core.page_cache
 
 
 urlpatterns = [

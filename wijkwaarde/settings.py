@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.DutchUnlessChosen",
     "django.middleware.locale.LocaleMiddleware",
+    "core.page_cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -159,6 +160,13 @@ CACHES = {
         "LOCATION": os.environ.get("CACHE_LOCATION", "wijkwaarde_cache"),
     }
 }
+
+# Public pages (core/page_cache.py): anonymous responses kept per web process, invalidated by every service write of
+# their municipality; at most this many seconds (pages that depend on the clock), in at most this many bytes.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
+PUBLIC_CACHE_MAX_BYTES = int(os.environ.get("PUBLIC_CACHE_MAX_BYTES", str(64 * 1024 * 1024)))
+# "local" (each process's memory, the default) or "shared" (settings.CACHES; measured slower, docs/benchmarks.md).
+PUBLIC_CACHE_STORE = os.environ.get("PUBLIC_CACHE_STORE", "local")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wijkwaarde@localhost")

@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def test_replace_section_replaces_only_its_own_section():
 
 
 def test_discover_finds_the_benchmark_modules_and_rejects_unknown_names():
-    assert run.discover() == ["bench_continuity", "bench_import", "bench_landscape"]
+    assert run.discover() == ["bench_continuity", "bench_import", "bench_landscape", "bench_pages"]
     assert run.discover(["bench_landscape"]) == ["bench_landscape"]
     with pytest.raises(SystemExit, match="bench_nothing"):
         run.discover(["bench_nothing"])
@@ -138,6 +139,7 @@ def test_make_bench_generates_the_landscape_once_runs_every_module_and_drops_its
     doc, sqlite_file = tmp_path / "benchmarks.md", tmp_path / "bench.sqlite3"
     doc.write_text("# Benchmarks\n\nOur own text.\n")
     env = {**os.environ, "DATABASE_URL": url, "BENCH_MUNICIPALITIES": "2", "BENCH_IMPORT_ROWS": "30"}
+    env |= {"BENCH_PAGES_SECONDS": "0.2", "BENCH_PAGES_ROUNDS": "1", "BENCH_PAGES_THREADS": "2"}
     args = [sys.executable, str(RUNNER), "--database", key, "--doc", str(doc), "--sqlite-file", str(sqlite_file)]
     done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -151,7 +153,11 @@ def test_make_bench_generates_the_landscape_once_runs_every_module_and_drops_its
     assert "| re-import: organisations unchanged | 10 |" in text
     reports = re.search(r"\| progress reports \(check / first import / re-import\) \| (\d+) / (\d+) / (\d+) \|", text)
     assert reports and all(int(n) > 0 for n in reports.groups())
-    assert text.count("at the start,") == 4
+    assert text.count("at the start,") == 5
+    # bench_pages: gunicorn answered every request, the pages came from the page cache, the shares were computed
+    assert "| failed requests | 0 |" in text
+    assert "| public commissioning: served from the page cache (%) | 100 |" in text
+    assert re.search(r"\| lowest share with the page cache \(%\) \| [\d.]+ \|", text)
     if key == "sqlite":
         assert not sqlite_file.exists()
     else:
@@ -167,3 +173,41 @@ def test_a_failing_module_keeps_the_figures_before_it_and_fails_the_run(tmp_path
     assert done.returncode != 0
     assert "<!-- bench:generate_landscape:sqlite -->" in doc.read_text()
     assert "bench:bench_import" not in doc.read_text()
+
+
+def test_bench_pages_points_gunicorn_at_the_runners_database():
+    from bench import bench_pages
+
+    assert bench_pages.database_url({"NAME": "/tmp/b.sqlite3"}, "sqlite") == "sqlite:////tmp/b.sqlite3"
+    pg = {"NAME": "x_bench", "USER": "postgres", "PASSWORD": "", "HOST": "127.0.0.1", "PORT": "5432"}
+    assert bench_pages.database_url(pg, "postgresql") == "postgres://postgres@127.0.0.1:5432/x_bench"
+    assert (
+        bench_pages.database_url(pg | {"PASSWORD": "s"}, "postgresql") == "postgres://postgres:s@127.0.0.1:5432/x_bench"
+    )
+
+
+def test_the_load_generator_is_bounded_in_requests_and_time():
+    import http.server
+
+    from bench import bench_pages
+
+    class Quiet(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("X-Page-Cache", "hit")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        result = bench_pages.hammer(server.server_address[1], "/", seconds=30, threads=3, limit=25)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result["ok"] == 25 and result["failed"] == 0 and result["hits"] == 25
+    assert result["seconds"] < 30 and result["rate"] > 0
