@@ -37,6 +37,18 @@ def queued_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's language (Dutch), whatever an earlier test in the same worker activated (a
+    request through LocaleMiddleware leaves its language active in the thread); tests that want English say so."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests check logins, not the cost of PBKDF2: a cheap hasher keeps each login in milliseconds."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

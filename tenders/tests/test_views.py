@@ -297,6 +297,9 @@ def test_subscribers_are_emailed_about_clarifications(client, m, po_user, django
         ).status_code
         == 302
     )
+    subscription = c.subscriptions.get()
+    assert not subscription.is_confirmed, "double opt-in: active only after the mailed link is confirmed"
+    client.post(reverse("publication:confirm", args=[subscription.confirm_token]))
     q = services.ask_question(c, rep, "Vraag")
     services.answer_question(q, po_user, answer="Antwoord")
     with django_capture_on_commit_callbacks(execute=True):
