@@ -156,7 +156,9 @@ def test_make_bench_generates_the_landscape_once_runs_every_module_and_drops_its
     assert text.count("at the start,") == 5
     # bench_pages: gunicorn answered every request, the pages came from the page cache, the shares were computed
     assert "| failed requests | 0 |" in text
-    assert "| public commissioning: served from the page cache (%) | 100 |" in text
+    # Warmed until every worker has each page; a later miss can only be a page whose version changed mid-run.
+    hits = re.search(r"\| public commissioning: served from the page cache \(%\) \| ([\d.]+) \|", text)
+    assert hits and float(hits.group(1)) >= 95, hits
     assert re.search(r"\| lowest share with the page cache \(%\) \| [\d.]+ \|", text)
     if key == "sqlite":
         assert not sqlite_file.exists()
