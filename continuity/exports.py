@@ -1,6 +1,5 @@
 """Council report (PDF, WeasyPrint), all figures (XLSX, openpyxl) and JSON of a computed scenario."""
 
-import io
 import json
 import logging
 
@@ -9,8 +8,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from core.exports import add_sheet, xlsx_bytes, xlsx_workbook
 
 from . import selectors
 
@@ -61,24 +60,15 @@ def as_json(scenario) -> str:
 
 
 def _sheet(wb, title, header, rows):
-    ws = wb.create_sheet(title[:31])
-    ws.append([str(h) for h in header])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(list(row))
-    ws.freeze_panes = "A2"
-    for col, h in zip(ws.columns, header, strict=False):
-        ws.column_dimensions[col[0].column_letter].width = max(12, min(45, len(str(h)) + 2))
-    return ws
+    # Every cell through the shared writer: text that could run as a formula is quoted, illegal characters dropped.
+    return add_sheet(wb, title, header, rows)
 
 
 def xlsx(scenario) -> bytes:
     data = scenario.impact
     measures = list(MEASURE_LABELS)
     labels = [MEASURE_LABELS[m] for m in measures]
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = xlsx_workbook()
     _sheet(
         wb,
         _("Assumptions"),
@@ -183,9 +173,7 @@ def xlsx(scenario) -> bytes:
                 for a in plan.result["allocation"]
             ],
         )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(wb)
 
 
 def pdf(scenario) -> bytes:
