@@ -40,7 +40,7 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
-    """The login lock (core.throttle) lives in the cache: no test inherits another's failed attempts. Tests use a
+    """Each test starts with an empty cache (the login lock, core.throttle, is a database row). Tests use a
     memory cache, so that tests without a database can run (production shares a database table, settings.CACHES)."""
     from django.core.cache import cache
 

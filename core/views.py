@@ -67,8 +67,7 @@ def login_page(request):
             if otp.confirmed_device(user):
                 return redirect("core:login_token")
             return redirect("core:login_enrol")
-        throttle.reset(user.get_username())
-        login(request, user)
+        login(request, user)  # the failure count was cleared under its lock (LoginForm)
         return redirect(next_url)
     return render(request, "core/login.html", {"form": form, "next": next_url})
 
@@ -96,12 +95,15 @@ def _second_step(request, user, device, template, context):
         return _abandon_login(request, locked_message(username))
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip()):
+        token = form.cleaned_data["token"].strip()
+        # Lock checked, code verified and a failure counted under the username's row lock (core.throttle).
+        outcome, _ok = throttle.guarded(username, lambda: device.verify_token(token), reset_on_success=True)
+        if outcome is throttle.Outcome.OK:
             if not device.confirmed:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             return _finish_login(request, user, device)
-        if throttle.record_failure(username):
+        if outcome is throttle.Outcome.LOCKED:
             return _abandon_login(request, locked_message(username))
         form.add_error("token", _("This code is not correct or has expired."))
     hint = otp.current_token(device) if settings.DEMO_SHOW_TOTP else None
@@ -111,7 +113,6 @@ def _second_step(request, user, device, template, context):
 def _finish_login(request, user, device):
     next_url = request.session.pop(PENDING_NEXT, "/")
     request.session.pop(PENDING, None)
-    throttle.reset(user.get_username())
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
     return redirect(next_url)

@@ -136,7 +136,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# A cache shared by every web process and worker (the login lock of core/throttle.py counts failures in it):
+# A cache shared by every web process and worker (the login lock of core/throttle.py is a database row, not here):
 # a database table by default (`manage.py createcachetable`, which the test runner also runs).
 CACHES = {
     "default": {
