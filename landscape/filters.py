@@ -45,6 +45,7 @@ def _target_group_filter(**kwargs):
 MAX_ID = 2**63 - 1
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -52,6 +53,11 @@ class IdFilter(filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2200})
+class YearFilter(IdFilter):
+    pass
 
 
 def _search_filter():
@@ -159,7 +165,7 @@ class DistrictApiFilter(filters.FilterSet):
 
 class FundingApiFilter(filters.FilterSet):
     municipality = municipality_filter("municipality")
-    year = IdFilter(label=_("Year"), min_value=1900, max_value=2200)
+    year = YearFilter(label=_("Year"), min_value=1900, max_value=2200)
     kind = filters.ChoiceFilter(label=_("Kind"), choices=Funding.Kind.choices)
     conditional = filters.BooleanFilter(label=_("Conditional on municipal funding"))
     organisation = IdFilter(label=_("Organisation (id)"), field_name="organisation_id")
