@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.http import Http404
@@ -106,7 +105,7 @@ def _second_step(request, user, device, template, context):
         if outcome is throttle.Outcome.LOCKED:
             return _abandon_login(request, locked_message(username))
         form.add_error("token", _("This code is not correct or has expired."))
-    hint = otp.current_token(device) if settings.DEMO_SHOW_TOTP else None
+    hint = otp.demo_hint(device)
     return render(request, template, {"form": form, "demo_token": hint, **context})
 
 
