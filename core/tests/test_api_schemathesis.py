@@ -25,7 +25,21 @@ schema = _schema()
 
 
 @pytest.fixture(autouse=True)
-def _data(db):
+def _keep_the_test_connection():
+    """Schemathesis calls the WSGI application directly; Django would close the database connection after every
+    request, and with it the test's transaction (PostgreSQL). Django's own test client does the same as this."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
+def _data(db, _keep_the_test_connection):
     """Some open data to find: a small landscape in Leiden and a second municipality."""
     from continuity.tests import landscape_fixture
 
