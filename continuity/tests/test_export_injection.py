@@ -74,7 +74,7 @@ def test_xlsx_export_writes_free_text_of_the_moves_form_as_text_not_formula(clie
 
 def test_xlsx_export_of_a_name_with_control_characters_does_not_fail(client, advisor_scenario):
     m, org, act, s = advisor_scenario
-    org["B"].name = "Klein\x00 Samen\x1b\x07"
+    org["B"].name = "Klein\x0b Samen\x1b\x07"
     org["B"].save()
     services.set_moves(s, [(act["b1"].pk, Outcome.ENDS, "", "")])
     wb = _export(client, s)
