@@ -20,7 +20,7 @@ TESTING = "pytest" in sys.modules
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     # A known key lets anyone forge sessions and signed links: only for development (DEBUG on), the test suite, and
-    # the offline commands manage.py names (checks, migrations, translations), never to serve (docs/deploy.md).
+    # the offline commands of manage.py (all but those in KEY_COMMANDS), never to serve (docs/deploy.md).
     if not (DEBUG or TESTING or os.environ.get("WIJKWAARDE_OFFLINE_COMMAND")):
         from django.core.exceptions import ImproperlyConfigured
 
