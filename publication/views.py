@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from core.access import login_view, public_view
 from tenders import rules, selectors
 from tenders.models import Clarification
-from tenders.services import applications_open
+from tenders.rules import applications_open
 
 from . import ocds, services
 from .models import Subscription

@@ -146,6 +146,15 @@ class Commissioning(models.Model):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    # Status flags for templates, so that no template compares phase strings.
+    @property
+    def is_cancelled(self) -> bool:
+        return self.phase == Phase.CANCELLED
+
+    @property
+    def is_awarded(self) -> bool:
+        return self.phase == Phase.AWARDED
+
     @property
     def owner(self):
         return self.municipality or self.purchasing_organisation

@@ -1,14 +1,21 @@
-"""Domain rules of commissioning: the procedure state machines, which deadlines each route needs, the term rules,
-the criteria guards and the threshold check. Pure functions over models; services enforce them."""
+"""Domain rules of commissioning: the procedure and candidate state machines, which deadlines each route needs, the
+term rules, the criteria guards, the threshold check, and every "may this happen now?" question (publish_errors,
+transition_errors, may_cancel, questions_open, applications_open, may_ask, ...). Reads only; services enforce them
+and views turn them into `may_*` flags for the templates."""
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Deadline, Phase, Route, ServiceCategory, Threshold
+from core.access import has_role, represented_organisation_ids
+from core.models import MUNICIPAL_ROLES
+
+from . import guards
+from .models import Candidate, Deadline, Phase, Route, ServiceCategory, Threshold
 
 P = Phase
 K = Deadline.Kind
@@ -95,6 +102,22 @@ SUBMISSION_DEADLINE = {
 
 def allowed_transitions(route: str, phase: str) -> frozenset[str]:
     return TRANSITIONS[route].get(phase, frozenset())
+
+
+# --- Candidate state machine (selection stage) ---------------------------------------------------------------------
+# A candidate applies (status *applied*) and is then admitted or rejected after the deadline for requests. Until the
+# selection stage ends a decision can be revised (admitted ⇄ rejected, or the same status with another score or
+# reasons); a decided candidate never goes back to *applied*.
+CS = Candidate.Status
+CANDIDATE_TRANSITIONS: dict[str, frozenset[str]] = {
+    CS.APPLIED: frozenset({CS.ADMITTED, CS.REJECTED}),
+    CS.ADMITTED: frozenset({CS.ADMITTED, CS.REJECTED}),
+    CS.REJECTED: frozenset({CS.REJECTED, CS.ADMITTED}),
+}
+
+
+def candidate_transition_allowed(from_status: str, to_status: str) -> bool:
+    return to_status in CANDIDATE_TRANSITIONS.get(from_status, frozenset())
 
 
 def phases_of(route: str) -> list[str]:
@@ -303,3 +326,135 @@ def check_threshold(commissioning, on: date) -> ThresholdCheck:
             _("A standstill period is not required but advisable."),
         ],
     )
+
+
+# --- May this happen now? -----------------------------------------------------------------------------------------
+# Reads the services ask before they write and the views turn into `may_*` flags; `now` defaults to the server clock.
+SELECTION_ROUTES = (Route.PRESELECTION, Route.COMPETITIVE_DIALOGUE)
+
+
+def publish_errors(commissioning, now=None) -> list[str]:
+    """Everything that stands in the way of publishing; empty when the commissioning may be published. Guards
+    registered for draft → first phase (tenders.guards) are asked too."""
+    now = now or timezone.now()
+    c = commissioning
+    errors = []
+    lots = list(c.lots.all())
+    if not lots:
+        errors.append(_("Add at least one lot."))
+    errors += [str(e) for e in term_errors(c.term_years, c.option_count, c.option_years).values()]
+    errors += criteria_errors(c)
+    deadlines = {d.kind: d.at for d in c.deadlines.all()}
+    required = REQUIRED_DEADLINES[c.route]
+    missing = [k for k in required if k not in deadlines]
+    for kind in missing:
+        errors.append(_("Set the %(deadline)s.") % {"deadline": Deadline.Kind(kind).label.lower()})
+    if not missing:
+        if deadlines[required[0]] <= now:
+            errors.append(_("The %(deadline)s has already passed.") % {"deadline": Deadline.Kind(required[0]).label})
+        for earlier, later in zip(required, required[1:], strict=False):
+            if deadlines[earlier] >= deadlines[later]:
+                errors.append(
+                    _("The %(a)s must come before the %(b)s.")
+                    % {"a": Deadline.Kind(earlier).label.lower(), "b": Deadline.Kind(later).label.lower()}
+                )
+    if c.route in SELECTION_ROUTES:
+        if not c.selection_criteria.strip():
+            errors.append(_("Describe the selection criteria."))
+        if not c.max_candidates:
+            errors.append(_("Set the maximum number of candidates."))
+    if c.route == Route.COMPETITIVE_DIALOGUE and not c.max_dialogue_participants:
+        errors.append(_("Set the maximum number of participants in dialogue phase 2."))
+    if c.route == Route.GRANT_ROUND:
+        if not c.grant_ceiling:
+            errors.append(_("Set the subsidy ceiling (Awb 4:22)."))
+        elif estimated_value(c) > c.grant_ceiling:
+            errors.append(_("The lots' budgets over the whole term exceed the subsidy ceiling."))
+    if c.phase == P.DRAFT:
+        errors += guards.errors(c, FIRST_PHASE[c.route], now)
+    return errors
+
+
+def transition_errors(commissioning, to_phase: str, now=None) -> list[str]:
+    """Why the procedure cannot move to `to_phase` now: the route's transition table, the closing deadline of the
+    phase, the candidates of a selection stage, and then every guard registered in tenders.guards for the pair."""
+    now = now or timezone.now()
+    c = commissioning
+    if to_phase not in allowed_transitions(c.route, c.phase):
+        return [
+            _("From “%(a)s” the procedure cannot go to “%(b)s”.")
+            % {"a": Phase(c.phase).label, "b": Phase(to_phase).label}
+        ]
+    if c.phase == P.DRAFT:
+        return [_("Publish the commissioning to start the procedure.")]
+    if to_phase == P.CANCELLED:
+        return [_("Cancelling needs a published reason: use the cancellation step.")]
+    errors = []
+    closing = CLOSES_AT.get(c.phase)
+    if closing:
+        deadline = c.deadlines.filter(kind=closing).first()
+        if deadline is None or now < deadline.at:
+            errors.append(
+                _("This phase closes at the %(deadline)s; that moment has not come yet.")
+                % {"deadline": Deadline.Kind(closing).label.lower()}
+            )
+    if c.phase == P.SELECTION:
+        undecided = c.candidates.filter(status=CS.APPLIED).count()
+        if undecided:
+            errors.append(_("Admit or reject every candidate first (%(n)s undecided).") % {"n": undecided})
+        elif not c.candidates.filter(status=CS.ADMITTED).exists():
+            errors.append(_("Admit at least one candidate first."))
+    if to_phase == P.DIALOGUE_2:
+        selected = c.candidates.filter(selected_for_phase_2=True).count()
+        if not selected:
+            errors.append(_("Select the participants for dialogue phase 2 first."))
+    return errors + guards.errors(c, to_phase, now)
+
+
+def may_cancel(commissioning) -> bool:
+    return commissioning.is_published and P.CANCELLED in allowed_transitions(commissioning.route, commissioning.phase)
+
+
+def may_rectify(commissioning) -> bool:
+    return commissioning.is_published and commissioning.phase not in TERMINAL
+
+
+def questions_open(commissioning, now=None) -> bool:
+    now = now or timezone.now()
+    if not commissioning.is_published or commissioning.phase in TERMINAL:
+        return False
+    deadline = commissioning.deadlines.filter(kind=K.QUESTIONS).first()
+    return deadline is not None and now < deadline.at
+
+
+def requests_deadline(commissioning):
+    return commissioning.deadlines.filter(kind=K.REQUESTS).first()
+
+
+def applications_open(commissioning, now=None) -> bool:
+    """Providers apply as candidates during the selection stage, until the deadline for requests to participate
+    (server clock)."""
+    now = now or timezone.now()
+    if commissioning.route not in SELECTION_ROUTES or commissioning.phase != P.SELECTION:
+        return False
+    deadline = requests_deadline(commissioning)
+    return deadline is not None and now < deadline.at
+
+
+def may_decide_candidates(commissioning) -> bool:
+    """Candidates are admitted or rejected (and decisions revised) during the selection stage; the service also
+    waits for the deadline for requests."""
+    return commissioning.phase == P.SELECTION
+
+
+def may_select_for_phase_2(commissioning) -> bool:
+    return commissioning.phase == P.DIALOGUE_SELECTION
+
+
+def may_record_dialogue_session(commissioning) -> bool:
+    return commissioning.phase in (P.DIALOGUE_1, P.DIALOGUE_2)
+
+
+def may_ask(user, municipality) -> bool:
+    """Providers ask: provider representatives and any registered user without a municipal role here."""
+    return not has_role(user, MUNICIPAL_ROLES, municipality) or bool(represented_organisation_ids(user))

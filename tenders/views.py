@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import has_role, login_view, represented_organisation_ids, role_view
-from core.models import MUNICIPAL_ROLES, Role
+from core.models import Role
 from landscape.models import Organisation
 
 from . import forms, rules, selectors, services
@@ -56,7 +56,7 @@ def _dashboard(request, c, status=200, **bound):
             prefix=f"q{q.pk}", initial={"answer": q.answer, "topic": q.topic}
         )
     next_phases = [
-        {"phase": p, "label": Phase(p).label, "errors": services.transition_errors(c, p)}
+        {"phase": p, "label": Phase(p).label, "errors": rules.transition_errors(c, p)}
         for p in sorted(rules.allowed_transitions(c.route, c.phase))
         if c.is_published and p != Phase.CANCELLED
     ]
@@ -74,7 +74,7 @@ def _dashboard(request, c, status=200, **bound):
     context = {
         "commissioning": c,
         "can_publish": has_role(request.user, [OFFICER], request.municipality),
-        "publish_errors": [] if c.is_published else services.publish_errors(c),
+        "publish_errors": [] if c.is_published else rules.publish_errors(c),
         "threshold": threshold,
         "regime_label": rules.REGIME_LABELS[threshold.regime],
         "scope": selectors.lot_scope(c),
@@ -88,10 +88,12 @@ def _dashboard(request, c, status=200, **bound):
         "rectifications": list(c.rectifications.all()),
         "info_sessions": list(c.info_sessions.all()),
         "candidates": candidates,
-        "has_selection": c.route in services.SELECTION_ROUTES,
-        "may_decide": c.phase == Phase.SELECTION,
-        "may_cancel": services.may_cancel(c),
-        "may_rectify": c.is_published and c.phase not in rules.TERMINAL,
+        "has_selection": c.route in rules.SELECTION_ROUTES,
+        "may_decide": rules.may_decide_candidates(c),
+        "may_cancel": rules.may_cancel(c),
+        "may_rectify": rules.may_rectify(c),
+        "may_select_for_phase_2": rules.may_select_for_phase_2(c),
+        "may_record_dialogue_session": rules.may_record_dialogue_session(c),
         "minimum_extension": rules.minimum_extension(timezone.localdate()),
         "is_dialogue": c.route == Route.COMPETITIVE_DIALOGUE,
         **_dashboard_forms(c, bound),
@@ -389,7 +391,7 @@ def info_session_add(request, municipality, pk):
 def cancel(request, municipality, pk):
     """Cancelling is a separate step: the officer confirms and gives the reason that is published."""
     c = _get(request, pk)
-    if not services.may_cancel(c):
+    if not rules.may_cancel(c):
         raise Http404
     form = forms.CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -457,17 +459,12 @@ def dialogue_session_add(request, municipality, pk):
 
 
 # --- providers ----------------------------------------------------------------------------------------------------
-def _may_ask(user, municipality) -> bool:
-    """Providers ask: provider representatives and any registered user without a municipal role here."""
-    return not has_role(user, MUNICIPAL_ROLES, municipality) or bool(represented_organisation_ids(user))
-
-
 @login_view
 def ask(request, municipality, pk):
     c = selectors.published(request.municipality).filter(pk=pk).first()
     if c is None:
         raise Http404
-    if not _may_ask(request.user, request.municipality):
+    if not rules.may_ask(request.user, request.municipality):
         raise PermissionDenied
     form = forms.QuestionForm(request.POST or None, commissioning=c)
     if request.method == "POST" and form.is_valid():
@@ -482,7 +479,7 @@ def ask(request, municipality, pk):
     return render(
         request,
         "tenders/ask.html",
-        {"commissioning": c, "form": form, "mine": mine, "open": services.questions_open(c)},
+        {"commissioning": c, "form": form, "mine": mine, "open": rules.questions_open(c)},
         status=400 if form.errors else 200,
     )
 
@@ -491,7 +488,7 @@ def ask(request, municipality, pk):
 def apply(request, municipality, pk):
     """Provider representatives apply as candidates in the selection stage and see their own status (and only
     their own: the list of candidates is for the municipality)."""
-    c = selectors.published(request.municipality).filter(pk=pk, route__in=services.SELECTION_ROUTES).first()
+    c = selectors.published(request.municipality).filter(pk=pk, route__in=rules.SELECTION_ROUTES).first()
     if c is None:
         raise Http404
     own = represented_organisation_ids(request.user)
@@ -511,7 +508,7 @@ def apply(request, municipality, pk):
     context = {
         "commissioning": c,
         "form": form,
-        "open": services.applications_open(c),
+        "open": rules.applications_open(c),
         "may_apply": organisations.exists(),
         "deadline": c.deadlines.filter(kind="requests").first(),
         "mine": c.candidates.filter(organisation_id__in=own).select_related("organisation"),

@@ -18,7 +18,7 @@ admin.site.login = admin_login
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("landscape.urls")),
-    path("", include("audit.urls")),
+    path("", include("core.audit_urls")),
     path("", include("continuity.urls")),
     path("", include("tenders.urls")),
     path("", include("publication.urls")),

@@ -20,6 +20,7 @@ from audit.services import verify_chain
 from core import otp
 from core.demo import DEMO_PASSWORD
 from core.models import Municipality, User
+from tenders import rules as tender_rules
 from tenders import services as tenders
 from tenders.models import Candidate, Commissioning, Deadline, Phase, Route
 from tenders.tests import factories
@@ -103,7 +104,7 @@ def _open_procedure_follows_the_server_clock():
     tenders.answer_question(q, officer, answer="Tot de termijn voor vragen.", topic="Termijnen")
     tenders.publish_clarification(c, officer, introduction="Antwoorden.")
     bids = c.deadlines.get(kind=K.BIDS).at
-    assert tenders.transition_errors(c, Phase.EVALUATION, now=bids - timedelta(seconds=1))
+    assert tender_rules.transition_errors(c, Phase.EVALUATION, now=bids - timedelta(seconds=1))
     tenders.transition(c, officer, Phase.EVALUATION, now=bids)
     c.refresh_from_db()
     assert c.phase == Phase.EVALUATION

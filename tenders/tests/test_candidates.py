@@ -12,7 +12,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from core.models import Role
 from core.testing import MunicipalityFactory, login, user_with_role
-from tenders import selectors, services
+from tenders import rules, selectors, services
 from tenders.models import Candidate, Deadline, Phase, Route
 
 from .factories import advance_to, after, candidate, complete, draft, officer, provider, published
@@ -148,7 +148,7 @@ def test_dialogue_phase_2_cannot_be_larger_than_the_number_admitted(m, user):
         draft(m, user, route=Route.COMPETITIVE_DIALOGUE, max_candidates=2, max_dialogue_participants=3)
     c = draft(m, user, route=Route.COMPETITIVE_DIALOGUE, max_dialogue_participants=None)
     complete(c, user)
-    assert "Set the maximum number of participants in dialogue phase 2." in services.publish_errors(c)
+    assert "Set the maximum number of participants in dialogue phase 2." in rules.publish_errors(c)
 
 
 # --- pages --------------------------------------------------------------------------------------------------------

@@ -144,7 +144,7 @@ def test_publishing_lists_everything_missing_and_writes_nothing(m, user):
 def test_deadlines_must_be_in_chronological_order(m, user):
     c = complete(draft(m, user), user)
     services.set_deadline(c, user, K.QUESTIONS, c.deadlines.get(kind=K.BIDS).at + timedelta(days=1))
-    assert any("must come before" in e for e in services.publish_errors(c))
+    assert any("must come before" in e for e in rules.publish_errors(c))
 
 
 def test_cannot_publish_when_the_first_deadline_has_passed_by_the_server_clock(m, user):
@@ -156,13 +156,13 @@ def test_cannot_publish_when_the_first_deadline_has_passed_by_the_server_clock(m
 
 def test_preselection_needs_selection_criteria_and_a_maximum(m, user):
     c = complete(draft(m, user, route=Route.PRESELECTION, selection_criteria="", max_candidates=None), user)
-    errors = " ".join(services.publish_errors(c))
+    errors = " ".join(rules.publish_errors(c))
     assert "selection criteria" in errors and "maximum number of candidates" in errors
 
 
 def test_grant_round_budgets_must_fit_the_subsidy_ceiling_awb_4_22(m, user):
     c = complete(draft(m, user, route=Route.GRANT_ROUND, grant_ceiling=Decimal("1000000")), user)
-    assert any("exceed the subsidy ceiling" in e for e in services.publish_errors(c))
+    assert any("exceed the subsidy ceiling" in e for e in rules.publish_errors(c))
 
 
 def test_a_published_commissioning_cannot_be_changed_except_by_rectification(m, user):

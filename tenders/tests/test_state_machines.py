@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 
 from core.testing import MunicipalityFactory
 from tenders import rules, services
-from tenders.models import Phase, Route
-from tenders.rules import TRANSITIONS
+from tenders.models import Candidate, Deadline, Phase, Route
+from tenders.rules import CANDIDATE_TRANSITIONS, TRANSITIONS
 
 from .factories import advance_to, after, candidate, complete, draft, officer, published
 
+K = Deadline.Kind
 ALL_PAIRS = [
     (route, source, target)
     for route in Route.values
@@ -150,3 +151,58 @@ def test_at_most_n_consortia_go_on_to_dialogue_phase_2_aw_2_30():
         services.select_for_phase_2(c, user, participants)
     services.select_for_phase_2(c, user, participants[:2])
     assert c.candidates.filter(selected_for_phase_2=True).count() == 2
+
+
+# --- Candidate.Status: applied → admitted/rejected, a decision revised within the selection stage ------------------
+CANDIDATE_PAIRS = list(itertools.product(Candidate.Status.values, Candidate.Status.values))
+CANDIDATE_ALLOWED = [(s, t) for s, t in CANDIDATE_PAIRS if t in CANDIDATE_TRANSITIONS.get(s, ())]
+CANDIDATE_FORBIDDEN = [(s, t) for s, t in CANDIDATE_PAIRS if t not in CANDIDATE_TRANSITIONS.get(s, ())]
+
+
+def test_a_decided_candidate_never_goes_back_to_applied():
+    assert all(Candidate.Status.APPLIED not in targets for targets in CANDIDATE_TRANSITIONS.values())
+    assert set(CANDIDATE_TRANSITIONS) == set(Candidate.Status.values)
+    assert CANDIDATE_FORBIDDEN
+
+
+def _candidate_in(status):
+    """A candidate of a preselection standing in `status`, the deadline for requests just passed."""
+    m = MunicipalityFactory()
+    user = officer(m)
+    c = published(m, route=Route.PRESELECTION, user=user)
+    if status == Candidate.Status.APPLIED:
+        subject = candidate(c)
+    else:
+        subject = candidate(c, admit=status == Candidate.Status.ADMITTED, user=user)
+    assert subject.status == status
+    return c, subject, user
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("source", "target"), CANDIDATE_ALLOWED)
+def test_allowed_candidate_transition_succeeds(source, target):
+    c, subject, user = _candidate_in(source)
+    reasons = "Voldoet niet aan de selectie-eisen." if target == Candidate.Status.REJECTED else ""
+    services.decide_candidate(subject, user, status=target, reasons=reasons, score=60, now=after(c, K.REQUESTS))
+    subject.refresh_from_db()
+    assert (subject.status, subject.selection_score) == (target, 60)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("source", "target"), CANDIDATE_FORBIDDEN)
+def test_forbidden_candidate_transition_is_refused_and_changes_nothing(source, target):
+    c, subject, user = _candidate_in(source)
+    before = (subject.status, subject.selection_score, subject.decided_at)
+    with pytest.raises(ValidationError, match="A candidate cannot go from"):
+        services.decide_candidate(subject, user, status=target, reasons="Herzien.", now=after(c, K.REQUESTS))
+    subject.refresh_from_db()
+    assert (subject.status, subject.selection_score, subject.decided_at) == before
+
+
+@pytest.mark.django_db
+def test_an_unknown_candidate_status_is_refused():
+    c, subject, user = _candidate_in(Candidate.Status.APPLIED)
+    with pytest.raises(ValidationError, match="A candidate cannot go from"):
+        services.decide_candidate(subject, user, status="withdrawn", now=after(c, K.REQUESTS))
+    subject.refresh_from_db()
+    assert subject.status == Candidate.Status.APPLIED

@@ -264,7 +264,7 @@ def test_questions_after_the_deadline_are_refused_by_the_server_clock(m, po_user
     c = published(m, user=po_user)
     rep, _ = provider(m)
     late = c.deadlines.get(kind=K.QUESTIONS).at
-    with pytest.raises(services.ValidationError, match="deadline for questions has passed"):
+    with pytest.raises(ValidationError, match="deadline for questions has passed"):
         services.ask_question(c, rep, "Te laat", now=late)
     assert not Question.objects.exists()
 

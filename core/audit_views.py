@@ -1,10 +1,13 @@
+"""The audit log page. It lives in core (which knows roles and access) so that audit stays a foundation every app
+may import without importing anything back (core/tests/test_app_dependencies.py)."""
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from core.access import municipalities_for, role_view
-from core.models import Role
+from audit.models import AuditEvent
 
-from .models import AuditEvent
+from .access import municipalities_for, role_view
+from .models import Role
 
 
 @role_view(Role.AUDITOR, Role.ADMINISTRATOR)

@@ -1,0 +1,281 @@
+"""Rectifications: the only way a published commissioning changes. Every change keeps its previous value; a material
+change (criteria, budgets) extends the submission deadline."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import events, rules
+from ..models import Anchor, Deadline, Rectification
+from ._common import _audit, _aware, _check_budget, _ensure_open, _lock, _scope_ids
+
+# Fields a rectification may change after publication (the route, term and category define the procedure itself).
+RECTIFIABLE_FIELDS = ["title", "goals", "selection_criteria"]
+
+
+# A rectification record is published data (portal, PDF, OCDS): its labels and values are written in the data's
+# language, whatever language the officer uses; error messages stay in the officer's language.
+def _data_text(text) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
+def _euro(amount) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return "€ " + formats.number_format(Decimal(amount), 2, use_l10n=True, force_grouping=True)
+
+
+def _moment(at) -> str:
+    local = timezone.localtime(at)
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{formats.date_format(local, 'j F Y H:i')} {local.tzname()}"
+
+
+def _change(target, field, subject, attribute, before, after, material=False) -> dict:
+    """One change of a rectification: `target` names the changed item (shown as "changed by rectification N" next
+    to it); `subject` (the item, or None) and `attribute` (lazy text) make the label; before/after are display
+    values."""
+    attribute = _data_text(attribute)
+    return {
+        "target": target,
+        "field": field,
+        "label": f"{subject}: {attribute}" if subject else attribute,
+        "attribute": attribute,
+        "before": before,
+        "after": after,
+        "material": material,
+    }
+
+
+def _names(objects) -> str:
+    return ", ".join(sorted(str(o) for o in objects)) or "–"
+
+
+def _rectify_fields(c, fields: dict) -> list[dict]:
+    assert not set(fields) - set(RECTIFIABLE_FIELDS), fields
+    changes = []
+    for name, value in fields.items():
+        if not str(value).strip():
+            raise ValidationError({name: _("This field cannot be empty.")})
+        if getattr(c, name) != value:
+            label = c._meta.get_field(name).verbose_name
+            changes.append(_change("commissioning", name, None, label, getattr(c, name), value))
+            setattr(c, name, value)
+    c.save()
+    return changes
+
+
+def _rectify_lots(c, lots: dict) -> list[dict]:
+    """A lot's budget (material: bids are written for it) and its scope and description."""
+    changes = []
+    for lot_id, new in lots.items():
+        lot = c.lots.select_for_update().filter(pk=lot_id).first()
+        if lot is None:
+            raise ValidationError(_("Choose a lot of this commissioning."))
+        target, name = f"lot:{lot.pk}", f"{_data_text(gettext_lazy('Lot'))} {lot.number} {lot.title}"
+        if "annual_budget" in new:
+            _check_budget(new["annual_budget"], f"lot_{lot.pk}")
+            amount = Decimal(new["annual_budget"])
+            if amount != lot.annual_budget:
+                changes.append(
+                    _change(
+                        target,
+                        f"{target}:annual_budget",
+                        name,
+                        gettext_lazy("fixed budget per year"),
+                        _euro(lot.annual_budget),
+                        _euro(amount),
+                        material=True,
+                    )
+                )
+                lot.annual_budget = amount
+        if "title" in new and new["title"].strip() != lot.title:
+            if not new["title"].strip():
+                raise ValidationError({"title": _("Give the lot a title.")})
+            after = new["title"].strip()
+            changes.append(_change(target, f"{target}:title", name, gettext_lazy("title"), lot.title, after))
+            lot.title = after
+        if "description" in new and new["description"].strip() != lot.description:
+            after = new["description"].strip()
+            changes.append(
+                _change(target, f"{target}:description", name, gettext_lazy("description"), lot.description, after)
+            )
+            lot.description = after
+        lot.save()
+        if "activities" in new or "districts" in new:
+            _scope_ids(c, new.get("activities", ()), new.get("districts", ()))
+        for relation, attribute in (
+            ("activities", gettext_lazy("activities taken over")),
+            ("districts", gettext_lazy("districts")),
+            ("target_groups", gettext_lazy("target groups")),
+        ):
+            if relation not in new:
+                continue
+            before, after = set(getattr(lot, relation).all()), set(new[relation])
+            if before != after:
+                changes.append(
+                    _change(
+                        target,
+                        f"{target}:{relation}",
+                        name,
+                        attribute,
+                        _names(before),
+                        _names(after),
+                    )
+                )
+                getattr(lot, relation).set(after)
+    return changes
+
+
+def _rectify_criteria(c, criteria: dict) -> list[dict]:
+    """Weights and anchors of the award criteria (material: they decide how bids are scored). The changed set must
+    still pass the criteria guards (weights 100%, an anchor for every level)."""
+    changes = []
+    for criterion_id, new in criteria.items():
+        criterion = c.criteria.select_for_update().filter(pk=criterion_id).first()
+        if criterion is None:
+            raise ValidationError(_("Choose a criterion of this commissioning."))
+        target = f"criterion:{criterion.pk}"
+        if "weight" in new and Decimal(new["weight"]) != criterion.weight:
+            weight = Decimal(new["weight"])
+            if weight <= 0 or weight > 100:
+                raise ValidationError(
+                    {f"criterion_{criterion.pk}_weight": _("A weight is more than 0% and at most 100%.")}
+                )
+            changes.append(
+                _change(
+                    target,
+                    f"{target}:weight",
+                    criterion.title,
+                    gettext_lazy("weight"),
+                    f"{criterion.weight.normalize():f}%",
+                    f"{weight.normalize():f}%",
+                    material=True,
+                )
+            )
+            criterion.weight = weight
+            criterion.save(update_fields=["weight"])
+        anchors = {a.score: a for a in criterion.anchors.all()}
+        for score, text in new.get("anchors", {}).items():
+            score, text = int(score), (text or "").strip()
+            if score not in c.scale:
+                raise ValidationError(_("Score %(s)s is not on the scale.") % {"s": score})
+            before = anchors[score].text if score in anchors else ""
+            if text == before:
+                continue
+            if not text:
+                raise ValidationError(
+                    {f"criterion_{criterion.pk}_anchor_{score}": _("Every score level keeps a written anchor.")}
+                )
+            changes.append(
+                _change(
+                    f"anchor:{criterion.pk}:{score}",
+                    f"{target}:anchor:{score}",
+                    criterion.title,
+                    _data_text(gettext_lazy("anchor for score %(s)s")) % {"s": score},
+                    before or "–",
+                    text,
+                    material=True,
+                )
+            )
+            Anchor.objects.update_or_create(criterion=criterion, score=score, defaults={"text": text})
+    if changes and (errors := rules.criteria_errors(c)):
+        raise ValidationError(errors)
+    return changes
+
+
+def _rectify_deadlines(c, deadlines: dict, now) -> list[dict]:
+    """A changed deadline may only move later (a rectification extends, never shortens, the time bidders have) and
+    must lie in the future."""
+    changes = []
+    for kind, at in deadlines.items():
+        _aware(at, kind)
+        deadline = c.deadlines.select_for_update().filter(kind=kind).first()
+        if deadline is None:
+            raise ValidationError({kind: _("This commissioning has no such deadline.")})
+        if at <= deadline.at:
+            raise ValidationError({kind: _("A rectification can only extend a deadline, not bring it forward.")})
+        if at <= now:
+            raise ValidationError({kind: _("The new deadline must lie in the future.")})
+        label = Deadline.Kind(kind).label
+        changes.append(_change(f"deadline:{kind}", f"deadline:{kind}", None, label, _moment(deadline.at), _moment(at)))
+        deadline.at = at
+        deadline.save(update_fields=["at"])
+    return changes
+
+
+def _check_material_extension(c, before: dict, after: dict, now):
+    """A material change (criteria or budgets) extends the route's submission deadline by at least the minimum of
+    rules.MINIMUM_EXTENSIONS in force; once that deadline has passed, bids are in and criteria and budgets are
+    fixed."""
+    kind = rules.SUBMISSION_DEADLINE[c.route]
+    label = Deadline.Kind(kind).label.lower()
+    old = before.get(kind)
+    if old is None or old <= now:
+        raise ValidationError(
+            _("Criteria and budgets can no longer be changed: the %(deadline)s has passed.") % {"deadline": label}
+        )
+    days = rules.minimum_extension(timezone.localdate(now)).days
+    new = after.get(kind)
+    if new is None or new - old < timedelta(days=days):
+        raise ValidationError(
+            {
+                kind: _(
+                    "Changing criteria or budgets is a material change: extend the %(deadline)s by at least "
+                    "%(days)s days, to %(date)s or later."
+                )
+                % {"deadline": label, "days": days, "date": _moment(old + timedelta(days=days))}
+            }
+        )
+
+
+@transaction.atomic
+def rectify(commissioning, user, *, explanation, fields=None, lots=None, criteria=None, deadlines=None, now=None):
+    """Publish a correction of a published commissioning: the only way it changes. It may change the title, goals
+    and selection criteria, the lots (budget, description, scope), the award criteria (weights, anchors) and the
+    deadlines. The rectification record keeps every previous value, shown next to the item as "changed by
+    rectification N". Nothing is written when a guard fails."""
+    now = now or timezone.now()
+    c = _lock(commissioning)
+    _ensure_open(c)
+    if not explanation.strip():
+        raise ValidationError({"explanation": _("Explain what is corrected and why.")})
+    deadlines = deadlines or {}
+    old_deadlines = {d.kind: d.at for d in c.deadlines.all()}
+    changes = _rectify_fields(c, fields or {})
+    changes += _rectify_lots(c, lots or {})
+    changes += _rectify_criteria(c, criteria or {})
+    material = any(ch["material"] for ch in changes)
+    changes += _rectify_deadlines(c, deadlines, now)
+    if material:
+        _check_material_extension(c, old_deadlines, {**old_deadlines, **deadlines}, now)
+    number = c.rectifications.count() + 1
+    rectification = Rectification.objects.create(
+        commissioning=c,
+        number=number,
+        explanation=explanation.strip(),
+        changes=changes,
+        published_at=now,
+        published_by=user,
+    )
+    _audit(
+        "tenders.rectify",
+        c,
+        user,
+        obj=rectification,
+        summary={"number": number, "material": material, "changes": [ch["field"] for ch in changes]},
+    )
+    events.send(
+        events.RECTIFIED,
+        c,
+        user,
+        message=_("Rectification %(n)s was published.") % {"n": number},
+        rectification=rectification,
+    )
+    return rectification
