@@ -18,7 +18,7 @@ def _run(args, **env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS"}
+        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
         and not k.startswith(("SECURE_", "WIJKWAARDE_"))
     }
     return subprocess.run(  # noqa: S603
