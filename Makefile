@@ -19,11 +19,12 @@ demo: install
 	$(MANAGE) createcachetable
 	$(MANAGE) load_demo
 	@echo ""
-	@echo "wijkwaarde draait op http://127.0.0.1:8000  (stoppen: Ctrl+C)"
-	DEBUG=true DEMO_SHOW_TOTP=true JOBS_MODE=thread $(MANAGE) runserver 127.0.0.1:8000
+	@echo "wijkwaarde draait op http://127.0.0.1:8000, met een worker voor taken op de achtergrond  (stoppen: Ctrl+C)"
+	bash scripts/serve.sh
 
+# The site and a background worker (run_worker), both stopped by Ctrl+C.
 serve: install
-	DEBUG=true DEMO_SHOW_TOTP=true JOBS_MODE=thread $(MANAGE) runserver 127.0.0.1:8000
+	bash scripts/serve.sh
 
 # The whole suite; DATABASE_URL chooses the database (SQLite by default).
 test: install

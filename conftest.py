@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("JOBS_MODE", "sync")
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -19,12 +19,21 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture(autouse=True)
-def _sync_jobs(settings):
-    settings.JOBS_MODE = "sync"
+def _immediate_tasks(settings):
+    """Background tasks (core.jobs, e-mail) run at once, in the caller. A test that needs a job to wait in the queue
+    uses the `queued_tasks` fixture (the database backend of production) and then runs a worker
+    (`call_command("run_worker", "--batch", "--no-startup-delay")`) or plays it with `core.jobs.run_job(job.pk)`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """Tasks wait in the database queue, as in production, until a worker takes them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +57,17 @@ def _fresh_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_collection_modifyitems(config, items):
+    """`@pytest.mark.postgres` tests need PostgreSQL (real row locks, concurrent connections): skipped on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://…)")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)
 
 
 # --- browser tests (Playwright + Debian's chromium) ----------------------------------------------------------------

@@ -14,11 +14,13 @@ def _bar(values, x, y, color, title, x_title, y_title, offset=True):
         "data": {"values": values},
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
-            "x": {"field": x, "type": "nominal", "title": x_title, "axis": {"labelAngle": -30}},
+            "x": {"field": x, "type": "nominal", "title": x_title, "axis": {"labelAngle": -30}, "sort": None},
             "y": {"field": y, "type": "quantitative", "title": y_title},
-            "color": {"field": color, "type": "nominal", "title": ""},
+            "color": {"field": color, "type": "nominal", "title": "", "sort": None},
         },
     }
+    if color == x:  # the axis names the bars already
+        spec["encoding"]["color"]["legend"] = None
     if offset:
         spec["encoding"]["xOffset"] = {"field": color}
     return spec
@@ -39,15 +41,17 @@ def scenario_charts(impact: dict) -> dict:
         v
         for d in districts
         for v in (
-            {"district": d["name"], "flow": _("moves to winners"), "euro": d["funding_to_winners"]},
-            {"district": d["name"], "flow": _("ends"), "euro": d["funding_ended"]},
+            {"district": d["name"], "flow": _("moves to another organisation"), "euro": d["funding_to_winners"]},
+            {"district": d["name"], "flow": _("municipality stops paying"), "euro": d["funding_ended"]},
         )
     ]
     t = impact["totals"]
     flows = [
-        {"flow": _("stays with current organisations"), "euro": round(t["grant_before"] - t["funding_lost"], 2)},
-        {"flow": _("moves to winners"), "euro": t["funding_to_winners"]},
-        {"flow": _("ends"), "euro": t["funding_ended"]},
+        {"flow": _("stays with the current organisation"), "euro": t.get("funding_kept", 0)},
+        {"flow": _("back as a subcontract"), "euro": t.get("funding_subcontracted", 0)},
+        {"flow": _("moves to another organisation"), "euro": t["funding_to_winners"]},
+        {"flow": _("municipality stops paying"), "euro": t["funding_ended"]},
+        {"flow": _("municipality adds"), "euro": t.get("funding_added", 0)},
     ]
     h = impact["horizon"]
     ages = [
@@ -87,7 +91,7 @@ def scenario_charts(impact: dict) -> dict:
             "district",
             "euro",
             "flow",
-            _("Municipal funding lost per district (€ per year)"),
+            _("Money that moves or stops, per district (€ per year)"),
             _("District"),
             "€",
             offset=False,
@@ -101,7 +105,7 @@ def scenario_charts(impact: dict) -> dict:
 
 def comparison_chart(scenarios) -> dict:
     values = [
-        {"scenario": s.name, "district": d["name"], "euro": d["funding_lost"]}
+        {"scenario": s.name, "district": d["name"], "euro": d["funding_ended"]}
         for s in scenarios
         for d in s.impact.get("districts", [])
     ]
@@ -110,7 +114,22 @@ def comparison_chart(scenarios) -> dict:
         "district",
         "euro",
         "scenario",
-        _("Municipal funding lost per district (€ per year)"),
+        _("Money the municipality stops paying, per district (€ per year)"),
         _("District"),
         "€",
     )
+
+
+def to_svg(spec: dict, width: int = 440) -> str:
+    """The same Vega-Lite specification rendered to SVG on the server (vl-convert, offline), for the printed report:
+    a fixed width instead of the page's container width, numbers in Dutch notation."""
+    import vl_convert
+
+    printed = {**spec, "width": width}
+    return vl_convert.vegalite_to_svg(printed, format_locale="nl-NL")
+
+
+def svg_data_uri(spec: dict, width: int = 440) -> str:
+    import base64
+
+    return "data:image/svg+xml;base64," + base64.b64encode(to_svg(spec, width).encode()).decode()

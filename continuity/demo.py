@@ -1,14 +1,19 @@
-"""Demo scenarios (run by `manage.py load_demo` after the landscape demo). Idempotent: existing scenarios are kept.
+"""Demo scenarios (run by `manage.py load_demo` after the landscape and tenders demos). Idempotent: existing
+scenarios are kept.
 
-Leiden (GM0546) compares the status quo, the 3-lot tender of 2019 (lots and winners from the 2021 interview),
-the same tender with 15% subcontracting to small organisations, and the organisations' own alternative "a year to
-bundle". Haarlem (GM0392) tenders "Gewoon in de Wijk" to one consortium and optimises a €300,000 transition budget.
+Leiden (GM0546) compares the status quo, the 3-lot tender (its lots, scopes and budgets taken from the tenders demo's
+commissioning, so that the figures reconcile with the lot budgets; the winners are placeholders "Winnaar perceel N"
+until there are bids), the same tender with 15% of each lot budget subcontracted to small organisations, and the
+organisations' own alternative "a year to bundle" (every organisation keeps its grant). Haarlem (GM0392) tenders
+"Gewoon in de Wijk" to one consortium with the lot budget of its commissioning, and optimises a €300,000 transition
+budget. Without the tenders demo, the lots are made from target groups instead (no budgets: budget-neutral).
 """
 
 from decimal import Decimal
 
 from core.models import Municipality
 from landscape.models import Activity, Organisation
+from tenders.models import Commissioning
 
 from . import jobs, selectors, services
 from .models import Outcome, Scenario
@@ -77,17 +82,49 @@ def consortium_moves(activities, lot):
     ]
 
 
+LEIDEN_TENDER = "Welzijn Leiden: Samen Opgroeien, Samen Meedoen, Basiskracht"
+HAARLEM_TENDER = "Gewoon in de Wijk"
+
+
+def _commissioning(municipality, title):
+    return Commissioning.objects.filter(municipality=municipality, title=title).first()
+
+
+def from_lots(commissioning, winners=None, continues=None):
+    """Moves (and lot budgets) from the lots of `commissioning`; `continues(activity)` marks the activities whose
+    own organisation goes on with them inside the lot (a consortium member of ring 1)."""
+
+    def apply(s):
+        services.moves_from_lots(s, commissioning, winners, actor=ACTOR)
+        if continues is not None:
+            kept = [
+                (m.activity_id, Outcome.CONTINUES, m.lot, m.winner)
+                for m in s.moves.select_related("activity__organisation")
+                if continues(m.activity)
+            ]
+            if kept:
+                services.set_moves(s, kept, actor=ACTOR)
+
+    return apply
+
+
 def _scenario(municipality, name, kind, moves, description, stdout):
     existing = Scenario.objects.filter(municipality=municipality, name=name).first()
     if existing is not None:
+        if not existing.impact:  # cleared (a change of the model) or never computed: compute it again
+            existing = services.store_impact(existing, selectors.compute_impact(existing), actor=ACTOR)
         return existing
     s = services.create_scenario(municipality=municipality, name=name, kind=kind, description=description, actor=ACTOR)
-    if moves:
+    if callable(moves):
+        moves(s)
+    elif moves:
         services.set_moves(s, moves, actor=ACTOR)
     s = services.store_impact(s, selectors.compute_impact(s), actor=ACTOR)
     s = services.set_published(s, True, actor=ACTOR)
+    t = s.impact["totals"]
     stdout.write(
-        f"  scenario {municipality.cbs_code} {name}: € {s.impact['totals']['funding_lost']:,.0f} lost per year"
+        f"  scenario {municipality.cbs_code} {name}: € {t['funding_to_winners']:,.0f} moves, "
+        f"€ {t['funding_ended']:,.0f} stops per year"
     )
     return s
 
@@ -100,14 +137,21 @@ def load(stdout):
             stdout.write(f"continuity: no landscape for {m or 'GM0546/GM0392'} yet, skipping its scenarios")
     if leiden and Activity.objects.filter(organisation__municipality=leiden).exists():
         acts = _activities(leiden)
-        tender = tender_moves(acts, LEIDEN_LOTS)
+        c = _commissioning(leiden, LEIDEN_TENDER)
+        tender = from_lots(c) if c else tender_moves(acts, LEIDEN_LOTS)
+        lots = (
+            "de percelen, hun activiteiten en budgetten van de opdracht „" + c.title + "”"
+            if c
+            else "drie percelen naar doelgroep"
+        )
         _scenario(leiden, "Status quo", Scenario.Kind.STATUS_QUO, [], "De subsidies lopen door.", stdout)
         _scenario(
             leiden,
             "Aanbesteding in 3 percelen",
             Scenario.Kind.TENDER,
             tender,
-            "Samen Opgroeien (SOL), Samen Meedoen (Incluzio) en Basiskracht (BuZz).",
+            f"Samen Opgroeien, Samen Meedoen en Basiskracht: {lots}. De winnaars zijn een aanname "
+            "(„Winnaar perceel N”) tot er inschrijvingen zijn.",
             stdout,
         )
         _scenario(
@@ -115,7 +159,8 @@ def load(stdout):
             "Aanbesteding met 15% onderaanneming",
             Scenario.Kind.TENDER_SUBCONTRACTING,
             tender,
-            "Als de aanbesteding, met 15% van het werk van kleine organisaties in onderaanneming.",
+            "Als de aanbesteding, met 15% van het budget van elk perceel in onderaanneming bij kleine organisaties "
+            "waarvan het werk naar de winnaar gaat.",
             stdout,
         )
         _scenario(
@@ -127,11 +172,15 @@ def load(stdout):
             stdout,
         )
     if haarlem and Activity.objects.filter(organisation__municipality=haarlem).exists():
+        c = _commissioning(haarlem, HAARLEM_TENDER)
+        large = Organisation.Kind.LARGE_WELFARE
         s = _scenario(
             haarlem,
             "Gewoon in de Wijk",
             Scenario.Kind.TENDER,
-            consortium_moves(_activities(haarlem), HAARLEM_LOT),
+            from_lots(c, {1: HAARLEM_LOT[1]}, lambda a: a.organisation.kind == large)
+            if c
+            else consortium_moves(_activities(haarlem), HAARLEM_LOT),
             "Strategisch partnerschap met één samenwerkingsverband; kleine organisaties in de derde schil.",
             stdout,
         )

@@ -116,3 +116,18 @@ class FromLotsForm(forms.Form):
         from tenders.selectors import of_municipality
 
         self.fields["commissioning"].queryset = of_municipality(municipality)
+
+
+class LotBudgetsForm(forms.Form):
+    """The budget per year of each lot named in the scenario's moves; empty: the lot costs its current grants."""
+
+    def __init__(self, *args, lots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lots = list(lots)
+        for i, (name, budget) in enumerate(self.lots):
+            self.fields[f"lot_{i}"] = forms.DecimalField(
+                label=name, required=False, min_value=0, max_digits=14, decimal_places=2, initial=budget
+            )
+
+    def budgets(self) -> dict:
+        return {name: self.cleaned_data[f"lot_{i}"] for i, (name, _budget) in enumerate(self.lots)}

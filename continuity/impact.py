@@ -19,9 +19,12 @@ OUTCOME_CODES = {"continues": CONTINUES, "transfers": TRANSFERS, "ends": ENDS}
 # Activity-level measures, in this column order (definitions: docs/continuity.md). Every breakdown is a grouped sum.
 MEASURES = (
     "grant_before",
-    "funding_lost",
+    "funding_kept",
+    "funding_subcontracted",
     "funding_to_winners",
     "funding_ended",
+    "funding_lost",
+    "funding_added",
     "co_funding_at_risk",
     "volunteers_affected",
     "volunteer_hours_affected",
@@ -83,6 +86,7 @@ class Moves:
     winner: np.ndarray
     lot_names: list = field(default_factory=list)
     winner_names: list = field(default_factory=list)
+    lot_budgets: list = field(default_factory=list)  # per lot: € per year, or None (= its current grants)
 
 
 def latest_funding_year(municipality_id) -> int | None:
@@ -300,24 +304,105 @@ def load_landscape(municipality_ids, years: dict, titles: bool = True) -> dict:
     return result
 
 
-def moves_from_rows(land: Landscape, rows, unassigned_outcome: str) -> Moves:
-    """Align (activity_id, outcome, lot, winner) rows with the landscape; other activities get `unassigned_outcome`."""
+def moves_from_rows(land: Landscape, rows, unassigned_outcome: str, budgets: dict | None = None) -> Moves:
+    """Align (activity_id, outcome, lot, winner) rows with the landscape; other activities get `unassigned_outcome`.
+
+    `budgets` maps a lot name to its budget per year (a lot without one is budget-neutral). Lots and winners are
+    numbered in name order, so that no figure depends on the order of the rows."""
     n = len(land.act_id)
     outcome = np.full(n, OUTCOME_CODES[unassigned_outcome], dtype=np.int64)
+    pos = {aid: i for i, aid in enumerate(land.act_id.tolist())}
+    aligned = [(pos[a], o, lot_name or "", w or "") for a, o, lot_name, w in rows if a in pos]
+    lot_names = sorted({lot_name for _, _, lot_name, _ in aligned if lot_name})
+    winner_names = sorted({w for _, _, _, w in aligned if w})
+    lot_at = {name: i for i, name in enumerate(lot_names)}
+    winner_at = {name: i for i, name in enumerate(winner_names)}
     lot = np.full(n, -1, dtype=np.int64)
     winner = np.full(n, -1, dtype=np.int64)
-    lot_names, winner_names = {}, {}
-    pos = {aid: i for i, aid in enumerate(land.act_id.tolist())}
-    for activity_id, out, lot_name, winner_name in rows:
-        i = pos.get(activity_id)
-        if i is None:
-            continue
+    for i, out, lot_name, winner_name in aligned:
         outcome[i] = OUTCOME_CODES[out]
-        if lot_name:
-            lot[i] = lot_names.setdefault(lot_name, len(lot_names))
-        if winner_name:
-            winner[i] = winner_names.setdefault(winner_name, len(winner_names))
-    return Moves(outcome, lot, winner, list(lot_names), list(winner_names))
+        lot[i] = lot_at.get(lot_name, -1)
+        winner[i] = winner_at.get(winner_name, -1)
+    budgets = budgets or {}
+    lot_budgets = [None if budgets.get(name) is None else float(budgets[name]) for name in lot_names]
+    return Moves(outcome, lot, winner, lot_names, winner_names, lot_budgets)
+
+
+@dataclass
+class Money:
+    """Where each activity's base-year grant goes (the four parts add up to the grant) and what is paid afterwards."""
+
+    lot: np.ndarray  # lot index, len(lot_names) = in no lot (also every activity that ends)
+    scope: np.ndarray  # per lot: current grants of the activities in it
+    budget: np.ndarray  # per lot: budget per year (its current grants when the scenario sets none)
+    after: np.ndarray  # per activity: € paid afterwards for it (its share of the lot budget, or its grant)
+    kept: np.ndarray  # base-year € that stays with the current organisation
+    subcontracted: np.ndarray  # base-year € that comes back to the current organisation as a subcontract
+    moved: np.ndarray  # base-year € that goes to another organisation (a winner)
+    stopped: np.ndarray  # base-year € the municipality stops paying
+    added: np.ndarray  # € paid above the base year (a lot budget above its current grants)
+    sub_share: np.ndarray  # per activity: share of its money (and work) subcontracted back
+    work_kept: np.ndarray  # per activity: share of the work that stays with the current organisation
+    unplaced: np.ndarray  # per lot: budget of a lot without any activity that goes on (all added, to its winner)
+
+
+def money(land: Landscape, moves: Moves, subcontracting_share: float) -> Money:
+    """The money model shared with the tenders' lot scope (docs/continuity.md, "One money model").
+
+    A lot's budget is spread over the activities in it in proportion to their current grants (equally when they
+    have none); up to its grant an activity's share is base-year money that goes on being paid, the rest of its grant
+    is money the municipality stops paying, anything above it is added. Of a lot's budget the subcontracting share
+    goes back to the small organisations whose work moves, in proportion to their money, at most all of it."""
+    n, k = len(land.act_id), len(moves.lot_names)
+    g = land.grant
+    out = moves.outcome
+    small = land.org_small[land.act_org] if n else np.zeros(0, dtype=bool)
+    transfers = out == TRANSFERS
+    in_lot = (moves.lot >= 0) & (out != ENDS)
+    lot = np.where(in_lot, moves.lot, k)
+    scope = np.bincount(lot, weights=g, minlength=k + 1)[:k]
+    given = list(moves.lot_budgets) + [None] * (k - len(moves.lot_budgets))
+    budget = np.array([scope[i] if b is None else float(b) for i, b in enumerate(given)], dtype=float)
+    count = np.bincount(lot, minlength=k + 1)[:k].astype(float)
+    weight = np.where(np.append(scope, 1.0)[lot] > 0, g, 1.0)
+    whole = np.append(np.where(scope > 0, scope, count), 1.0)[lot]
+    after = np.where(in_lot, np.append(budget, 0.0)[lot] * _share(weight, whole, 0.0), np.where(out == ENDS, 0.0, g))
+    paid = np.minimum(after, g)
+
+    # Subcontracting: a share of each lot's budget (outside lots: of the money that moves) for small organisations.
+    small_moving = transfers & small
+    need = np.bincount(lot, weights=after * small_moving, minlength=k + 1)
+    pool = subcontracting_share * np.append(budget, (after * (transfers & (lot == k))).sum())
+    fraction = np.where(need > 0, np.minimum(pool / np.where(need > 0, need, 1.0), 1.0), subcontracting_share)
+    sub_share = np.where(small_moving, fraction[lot], 0.0)
+    continues = out == CONTINUES
+    return Money(
+        lot=lot,
+        scope=scope,
+        budget=budget,
+        after=after,
+        kept=np.where(continues, paid, 0.0),
+        subcontracted=paid * sub_share,
+        moved=np.where(transfers, paid * (1.0 - sub_share), 0.0),
+        stopped=g - paid,
+        added=after - paid,
+        sub_share=sub_share,
+        work_kept=np.where(continues, 1.0, sub_share),
+        unplaced=np.where(count > 0, 0.0, budget),
+    )
+
+
+def recipients(land: Landscape, moves: Moves) -> np.ndarray:
+    """Per winner, who receives its money: index m + w, or an organisation's index when the winner is a current
+    organisation (the only one whose own activities continue under that winner's name, e.g. the lead)."""
+    m = len(land.org_id)
+    result = m + np.arange(len(moves.winner_names))
+    cont = (moves.outcome == CONTINUES) & (moves.winner >= 0)
+    for w in range(len(moves.winner_names)):
+        orgs = np.unique(land.act_org[cont & (moves.winner == w)])
+        if len(orgs) == 1:
+            result[w] = orgs[0]
+    return result
 
 
 def _group(index, values: np.ndarray, size: int) -> np.ndarray:
@@ -343,13 +428,15 @@ def compute(land: Landscape, moves: Moves, assumptions: dict, detail: bool = Tru
     s = float(assumptions["subcontracting_share"]) / 100
     takeover = float(assumptions["staff_takeover_share"]) / 100
 
-    # kept / transferred / ended: the share of each activity that stays with its organisation, moves, or stops.
-    small = land.org_small[org] if n else np.zeros(0, dtype=bool)
+    # Work: the share of each activity that stays with its organisation, moves, or stops; money: class Money.
     out = moves.outcome
-    kept = np.where(out == CONTINUES, 1.0, np.where((out == TRANSFERS) & small, s, 0.0))
+    cash = money(land, moves, s)
+    kept = cash.work_kept
     transferred = np.where(out == TRANSFERS, 1.0 - kept, 0.0)
     ended = (out == ENDS).astype(float)
     lost = 1.0 - kept
+    # Share of the activity's municipal money its organisation no longer receives (co-funding tied to it stops).
+    money_lost = 1.0 - _share(cash.kept + cash.subcontracted, land.grant, kept)
 
     acts_per_org = np.bincount(org, minlength=m).astype(float)
     equal = 1.0 / np.maximum(acts_per_org, 1)[org]
@@ -375,10 +462,13 @@ def compute(land: Landscape, moves: Moves, assumptions: dict, detail: bool = Tru
         np.column_stack(
             [
                 land.grant,
-                land.grant * lost,
-                land.grant * transferred,
-                land.grant * ended,
-                land.conditional * lost,
+                cash.kept,
+                cash.subcontracted,
+                cash.moved,
+                cash.stopped,
+                cash.moved + cash.stopped,
+                cash.added,
+                land.conditional * money_lost,
                 volunteers * lost,
                 land.volunteer_hours * lost,
                 staff * lost,
@@ -393,6 +483,7 @@ def compute(land: Landscape, moves: Moves, assumptions: dict, detail: bool = Tru
     )
 
     totals = dict(zip(MEASURES, columns.sum(axis=0).tolist(), strict=True))
+    totals["funding_added"] += float(cash.unplaced.sum())
     totals["co_funding_conditional_before"] = float(land.conditional.sum())
     totals["reach_before"] = float(land.reach.sum())
     totals["volunteer_hours_before"] = float(land.volunteer_hours.sum())
@@ -403,12 +494,11 @@ def compute(land: Landscape, moves: Moves, assumptions: dict, detail: bool = Tru
     totals["grant_unlinked"] = land.unlinked_grant
 
     per_org = _group(org, columns, m)
-    org_dropout = 1.0 - _share(
-        np.bincount(org, weights=land.grant * kept, minlength=m),
-        org_grant,
-        np.bincount(org, weights=kept, minlength=m) / np.maximum(acts_per_org, 1),
-    )
-    org_dropout = np.where(acts_per_org > 0, org_dropout, 0.0)
+    flows = _flows(land, moves, cash)
+    own_after = np.bincount(org, weights=flows["own"], minlength=m) + flows["received"][:m]
+    funded_before = org_grant > 0.005
+    loses_grant = funded_before & (own_after <= 0.005)
+    work_ends = (acts_per_org > 0) & (np.bincount(org, weights=ended, minlength=m) == acts_per_org)
     organisations = [
         {
             "id": oid,
@@ -416,33 +506,40 @@ def compute(land: Landscape, moves: Moves, assumptions: dict, detail: bool = Tru
             "kind": kind,
             "small": small,
             "relationship_years": years_,
-            "drops_out_share": drop,
+            "loses_grant": bool(loses),
+            "work_ends": bool(ends),
+            "grant_after": _round(after),
             **row,
         }
-        for oid, name, kind, small, years_, drop, row in zip(
+        for oid, name, kind, small, years_, loses, ends, after, row in zip(
             land.org_id.tolist(),
             land.org_name,
             land.org_kind,
             land.org_small.tolist(),
             rel_years.tolist(),
-            np.round(org_dropout, 4).tolist(),
+            loses_grant.tolist(),
+            work_ends.tolist(),
+            own_after.tolist(),
             _rows(per_org),
             strict=True,
         )
     ]
-    totals["organisations_dropping_out"] = float(org_dropout[org_grant > 0].sum())
+    totals["organisations_funded_before"] = int(funded_before.sum())
+    totals["organisations_losing_grant"] = int(loses_grant.sum())
+    totals["organisations_work_ending"] = int((work_ends & funded_before).sum())
+    totals["lot_budgets"] = float(cash.budget.sum())
+    totals["grants_in_lots"] = float(cash.scope.sum())
 
-    coverage = _coverage(land, moves, kept, transferred, ended, detail)
+    coverage = _coverage(land, moves, flows, ended, detail)
     districts = _breakdown(land.ad_act, land.ad_district, len(land.district_code), columns)
     target_groups = _breakdown(land.at_act, land.at_tg, len(land.tg_code), columns)
-    lot_index = np.where(moves.lot >= 0, moves.lot, len(moves.lot_names))
-    per_lot = _group(lot_index, columns, len(moves.lot_names) + 1)
+    per_lot = _group(cash.lot, columns, len(moves.lot_names) + 1)
 
     return {
         "base_year": land.base_year,
         "assumptions": {k: (float(v) if not isinstance(v, str | int) else v) for k, v in assumptions.items()},
         "totals": {k: _round(v) for k, v in totals.items()},
-        "fragmentation": _fragmentation(land, moves, kept, transferred, coverage),
+        "fragmentation": _fragmentation(land, flows, coverage),
         "organisations": organisations,
         "districts": [
             {
@@ -466,7 +563,18 @@ def compute(land: Landscape, moves: Moves, assumptions: dict, detail: bool = Tru
             if target_groups[i].any() or coverage["gaps_per_target_group"][i] or coverage["cells_per_target_group"][i]
         ],
         "lots": [
-            {"name": name, **_row(per_lot[i])} for i, name in enumerate([*moves.lot_names, ""]) if per_lot[i].any()
+            {
+                "name": name,
+                **_row(per_lot[i] + (_unplaced_row(cash.unplaced[i]) if i < len(cash.unplaced) else 0.0)),
+                "grants_in_scope": _round(cash.scope[i]) if i < len(cash.scope) else _round(per_lot[i][0]),
+                "budget": _round(cash.budget[i]) if i < len(cash.budget) else None,
+                "budget_set": i < len(moves.lot_budgets) and moves.lot_budgets[i] is not None,
+                "municipality_stops": _round(max(cash.scope[i] - cash.budget[i], 0.0)) if i < len(cash.scope) else 0.0,
+                "municipality_adds": _round(max(cash.budget[i] - cash.scope[i], 0.0)) if i < len(cash.scope) else 0.0,
+                "subcontracting": _round((cash.after * cash.sub_share)[cash.lot == i].sum()),
+            }
+            for i, name in enumerate([*moves.lot_names, ""])
+            if i < len(moves.lot_names) or per_lot[i].any()
         ],
         "coverage_gaps": coverage["gaps"],
         "activities": [
@@ -479,6 +587,7 @@ def compute(land: Landscape, moves: Moves, assumptions: dict, detail: bool = Tru
                 "lot": moves.lot_names[moves.lot[i]] if moves.lot[i] >= 0 else "",
                 "winner": moves.winner_names[moves.winner[i]] if moves.winner[i] >= 0 else "",
                 "kept": _round(kept[i]),
+                "grant_after": _round(cash.after[i]),
                 "reach": float(land.reach[i]),
                 "volunteer_hours": float(land.volunteer_hours[i]),
                 "preventive": bool(land.preventive[i]),
@@ -489,8 +598,14 @@ def compute(land: Landscape, moves: Moves, assumptions: dict, detail: bool = Tru
             }
             for i in range(n if detail else 0)
         ],
-        "horizon": _horizon(land, moves, assumptions, columns, kept, transferred, ended, rel_years),
+        "horizon": _horizon(land, assumptions, columns, cash, transferred, rel_years),
     }
+
+
+def _unplaced_row(amount) -> np.ndarray:
+    row = np.zeros(len(MEASURES))
+    row[MEASURES.index("funding_added")] = amount
+    return row
 
 
 def _round(v):
@@ -531,7 +646,7 @@ def _cells(land: Landscape):
     return a, ad_d[sd[a] + k // nt[a]], at_t[st[a] + k % nt[a]]
 
 
-def _coverage(land, moves, kept, transferred, ended, detail=True):
+def _coverage(land, moves, flows, ended, detail=True):
     """Coverage gaps: district × target group cells that had an activity and have none left (all of them end)."""
     n_d, n_t = len(land.district_code), len(land.tg_code)
     a, d, t = _cells(land)
@@ -551,18 +666,17 @@ def _coverage(land, moves, kept, transferred, ended, detail=True):
         for ai, ci in zip(a[gap[cell]].tolist(), cell[gap[cell]].tolist(), strict=True):
             activity_gap_cells[ai].append(int(ci))
 
-    # Funded organisations per district: current organisations with a grant before; after, the recipients of the
-    # kept and the moved parts (winners are recipients numbered after the organisations).
+    # Funded organisations per district: current organisations with a grant before; after, whoever receives money
+    # for the activity (its own organisation for the part it keeps, the winner for the part that moves).
     m = len(land.org_id)
     ad_a, ad_d = land.ad_act, land.ad_district
-    funded = land.grant[ad_a] > 0
     stride = m + len(moves.winner_names) + 1
+    funded = land.grant[ad_a] > 0
     before_pairs = np.unique(ad_d[funded] * stride + land.act_org[ad_a][funded])
-    keep = funded & (kept[ad_a] > 0)
-    move = funded & (transferred[ad_a] > 0) & (moves.winner[ad_a] >= 0)
-    kept_to = kept_recipient(land, moves)[ad_a]
+    keep = flows["own"][ad_a] > 0
+    move = (flows["moved"][ad_a] > 0) & (flows["to"][ad_a] >= 0)
     after_pairs = np.unique(
-        np.concatenate([ad_d[keep] * stride + kept_to[keep], ad_d[move] * stride + m + moves.winner[ad_a][move]])
+        np.concatenate([ad_d[keep] * stride + land.act_org[ad_a][keep], ad_d[move] * stride + flows["to"][ad_a][move]])
     )
     return {
         "gaps": [
@@ -593,23 +707,34 @@ def hhi(amounts: np.ndarray) -> float:
     return float(((amounts / total) ** 2).sum() * 10_000) if total > 0 else 0.0
 
 
-def kept_recipient(land, moves) -> np.ndarray:
-    """Who receives the kept part: the organisation itself, or the winner it continues under (as lead, member or
-    subcontractor of a consortium: the contract, and so the municipal money, goes to the winner)."""
-    m = len(land.org_id)
-    return np.where(moves.winner >= 0, m + moves.winner, land.act_org)
+def _flows(land, moves, cash) -> dict:
+    """Money paid afterwards per activity: the part its own organisation receives (kept or subcontracted back), the
+    part that goes to a winner, to whom (an index into organisations + winners, -1 none), and the sums received."""
+    m, w = len(land.org_id), len(moves.winner_names)
+    transfers = moves.outcome == TRANSFERS
+    own = cash.after * np.where(moves.outcome == CONTINUES, 1.0, cash.sub_share)
+    moved = np.where(transfers, cash.after * (1.0 - cash.sub_share), 0.0)
+    to = np.where(moves.winner >= 0, recipients(land, moves)[np.maximum(moves.winner, 0)], -1) if w else moves.winner
+    to = np.where(transfers, to, -1)
+    has = to >= 0
+    received = np.bincount(to[has], weights=moved[has], minlength=m + w)
+    # The budget of a lot in which no activity goes on goes to the winner its moves name, if any.
+    unknown = 0.0
+    for i in np.flatnonzero(cash.unplaced > 0):
+        named = moves.winner[(moves.lot == i) & (moves.winner >= 0)]
+        if len(named):
+            received[recipients(land, moves)[named.min()]] += cash.unplaced[i]
+        else:
+            unknown += cash.unplaced[i]
+    return {"own": own, "moved": moved, "to": to, "received": received, "unknown": unknown}
 
 
-def _fragmentation(land, moves, kept, transferred, coverage):
+def _fragmentation(land, flows, coverage):
     """The municipality's own goal: fewer funded organisations and more concentrated funding, before vs after."""
     m = len(land.org_id)
-    org = land.act_org
-    size = m + len(moves.winner_names)
-    before = np.bincount(org, weights=land.grant, minlength=m)
-    has_winner = moves.winner >= 0
-    after = np.bincount(kept_recipient(land, moves), weights=land.grant * kept, minlength=size) + np.bincount(
-        m + moves.winner[has_winner], weights=(land.grant * transferred)[has_winner], minlength=size
-    )
+    size = len(flows["received"])
+    before = np.bincount(land.act_org, weights=land.grant, minlength=m)
+    after = np.bincount(land.act_org, weights=flows["own"], minlength=size) + flows["received"]
     d_before = np.array(coverage["funded_per_district_before"], dtype=float)
     d_after = np.array(coverage["funded_per_district_after"], dtype=float)
     return {
@@ -622,11 +747,11 @@ def _fragmentation(land, moves, kept, transferred, coverage):
         "covered_cells_before": coverage["cells_before"],
         "covered_cells_after": coverage["cells_after"],
         "coverage_gaps": len(coverage["gaps"]),
-        "funding_after": _round(after.sum()),
+        "funding_after": _round(after.sum() + flows["unknown"]),
     }
 
 
-def _horizon(land, moves, assumptions, columns, kept, transferred, ended, rel_years):
+def _horizon(land, assumptions, columns, cash, transferred, rel_years):
     """Year by year over the horizon: the change takes effect after `start_delay_years`, and every N years the lots
     are re-commissioned, when a share p of the moved work changes provider again (expected values)."""
     h = int(assumptions["horizon_years"])
@@ -640,15 +765,16 @@ def _horizon(land, moves, assumptions, columns, kept, transferred, ended, rel_ye
     org_age = rel_years[land.act_org] if len(grant) else np.zeros(0)
     # Funding-weighted mean age of the relationship behind each euro, status quo vs this scenario.
     sq_weight = grant.sum()
-    moved_grant = float((grant * transferred).sum())
-    kept_grant = grant * kept
-    moved_volunteers = (
-        float((columns[:, col["volunteers_affected"]] * _share(transferred, 1.0 - kept, 0.0)).sum())
+    moved_grant = float(cash.moved.sum())
+    kept_grant = cash.kept + cash.subcontracted
+    # Volunteers whose activity goes to another organisation (those of activities that end are not counted here).
+    volunteers_moving = (
+        float((columns[:, col["volunteers_affected"]] * _share(transferred, 1.0 - cash.work_kept, 0.0)).sum())
         if len(columns)
         else 0.0
     )
-    years, age_sq, age_sc, funding_lost, volunteers, switches = [], [], [], [], [], []
-    moved_age, cum_lost, cum_vol, cum_switch = 0.0, 0.0, 0.0, 0.0
+    years, age_sq, age_sc, stopped, moved, changes, switches = [], [], [], [], [], [], []
+    moved_age, cum_stopped, cum_moved, cum_changes, cum_switch = 0.0, 0.0, 0.0, 0.0, 0.0
     for t in range(h):
         years.append(land.base_year + 1 + t)
         age_sq.append(_round((grant * (org_age + t + 1)).sum() / sq_weight) if sq_weight else 0.0)
@@ -657,32 +783,36 @@ def _horizon(land, moves, assumptions, columns, kept, transferred, ended, rel_ye
         else:
             since_change = t - delay
             if since_change == 0:
-                cum_vol += total[col["volunteers_affected"]]
+                cum_changes += volunteers_moving
                 cum_switch += moved_grant > 0
                 moved_age = 0.0
             elif interval and since_change % interval == 0:
-                cum_vol += p * moved_volunteers
+                cum_changes += p * volunteers_moving
                 cum_switch += p * (moved_grant > 0)
                 moved_age *= 1 - p
             moved_age += 1
-            cum_lost += total[col["funding_lost"]]
+            cum_stopped += total[col["funding_ended"]]
+            cum_moved += total[col["funding_to_winners"]]
             weight = kept_grant.sum() + moved_grant
             age_sc.append(
                 _round(((kept_grant * (org_age + t + 1)).sum() + moved_grant * moved_age) / weight) if weight else 0.0
             )
-        funding_lost.append(_round(cum_lost))
-        volunteers.append(_round(cum_vol))
+        stopped.append(_round(cum_stopped))
+        moved.append(_round(cum_moved))
+        changes.append(_round(cum_changes))
         switches.append(_round(cum_switch))
     recommissionings = len([t for t in range(delay + 1, h) if interval and (t - delay) % interval == 0])
     return {
         "years": years,
         "relationship_age_status_quo": age_sq,
         "relationship_age": age_sc,
-        "cumulative_funding_lost": funding_lost,
-        "cumulative_volunteers_affected": volunteers,
+        "cumulative_funding_stopped": stopped,
+        "cumulative_funding_moved": moved,
+        "cumulative_volunteer_changes": changes,
         "cumulative_provider_switches": switches,
         "recommissionings": recommissionings,
-        "total_funding_lost": funding_lost[-1] if funding_lost else 0.0,
+        "total_funding_stopped": stopped[-1] if stopped else 0.0,
+        "total_funding_moved": moved[-1] if moved else 0.0,
         "total_co_funding_at_risk": _round(total[col["co_funding_at_risk"]] * max(h - delay, 0)),
-        "total_volunteers_affected": volunteers[-1] if volunteers else 0.0,
+        "total_volunteer_changes": changes[-1] if changes else 0.0,
     }

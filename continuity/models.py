@@ -155,6 +155,27 @@ class Move(models.Model):
         return f"{self.activity} → {self.get_outcome_display()}"
 
 
+class LotBudget(models.Model):
+    """The budget per year of one lot of a scenario (by the lot's name in its moves): what the municipality pays for
+    the activities in that lot afterwards. A lot without one is budget-neutral (its current grants)."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="lot_budgets")
+    lot = models.CharField(_("lot"), max_length=200)
+    annual_budget = models.DecimalField(_("budget per year (€)"), validators=[MinValueValidator(0)], **MONEY)
+
+    class Meta:
+        ordering = ["scenario", "lot"]
+        verbose_name = _("lot budget")
+        verbose_name_plural = _("lot budgets")
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "lot"], name="lot_budget_unique_lot_per_scenario"),
+            models.CheckConstraint(name="lot_budget_not_negative", condition=models.Q(annual_budget__gte=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot}: {self.annual_budget}"
+
+
 class TransitionPlan(models.Model):
     """An optimised allocation of a transition budget over the activities a scenario puts at risk."""
 

@@ -3,6 +3,8 @@
 Every service runs in one transaction, locks what it changes and appends an audit event.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,7 +14,7 @@ from audit.services import diff, record
 from landscape.models import Activity
 
 from . import impact
-from .models import Move, Outcome, Scenario, TransitionPlan
+from .models import LotBudget, Move, Outcome, Scenario, TransitionPlan
 
 
 def _name_taken() -> ValidationError:
@@ -132,6 +134,36 @@ def set_moves(scenario: Scenario, moves, *, actor=None, role="") -> int:
     return len(ids)
 
 
+def set_lot_budgets(scenario: Scenario, budgets: dict, *, actor=None, role="") -> None:
+    """Set the budget per year of the scenario's lots ({lot name: € or None}); None removes a lot's budget, which
+    makes that lot budget-neutral. A negative amount rejects the whole set."""
+    budgets = {(name or "").strip(): value for name, value in budgets.items()}
+    if "" in budgets:
+        raise ValidationError(_("A lot budget needs the name of the lot."))
+    if any(v is not None and Decimal(v) < 0 for v in budgets.values()):
+        raise ValidationError(_("A lot budget cannot be negative."))
+    with transaction.atomic():
+        scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+        LotBudget.objects.filter(scenario=scenario, lot__in=list(budgets)).delete()
+        LotBudget.objects.bulk_create(
+            [
+                LotBudget(scenario=scenario, lot=name, annual_budget=Decimal(value).quantize(Decimal("0.01")))
+                for name, value in budgets.items()
+                if value is not None
+            ]
+        )
+        scenario.impact, scenario.impact_computed_at = {}, None
+        scenario.save(update_fields=["impact", "impact_computed_at", "updated_at"])
+        record(
+            "continuity.lot_budgets",
+            actor=actor,
+            role=role,
+            municipality=scenario.municipality,
+            obj=scenario,
+            summary={name: (str(v) if v is not None else None) for name, v in sorted(budgets.items())},
+        )
+
+
 def clear_moves(scenario: Scenario, activity_ids, *, actor=None, role="") -> None:
     with transaction.atomic():
         scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
@@ -220,8 +252,11 @@ def save_transition_plan(scenario: Scenario, *, actor=None, role="", result: dic
 
 
 def moves_from_lots(scenario: Scenario, commissioning, winners: dict | None = None, *, actor=None, role="") -> int:
-    """Adapter for the tenders app: every activity in a lot's scope moves to that lot's winner (named in `winners`
-    by lot number, else "Winnaar perceel N"); an activity in several lots goes to the first. Returns the count."""
+    """Adapter for the tenders app: every activity in a lot's scope (tenders.selectors.lot_scope, the same set and
+    the same grant attribution as the tender's scope table) moves to that lot's winner (named in `winners` by lot
+    number, else "Winner of lot N", an assumption until bids exist), and each lot's budget becomes the scenario's
+    lot budget. An activity in several lots goes to the first. A commissioning for several municipalities gives
+    this municipality the share of each lot budget that its current grants in the lot have. Returns the count."""
     from tenders.selectors import lot_scope
 
     if commissioning.municipality_id not in (None, scenario.municipality_id) and scenario.municipality not in (
@@ -229,13 +264,22 @@ def moves_from_lots(scenario: Scenario, commissioning, winners: dict | None = No
     ):
         raise ValidationError(_("This commissioning is not for this municipality."))
     winners = winners or {}
-    moves = {}
-    for row in lot_scope(commissioning)["lots"]:
+    moves, budgets = {}, {}
+    scope = lot_scope(commissioning)
+    for row in scope["lots"]:
         lot = row["lot"]
+        name = f"{lot.number}. {lot.title}"
         winner = (winners.get(lot.number) or "").strip() or _("Winner of lot %(n)s") % {"n": lot.number}
-        for a in row["activities"]:
-            if a.organisation.municipality_id == scenario.municipality_id:
-                moves.setdefault(a.pk, (a.pk, Outcome.TRANSFERS, f"{lot.number}. {lot.title}", winner))
+        mine = [a for a in row["activities"] if a.organisation.municipality_id == scenario.municipality_id]
+        for a in mine:
+            moves.setdefault(a.pk, (a.pk, Outcome.TRANSFERS, name, winner))
+        if mine:
+            own = sum((scope["grants"].get(a.pk) or Decimal("0") for a in mine), Decimal("0"))
+            share = own / row["grants"] if row["grants"] and len(mine) < len(row["activities"]) else Decimal("1")
+            budgets[name] = (lot.annual_budget * share).quantize(Decimal("0.01"))
     if not moves:
         raise ValidationError(_("The lots of this commissioning contain no activities of this municipality."))
-    return set_moves(scenario, moves.values(), actor=actor, role=role)
+    with transaction.atomic():
+        count = set_moves(scenario, moves.values(), actor=actor, role=role)
+        set_lot_budgets(scenario, budgets, actor=actor, role=role)
+    return count

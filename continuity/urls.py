@@ -12,6 +12,7 @@ urlpatterns = [
     path(f"{base}/<int:pk>/aannames", views.scenario_edit, name="edit"),
     path(f"{base}/<int:pk>/activiteiten", views.scenario_moves, name="moves"),
     path(f"{base}/<int:pk>/uit-percelen", views.scenario_from_lots, name="from_lots"),
+    path(f"{base}/<int:pk>/perceelbudgetten", views.scenario_lot_budgets, name="lot_budgets"),
     path(f"{base}/<int:pk>/berekenen", views.scenario_compute, name="compute"),
     path(f"{base}/<int:pk>/publiceren", views.scenario_publish, name="publish"),
     path(f"{base}/<int:pk>/mijn-organisatie", views.scenario_exposure, name="exposure"),

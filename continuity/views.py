@@ -7,6 +7,7 @@ advisor builds, computes, publishes and optimises.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from core.jobs import enqueue
 from core.models import Role
 
 from . import charts, exports, selectors, services
-from .forms import AssumptionsForm, FromLotsForm, MovesForm, ScenarioCreateForm, TransitionPlanForm
+from .forms import AssumptionsForm, FromLotsForm, LotBudgetsForm, MovesForm, ScenarioCreateForm, TransitionPlanForm
 from .models import Move, Scenario, TransitionPlan
 
 ADVISOR = Role.POLICY_ADVISOR
@@ -118,8 +119,34 @@ def scenario_moves(request, municipality, pk):
     return render(
         request,
         "continuity/moves.html",
-        {"form": form, "scenario": scenario, "rows": rows, "lots_form": lots_form},
+        {
+            "form": form,
+            "scenario": scenario,
+            "rows": rows,
+            "lots_form": lots_form,
+            "budgets_form": LotBudgetsForm(lots=_lots(scenario)),
+        },
     )
+
+
+def _lots(scenario):
+    names = sorted({m.lot for m in Move.objects.filter(scenario=scenario).exclude(lot="")})
+    budgets = dict(scenario.lot_budgets.values_list("lot", "annual_budget"))
+    return [(name, budgets.get(name)) for name in names]
+
+
+@require_POST
+@role_view(ADVISOR)
+def scenario_lot_budgets(request, municipality, pk):
+    """The budget per year of each lot of the scenario (what the municipality pays for its activities afterwards)."""
+    scenario = _own(request, pk)
+    form = LotBudgetsForm(request.POST, lots=_lots(scenario))
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("continuity:moves", municipality, scenario.pk)
+    services.set_lot_budgets(scenario, form.budgets(), actor=request.user, role=ADVISOR)
+    messages.success(request, _("The lot budgets were saved."))
+    return redirect("continuity:moves", municipality, scenario.pk)
 
 
 @require_POST
@@ -185,7 +212,8 @@ def scenario_detail(request, municipality, pk):
                     h.get("years", []),
                     h.get("relationship_age_status_quo", []),
                     h.get("relationship_age", []),
-                    h.get("cumulative_funding_lost", []),
+                    h.get("cumulative_funding_stopped", []),
+                    h.get("cumulative_funding_moved", []),
                     strict=True,
                 )
             ),
@@ -197,6 +225,9 @@ def scenario_detail(request, municipality, pk):
             "plans": scenario.transition_plans.all()[:10],
             "others": selectors.visible_scenarios(request.user, request.municipality).exclude(pk=scenario.pk),
             "moves_count": scenario.moves.count(),
+            "assumed_winners": scenario.moves.filter(
+                Q(winner__startswith="Winnaar perceel ") | Q(winner__startswith="Winner of lot ")
+            ).exists(),
         },
     )
 

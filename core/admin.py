@@ -141,7 +141,16 @@ class RoleAssignmentAdmin(AuditedModelAdmin):
 class JobAdmin(AuditedModelAdmin):
     """Read-only: jobs are created and updated by core.jobs; deleting old ones is allowed (and audited)."""
 
-    list_display = ["kind", "status", "municipality", "created_by", "created_at", "progress_done", "progress_total"]
+    list_display = [
+        "kind",
+        "status",
+        "attempts",
+        "municipality",
+        "created_by",
+        "created_at",
+        "progress_done",
+        "progress_total",
+    ]
     list_filter = ["status", "kind", "municipality"]
     search_fields = ["kind", "message", "created_by__username"]
     list_select_related = ["municipality", "created_by"]

@@ -57,9 +57,10 @@ def xlsx_workbook():
     return wb
 
 
-def add_sheet(wb, title, header, rows):
+def add_sheet(wb, title, header, rows, formats=()):
     """A sheet with a bold, frozen header row; every cell goes through `safe_cell`. Text cells are stored as
-    strings (data type "s"), never as formulas."""
+    strings (data type "s"), never as formulas. `formats` gives a number format per column (None: leave as is);
+    it applies to number cells only."""
     from openpyxl.styles import Font
 
     ws = wb.create_sheet(_ILLEGAL.sub("", str(title))[:31] or "-")
@@ -67,7 +68,11 @@ def add_sheet(wb, title, header, rows):
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(safe_row(row))
+        values = safe_row(row)
+        ws.append(values)
+        for col, fmt in enumerate(formats, start=1):
+            if fmt and col <= len(values) and isinstance(values[col - 1], _NUMBER_TYPES):
+                ws.cell(row=ws.max_row, column=col).number_format = fmt
     _text_not_formula(ws)
     ws.freeze_panes = "A2"
     for col, h in zip(ws.columns, header, strict=False):

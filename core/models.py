@@ -112,7 +112,8 @@ class RoleAssignment(models.Model):
 
 
 class Job(models.Model):
-    """A long-running piece of work (import, analysis, export) that runs outside the request (core.jobs)."""
+    """A long-running piece of work (import, analysis, export) that runs outside the request: the progress record
+    that pages poll; the work itself is a django-tasks task (core.jobs)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -135,6 +136,11 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The django-tasks result (django_tasks_db.DBTaskResult id) of the current attempt; how many attempts started;
+    # the running worker's last sign of life (core.jobs.reap_stale_jobs).
+    task_id = models.CharField(max_length=64, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

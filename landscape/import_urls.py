@@ -13,4 +13,5 @@ urlpatterns = [
     path(
         "gemeenten/<str:municipality>/importeren/<uuid:job_id>/bevestigen", import_views.confirm, name="import_confirm"
     ),
+    path("gemeenten/<str:municipality>/importeren/<uuid:job_id>/kolommen", import_views.remap, name="import_remap"),
 ]

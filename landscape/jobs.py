@@ -1,6 +1,8 @@
 """Background jobs of the landscape registry (registered with core.jobs): checking an uploaded import (the preview)
 and importing it after confirmation. Both read the uploaded files from default storage, where the upload put them;
-the import removes them when it is done, the check when it found problems (they cannot be confirmed)."""
+the import removes them when it is done, the check of a template when it found problems (they cannot be confirmed).
+The check of a grant register keeps them either way: the person may map its columns and check it again. Files that
+are never confirmed are removed by `manage.py expire_uploads` (docs/deploy.md)."""
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -18,7 +20,7 @@ IMPORT = "landscape.import"
 MAX_PROBLEMS_SHOWN = 1000
 
 
-def _run(job, *, municipality: str, format: str, files: list, role: str, dry_run: bool) -> dict:
+def _run(job, *, municipality: str, format: str, files: list, role: str, dry_run: bool, mapping=None) -> dict:
     """run_import on the stored files; a refused import is a normal outcome (the result lists the problems)."""
     m = Municipality.objects.get(cbs_code=municipality)
     keep_files = False
@@ -36,6 +38,7 @@ def _run(job, *, municipality: str, format: str, files: list, role: str, dry_run
                 role=role,
                 dry_run=dry_run,
                 progress=lambda done, total, message: job_progress(job, done, total, message),
+                mapping=mapping,
             )
             outcome = {"ok": True, **result}
             keep_files = dry_run  # checked without problems: they wait for the confirmation
@@ -44,7 +47,9 @@ def _run(job, *, municipality: str, format: str, files: list, role: str, dry_run
                 "ok": False,
                 "problem_count": len(refused.problems),
                 "problems": [p.as_dict() for p in refused.problems[:MAX_PROBLEMS_SHOWN]],
+                **refused.extra,
             }
+            keep_files = dry_run and format == "grants"  # to map the columns and check again
         finally:
             if not keep_files:
                 remove_files(files)
@@ -57,12 +62,14 @@ def remove_files(files: list) -> None:
 
 
 @register(CHECK)
-def check_files(job, *, municipality: str, format: str, files: list, role: str = "") -> dict:
+def check_files(job, *, municipality: str, format: str, files: list, role: str = "", mapping=None) -> dict:
     """The preview: check uploaded files completely (nothing is written) and count what an import would change."""
-    return _run(job, municipality=municipality, format=format, files=files, role=role, dry_run=True)
+    return _run(job, municipality=municipality, format=format, files=files, role=role, dry_run=True, mapping=mapping)
 
 
 @register(IMPORT)
-def import_files(job, *, municipality: str, format: str, files: list, role: str = "", check_job: str = "") -> dict:
+def import_files(
+    job, *, municipality: str, format: str, files: list, role: str = "", check_job: str = "", mapping=None
+) -> dict:
     """Import checked and confirmed files. They are checked again: the registry may have changed since the preview."""
-    return _run(job, municipality=municipality, format=format, files=files, role=role, dry_run=False)
+    return _run(job, municipality=municipality, format=format, files=files, role=role, dry_run=False, mapping=mapping)

@@ -186,3 +186,25 @@ class Funding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year} {self.source_name}: € {self.amount_granted}"
+
+
+class GrantColumnMapping(models.Model):
+    """How a municipality's grant register maps to our fields, remembered for its next import (landscape.services.
+    save_grant_mapping). `columns` maps a normalised header ("naam subsidieontvanger") to a field of
+    landscape.imports.grants.FIELDS, or "" for a column to ignore; `amount` says which amount counts."""
+
+    class Amount(models.TextChoices):
+        GRANTED = "granted", _("the amount granted")
+        SETTLED = "settled", _("the amount settled (the granted amount where none is settled yet)")
+
+    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, related_name="grant_column_mapping")
+    columns = models.JSONField(_("columns"), default=dict, blank=True)
+    amount = models.CharField(_("amount that counts"), max_length=10, choices=Amount.choices, default=Amount.GRANTED)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("grant register column mapping")
+        verbose_name_plural = _("grant register column mappings")
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {len(self.columns)}"

@@ -144,3 +144,36 @@ def organisation_profile(organisation, today=None) -> dict:
         # Counted inclusively: first funded in 2024, seen in 2026 → 2024, 2025, 2026 = 3 years.
         "years_funded": today.year - first + 1 if first and first <= today.year else None,
     }
+
+
+def grants_per_activity(municipalities, year, activities) -> dict[int, Decimal]:
+    """The one attribution of municipal grant money to activities, used by the tenders' lot scope table and by the
+    continuity analysis (docs/continuity.md, "One money model").
+
+    `activities`: objects with `pk` and `organisation_id` (or (activity id, organisation id) pairs) — all activities
+    of the organisations concerned. A grant line of `year` naming an activity counts for that activity; a line for
+    the organisation as a whole is shared equally by the organisation's activities, each share rounded to the cent.
+    """
+    pairs = [(a.pk, a.organisation_id) if hasattr(a, "pk") else (int(a[0]), int(a[1])) for a in activities]
+    if year is None or not pairs:
+        return {pk: ZERO for pk, _org in pairs}
+    lines = Funding.objects.filter(municipality__in=municipalities, year=year, kind=Funding.Kind.MUNICIPAL_GRANT)
+    per_activity = dict(
+        lines.filter(activity__isnull=False)
+        .values("activity")
+        .annotate(t=Sum("amount_granted"))
+        .values_list("activity", "t")
+    )
+    per_organisation = dict(
+        lines.filter(activity__isnull=True)
+        .values("organisation")
+        .annotate(t=Sum("amount_granted"))
+        .values_list("organisation", "t")
+    )
+    count: dict[int, int] = {}
+    for _pk, org in pairs:
+        count[org] = count.get(org, 0) + 1
+    return {
+        pk: per_activity.get(pk, ZERO) + (per_organisation.get(org, ZERO) / count[org]).quantize(Decimal("0.01"))
+        for pk, org in pairs
+    }

@@ -25,7 +25,7 @@ from core.models import Municipality
 
 from .imports.reading import ImportRefused, Problem
 from .imports.records import ImportData, OrganisationRef, name_key
-from .models import Activity, District, Funding, Organisation, TargetGroup
+from .models import Activity, District, Funding, GrantColumnMapping, Organisation, TargetGroup
 
 ORGANISATION_FIELDS = [
     "name",
@@ -539,3 +539,32 @@ def import_records(municipality, data: ImportData, *, actor=None, role="", sourc
             summary={**(source or {}), "counts": plan.counts, **data.extra},
         )
     return plan.counts
+
+
+def save_grant_mapping(municipality, *, columns: dict, amount: str, actor=None, role="") -> GrantColumnMapping:
+    """Remember how a municipality's grant register maps to our fields, for its next import (the preview and
+    `import_grants`). `columns` {header: field or ""} is merged into what was remembered (a header seen again takes
+    the new choice); `amount` ("granted" or "settled") replaces the choice of the amount that counts."""
+    from .imports.grants import FIELDS
+    from .imports.reading import normalise_header
+
+    if amount not in GrantColumnMapping.Amount.values:
+        raise ValueError(f"unknown amount {amount!r}")
+    cleaned = {normalise_header(h): f for h, f in columns.items() if normalise_header(h) and f in [*FIELDS, ""]}
+    with transaction.atomic():
+        mapping, created = GrantColumnMapping.objects.select_for_update().get_or_create(municipality=municipality)
+        before = {"columns": dict(mapping.columns), "amount": mapping.amount}
+        mapping.columns = {**mapping.columns, **cleaned}
+        mapping.amount = amount
+        after = {"columns": mapping.columns, "amount": mapping.amount}
+        if before != after or created:
+            mapping.save()
+            record(
+                "landscape.grant_mapping",
+                actor=actor,
+                role=role,
+                municipality=municipality,
+                obj=mapping,
+                summary=diff(before, after),
+            )
+    return mapping

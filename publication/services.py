@@ -1,8 +1,11 @@
 """The only write path of publication: OCDS release snapshots and subscriptions, and the e-mails to subscribers.
 
 tenders.services calls `commissioning_changed()` inside its own transaction whenever something is published, so that
-the release commits (or rolls back) with the change; the e-mails go out after the commit.
+the release commits (or rolls back) with the change; the e-mails go out after the commit, in a background task
+(publication.tasks), never in the request.
 """
+
+import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +20,8 @@ from audit.services import record
 
 from . import ocds
 from .models import Release, Subscription
+
+log = logging.getLogger(__name__)
 
 RELEASE_TAGS = {
     "tender": ["planning", "tender"],
@@ -39,8 +44,23 @@ def commissioning_changed(commissioning, kind: str, message: str, **_details) ->
         release = Release.objects.create(
             commissioning=commissioning, ocid=the_ocid, release_id=release_id, date=now, tags=tags, data=data
         )
-        transaction.on_commit(lambda: notify_subscribers(commissioning.pk, str(message)))
+        transaction.on_commit(lambda: _enqueue_notifications(commissioning.pk, str(message)))
     return release
+
+
+def _enqueue_notifications(commissioning_id: int, message: str) -> None:
+    """After the commit: queue the e-mails. The change is saved whatever happens here, so a failure is only logged."""
+    from .tasks import send_notifications
+
+    try:
+        send_notifications.enqueue(commissioning_id, message)
+    except Exception:
+        log.exception("e-mails about commissioning %s not queued", commissioning_id)
+
+
+def single_line(text: str) -> str:
+    """A title fit for an e-mail subject: line breaks (allowed in titles, forbidden in headers) become spaces."""
+    return " ".join(str(text).split())
 
 
 def notify_subscribers(commissioning_id: int, message: str) -> int:
@@ -50,7 +70,7 @@ def notify_subscribers(commissioning_id: int, message: str) -> int:
     c = subscriptions[0].commissioning
     code = c.municipalities()[0].cbs_code
     page = ocds.absolute(reverse("publication:detail", args=[code, c.pk]))
-    subject = _("Change in “%(title)s”") % {"title": c.title}
+    subject = _("Change in “%(title)s”") % {"title": single_line(c.title)}
     mails = []
     for s in subscriptions:
         stop = ocds.absolute(reverse("publication:unsubscribe", args=[s.token]))

@@ -78,7 +78,11 @@ class LotForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     activities = forms.ModelMultipleChoiceField(
-        label=_("Activities taken over (in addition to those of the chosen districts and target groups)"),
+        label=_("Activities taken over"),
+        help_text=_(
+            "Only the ticked activities are in the lot. Districts and target groups describe the lot; the activities "
+            "they match are proposed below the form, not added by themselves."
+        ),
         queryset=Activity.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

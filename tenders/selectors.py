@@ -1,15 +1,17 @@
 """Read-side queries of tenders: who sees which commissioning, the scope overview of lots, the public timeline."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.access import has_role, represented_organisation_ids
 from core.models import Role
+from landscape import selectors as landscape_selectors
 from landscape.models import Activity, Funding
 
 from . import rules
@@ -58,33 +60,122 @@ def criteria_tree(commissioning) -> list[Criterion]:
 
 
 def lot_scope(commissioning) -> dict:
-    """What falls inside each lot and what falls in no lot: activities (chosen directly, or by a district or target
-    group of the lot), their organisations and the municipal grant money of the latest year."""
+    """What falls inside each lot and what falls in no lot: the activities chosen for the lot, their organisations
+    and the municipal grant money of the latest year (the attribution the continuity analysis uses too).
+
+    A lot's districts and target groups describe it; they do not add activities by themselves: the lot editor
+    proposes the activities they match (`proposals`), and only the chosen ones are in scope. An activity chosen
+    for two lots counts in both (see `scope_warnings`)."""
     municipalities = commissioning.municipalities()
     activities = list(
         Activity.objects.filter(organisation__municipality__in=municipalities)
         .select_related("organisation")
-        .prefetch_related("districts", "target_groups")
         .order_by("organisation__name", "title")
     )
     year = latest_grant_year(municipalities)
     grants = grants_per_activity(municipalities, year, activities)
-    lots = list(commissioning.lots.prefetch_related("activities", "districts", "target_groups"))
-    # An activity chosen by name for a lot belongs to that lot; the district/target-group filters of the other
-    # lots do not claim it too.
-    chosen_anywhere = {a.pk for lot in lots for a in lot.activities.all()}
+    lots = list(commissioning.lots.prefetch_related("activities"))
     rows, covered = [], set()
     for lot in lots:
         chosen = {a.pk for a in lot.activities.all()}
-        districts = {d.pk for d in lot.districts.all()}
-        groups = {g.pk for g in lot.target_groups.all()}
-        inside = [
-            a for a in activities if a.pk in chosen or (a.pk not in chosen_anywhere and _matches(a, districts, groups))
-        ]
-        covered |= {a.pk for a in inside}
+        inside = [a for a in activities if a.pk in chosen]
+        covered |= chosen
         rows.append(_scope_row(lot, inside, grants))
     outside = [a for a in activities if a.pk not in covered]
-    return {"year": year, "lots": rows, "outside": _scope_row(None, outside, grants)}
+    return {"year": year, "lots": rows, "outside": _scope_row(None, outside, grants), "grants": grants}
+
+
+# A lot's budget that differs more than this share from its activities' current grants gets a warning.
+BUDGET_WARNING_SHARE = Decimal("0.10")
+
+
+def scope_warnings(scope: dict, threshold: Decimal = BUDGET_WARNING_SHARE) -> list[str]:
+    """Plain warnings about a lot design: an activity in more than one lot (its money would count twice), and a lot
+    whose budget differs from its activities' current grants by more than `threshold`, with the amounts."""
+    warnings, seen = [], {}
+    for row in scope["lots"]:
+        for a in row["activities"]:
+            seen.setdefault(a.pk, (a, []))[1].append(row["lot"])
+    for a, lots in seen.values():
+        if len(lots) > 1:
+            warnings.append(
+                _("“%(activity)s” (%(organisation)s) is in more than one lot: %(lots)s. Its grant counts in each.")
+                % {
+                    "activity": a.title,
+                    "organisation": a.organisation.name,
+                    "lots": ", ".join(f"{lot.number}. {lot.title}" for lot in lots),
+                }
+            )
+    for row in scope["lots"]:
+        lot, grants = row["lot"], row["grants"]
+        difference = lot.annual_budget - grants
+        if grants and abs(difference) <= threshold * grants:
+            continue
+        values = {
+            "lot": f"{lot.number}. {lot.title}",
+            "budget": _euro(lot.annual_budget),
+            "grants": _euro(grants),
+            "difference": _euro(abs(difference)),
+        }
+        if difference < 0:
+            warnings.append(
+                _(
+                    "Lot %(lot)s: its budget of %(budget)s is %(difference)s below the current grants of its "
+                    "activities (%(grants)s): money the municipality stops paying."
+                )
+                % values
+            )
+        else:
+            warnings.append(
+                _(
+                    "Lot %(lot)s: its budget of %(budget)s is %(difference)s above the current grants of its "
+                    "activities (%(grants)s): money the municipality adds."
+                )
+                % values
+            )
+    return warnings
+
+
+def _euro(amount) -> str:
+    return "€ " + f"{amount:,.0f}".replace(",", ".")
+
+
+def proposal_notes(commissioning, scope) -> list[str]:
+    """Per lot of a draft whose districts and target groups match activities it does not contain: a note that the
+    lot editor proposes them."""
+    notes = []
+    for row in scope["lots"]:
+        lot = row["lot"]
+        found = proposals(commissioning, lot.districts.all(), lot.target_groups.all(), row["activities"])
+        if found:
+            notes.append(
+                ngettext(
+                    "Lot %(lot)s: its districts and target groups match %(n)s activity that is not in it; the lot "
+                    "editor proposes it.",
+                    "Lot %(lot)s: its districts and target groups match %(n)s activities that are not in it; the lot "
+                    "editor proposes them.",
+                    len(found),
+                )
+                % {"lot": f"{lot.number}. {lot.title}", "n": len(found)}
+            )
+    return notes
+
+
+def proposals(commissioning, districts, target_groups, chosen=()) -> list:
+    """Activities that the chosen districts and target groups match and that are not chosen yet: a proposal for the
+    lot editor, never added by themselves."""
+    districts = {d.pk for d in districts}
+    groups = {g.pk for g in target_groups}
+    if not districts and not groups:
+        return []
+    chosen = {a.pk for a in chosen}
+    activities = (
+        Activity.objects.filter(organisation__municipality__in=commissioning.municipalities())
+        .select_related("organisation")
+        .prefetch_related("districts", "target_groups")
+        .order_by("organisation__name", "title")
+    )
+    return [a for a in activities if a.pk not in chosen and _matches(a, districts, groups)]
 
 
 def latest_grant_year(municipalities) -> int | None:
@@ -94,27 +185,9 @@ def latest_grant_year(municipalities) -> int | None:
 
 
 def grants_per_activity(municipalities, year, activities) -> dict[int, Decimal]:
-    """Municipal grant money of `year` per activity: a grant line for an activity counts for it; a grant line for
-    the organisation as a whole is shared equally by the organisation's activities."""
-    lines = Funding.objects.filter(municipality__in=municipalities, year=year, kind=Funding.Kind.MUNICIPAL_GRANT)
-    per_activity = dict(
-        lines.filter(activity__isnull=False)
-        .values("activity")
-        .annotate(t=Sum("amount_granted"))
-        .values_list("activity", "t")
-    )
-    per_organisation = dict(
-        lines.filter(activity__isnull=True)
-        .values("organisation")
-        .annotate(t=Sum("amount_granted"))
-        .values_list("organisation", "t")
-    )
-    count = Counter(a.organisation_id for a in activities)
-    return {
-        a.pk: per_activity.get(a.pk, Decimal("0"))
-        + (per_organisation.get(a.organisation_id, Decimal("0")) / count[a.organisation_id]).quantize(Decimal("0.01"))
-        for a in activities
-    }
+    """Municipal grant money of `year` per activity: the landscape's one attribution rule, shared with the
+    continuity analysis (landscape.selectors.grants_per_activity)."""
+    return landscape_selectors.grants_per_activity(municipalities, year, activities)
 
 
 def _matches(activity, districts: set, groups: set) -> bool:

@@ -77,7 +77,9 @@ def _dashboard(request, c, status=200, **bound):
         "publish_errors": [] if c.is_published else rules.publish_errors(c),
         "threshold": threshold,
         "regime_label": rules.REGIME_LABELS[threshold.regime],
-        "scope": selectors.lot_scope(c),
+        "scope": (scope := selectors.lot_scope(c)),
+        "scope_warnings": selectors.scope_warnings(scope)
+        + ([] if c.is_published else selectors.proposal_notes(c, scope)),
         "reserved": list(c.reserved_lines.all()),
         "criteria": selectors.criteria_tree(c),
         "deadlines": list(c.deadlines.all()),
@@ -200,9 +202,20 @@ def lot_edit(request, municipality, pk, lot):
         else:
             saved = _("The rectification was published.") if c.is_published else _("The lot was saved.")
             messages.success(request, saved)
+            if not c.is_published and _proposals(c, form):  # show what the chosen districts propose
+                return redirect("tenders:lot_edit", municipality, c.pk, lot.pk)
             return redirect("tenders:manage", municipality, c.pk)
-    context = {"commissioning": c, "lot": lot, "form": form}
+    context = {"commissioning": c, "lot": lot, "form": form, "proposed": _proposals(c, form)}
     return render(request, "tenders/lot_edit.html", context, status=400 if form.errors else 200)
+
+
+def _proposals(c, form):
+    """Activities the lot's districts and target groups (as submitted, else as saved) match and that are not chosen:
+    shown as a proposal, never added by themselves."""
+    data = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else form.initial
+    return selectors.proposals(
+        c, data.get("districts") or [], data.get("target_groups") or [], data.get("activities") or []
+    )
 
 
 @require_POST

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "csp",
     "core",
     "audit",
@@ -138,6 +140,19 @@ WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+# Files above the limit are refused while the body is read, before they are stored (core/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+UPLOAD_MAX_FILE_BYTES = None  # None: IMPORT_MAX_BYTES
+UPLOAD_MAX_REQUEST_BYTES = None  # None: 5 x the file limit (several CSV files in one upload)
+# Checked uploads that are never confirmed are removed after this many hours (manage.py expire_uploads).
+IMPORT_UPLOAD_EXPIRY_HOURS = int(os.environ.get("IMPORT_UPLOAD_EXPIRY_HOURS", "24"))
+# Rows read from one import file at most (all sheets together); more is refused before it fills the memory.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "300000"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "5000000"))
 
 SESSION_COOKIE_HTTPONLY = True
 # HTTPS: with DEBUG off, cookies are secure, plain HTTP is redirected and HSTS is sent, unless the environment switches
@@ -205,9 +220,18 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-# Background jobs (core.jobs): "thread" runs a job in a thread of the web process (the demo), "worker" leaves it
-# for `manage.py run_worker` (production), "sync" runs it at once (tests).
-JOBS_MODE = os.environ.get("JOBS_MODE", "thread")
+# Background work runs on django-tasks (the backport of Django 6's task framework for Django 5.2) with its database
+# backend: the queue is a table in our own database and `manage.py run_worker` (several, on several machines) takes
+# tasks from it. Tests use the immediate backend (conftest.py). core.jobs keeps a core.Job per long job as the
+# progress record that pages poll; see docs/conventions.md "Long work".
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A running job's worker writes a heartbeat every JOBS_HEARTBEAT_SECONDS; a job whose heartbeat is older than
+# JOBS_STALE_AFTER_SECONDS lost its worker (killed, machine gone) and is retried or marked failed by the reaper.
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))
+JOBS_STALE_AFTER_SECONDS = float(os.environ.get("JOBS_STALE_AFTER_SECONDS", "120"))
+# Tasks without a core.Job (e-mail to subscribers) have no heartbeat: still RUNNING this long after their start,
+# their worker is taken to be gone and they are marked failed.
+TASKS_STALE_AFTER_SECONDS = float(os.environ.get("TASKS_STALE_AFTER_SECONDS", "3600"))
 
 # Demo only: shows the current TOTP code of demo accounts on the second login step. Never set in production.
 DEMO_SHOW_TOTP = env_bool("DEMO_SHOW_TOTP", False)

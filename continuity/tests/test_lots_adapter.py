@@ -28,6 +28,7 @@ def test_activities_in_a_lot_move_to_its_winner_and_the_rest_ends(client):
         title="Ouderen",
         annual_budget=Decimal("50000"),
         target_groups=[TargetGroup.objects.get(code="elderly")],
+        activities=[act["b1"], act["b2"], act["c1"]],
     )
     s = services.create_scenario(municipality=m, name="Uit percelen", kind=Scenario.Kind.TENDER)
     advisor = user_with_role(Role.POLICY_ADVISOR, m)
@@ -41,7 +42,11 @@ def test_activities_in_a_lot_move_to_its_winner_and_the_rest_ends(client):
         act["c1"].pk: "Winnaar perceel 1",
     }
     t = selectors.compute_impact(s)["totals"]
-    assert t["funding_ended"] == 100000  # a1 and a2 (youth) are in no lot
+    assert t["funding_ended"] == 100000  # a1 and a2 (youth) are in no lot; the lot pays 50k for 35k of grants: adds
+    assert t["funding_added"] == 15000
+    services.store_impact(s, selectors.compute_impact(s))
+    page = client.get(reverse("continuity:scenario", args=[m.cbs_code, s.pk])).content.decode()
+    assert 'id="assumed-winners"' in page  # the placeholder winner is marked as an assumption
 
 
 def test_commissioning_of_another_municipality_is_refused(client):

@@ -212,7 +212,10 @@ def test_compare_two_scenarios_explains_the_differences(client, setup):
     response = client.get(reverse("continuity:compare", args=[m.cbs_code]), {"s": [sq.pk, s.pk]})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Aanbesteding vergeleken met Status quo:" in page and "€ 95.000 hoger" in page  # a1 moves, b1, b2, c1 end
+    assert "Aanbesteding vergeleken met Status quo:" in page
+    # a1 (60k) moves to another organisation; b1, b2 and c1 (35k) end: two different things, said separately.
+    assert "Geld dat naar een andere organisatie gaat, per jaar € 60.000 hoger" in page
+    assert "Geld dat de gemeente niet meer betaalt, per jaar € 35.000 hoger" in page
 
 
 def test_optimiser_flow_stores_a_plan_with_reasons(client, setup):
@@ -263,8 +266,13 @@ def test_xlsx_has_every_figure_and_pdf_is_a_pdf(client, setup):
     wb = load_workbook(io.BytesIO(client.get(url("xlsx", s)).content))
     assert {"Aannames", "Organisaties", "Wijken", "Doelgroepen", "Percelen", "Horizon"} <= set(wb.sheetnames)
     orgs = {row[0].value: row for row in wb["Organisaties"].iter_rows(min_row=2)}
-    assert orgs["Buurtwerk Groot"][4].value == 100000  # grant before: a1 + a2
-    assert orgs["Buurtwerk Groot"][5].value == 60000  # funding lost: a1 moves
+    assert orgs["Buurtwerk Groot"][1].value == "Grote welzijnsorganisatie"
+    assert orgs["Buurtwerk Groot"][3].value == "nee"  # it keeps a2
+    assert orgs["Buurtwerk Groot"][5].value == 100000  # grant before: a1 + a2
+    assert orgs["Buurtwerk Groot"][5].number_format == '"€" #,##0'
+    assert orgs["Buurtwerk Groot"][8].value == 60000  # moves to another organisation: a1
+    activities = [row[2].value for row in wb["Activiteiten"].iter_rows(min_row=2)]
+    assert "transfers" not in activities and "Gaat naar de winnaar van een perceel" in activities
     pdf = client.get(url("pdf", s))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 

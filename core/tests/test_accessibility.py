@@ -75,9 +75,9 @@ def d(settings):
     )
     owner = user_with_role(Role.POLICY_ADVISOR, m)
     finished = jobs.enqueue("core.accessibility_test", user=owner, municipality=m)
-    settings.JOBS_MODE = "worker"  # not run: stays queued
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # not run: stays queued
     queued = jobs.enqueue("core.accessibility_test", user=owner, municipality=m)
-    settings.JOBS_MODE = "sync"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     return SimpleNamespace(municipality=m, organisation=organisation, finished_job=finished, queued_job=queued)
 
 

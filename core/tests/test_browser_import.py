@@ -56,7 +56,9 @@ def test_policy_advisor_imports_the_template_through_the_ui(page, browser_login,
     leiden = MunicipalityFactory(cbs_code="GM0546", name="Leiden")
     landscape_services.upsert_district(leiden, cbs_code="WK054601", name="Binnenstad-Zuid")
     advisor = user_with_role(Role.POLICY_ADVISOR, leiden)
-    settings.JOBS_MODE = "worker"  # the import waits in the queue until "the worker" below runs it
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend"}
+    }  # the import waits in the queue until "the worker" below runs it
     upload_url = reverse("landscape:import_upload", args=["GM0546"])
 
     browser_login(page, advisor, next_url=upload_url)

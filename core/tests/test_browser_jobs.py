@@ -20,7 +20,7 @@ def _three_steps(job):
 def test_job_page_follows_the_job_until_done(page, browser_login, settings):
     m = MunicipalityFactory()
     advisor = user_with_role(Role.POLICY_ADVISOR, m)
-    settings.JOBS_MODE = "worker"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     job = jobs.enqueue("core.browser_test", user=advisor, municipality=m)
     browser_login(page, advisor, next_url=reverse("core:job_status", args=[job.pk]))
     region = page.locator(f"#job-progress-{job.pk}")

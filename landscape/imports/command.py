@@ -24,9 +24,16 @@ class ImportCommand(BaseCommand):
 
     def handle(self, *args, municipality, files, dry_run, **options):
         with translation.override(settings.LANGUAGE_CODE):
-            self._handle(municipality, files, dry_run)
+            self._handle(municipality, files, dry_run, options)
 
-    def _handle(self, code, paths, dry_run):
+    def import_options(self, municipality, options) -> dict:
+        """Extra keyword arguments of run_import for this format."""
+        return {}
+
+    def refused_hint(self, refused: ImportRefused) -> str:
+        return ""
+
+    def _handle(self, code, paths, dry_run, options=None):
         m = Municipality.objects.filter(cbs_code=code).first()
         if m is None:
             raise CommandError(_("Unknown municipality %(code)s.") % {"code": code})
@@ -37,10 +44,13 @@ class ImportCommand(BaseCommand):
                     raise CommandError(_("File not found: %(path)s") % {"path": path})
                 check_size(path.stat().st_size)  # before reading a huge file into memory
                 files.append((path.name, path.read_bytes()))
-            result = run_import(m, files, format=self.format, actor="manage.py", dry_run=dry_run)
+            extra = self.import_options(m, options or {})
+            result = run_import(m, files, format=self.format, actor="manage.py", dry_run=dry_run, **extra)
         except ImportRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(str(problem))
+            if hint := self.refused_hint(refused):
+                self.stderr.write(hint)
             n = len(refused.problems)
             raise CommandError(
                 ngettext("%(n)s problem found; nothing was imported.", "%(n)s problems found; nothing was imported.", n)

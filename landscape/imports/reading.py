@@ -18,6 +18,13 @@ from django.utils.translation import gettext as _
 MAX_COMPRESSION_RATIO = 200
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
 RATIO_CHECK_FROM_BYTES = 1024 * 1024
+# A sheet may declare any size ("A1:XFD1048576"), and openpyxl pads every row to the declared width: 16,384 cells
+# a row, 1.2 GB for a 76 KB workbook. We read only the columns used in the first rows (where the header is; a title
+# row may come first), at most MAX_COLUMNS, and at most IMPORT_MAX_ROWS rows a file (setting).
+MAX_COLUMNS = 200
+# openpyxl keeps a workbook's whole shared-string table in memory (Python strings, ~3x the XML): cap its XML.
+MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
+HEADER_SCAN_ROWS = 11
 
 MAGIC = [
     (b"%PDF", "PDF"),
@@ -56,12 +63,14 @@ class Problem:
 
 class ImportRefused(Exception):
     """The input cannot be imported; `problems` lists every reason found. `data` holds the records that were
-    readable, so that they can still be checked against the registry (to report every problem at once)."""
+    readable, so that they can still be checked against the registry (to report every problem at once). `extra` holds
+    what the preview shows beside the problems (e.g. how a grant register's columns were mapped)."""
 
-    def __init__(self, problems: list[Problem], data=None):
+    def __init__(self, problems: list[Problem], data=None, extra: dict | None = None):
         super().__init__("; ".join(str(p) for p in problems[:5]))
         self.problems = problems
         self.data = data
+        self.extra = extra or {}
 
 
 @dataclass
@@ -144,7 +153,7 @@ def check_file(data: bytes, file_name: str) -> None:
         raise ImportRefused(
             [Problem(_("The file %(name)s is called .xlsx but is not an Excel workbook.") % {"name": file_name})]
         )
-    elif b"\x00" in data[:65536]:
+    elif b"\x00" in data:  # anywhere: the upload, the preview and the import refuse the same files (decode_text)
         raise _not_text(file_name)
 
 
@@ -175,7 +184,8 @@ def _check_zip(data: bytes, file_name: str) -> None:
         m.file_size > RATIO_CHECK_FROM_BYTES and m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1)
         for m in members
     )
-    if total > MAX_UNCOMPRESSED_BYTES or suspicious:
+    strings = sum(m.file_size for m in members if m.filename.lower() == "xl/sharedstrings.xml")
+    if total > MAX_UNCOMPRESSED_BYTES or suspicious or strings > MAX_SHARED_STRINGS_BYTES:
         raise ImportRefused(
             [
                 Problem(
@@ -208,11 +218,68 @@ def _refusal(exc: Exception, file_name: str) -> ImportRefused:
     return _not_a_workbook(file_name)
 
 
+def max_rows() -> int:
+    return settings.IMPORT_MAX_ROWS
+
+
+def _too_many_rows(file_name) -> ImportRefused:
+    return ImportRefused(
+        [
+            Problem(
+                _("The file %(name)s has more than %(max)s rows; split it into smaller files.")
+                % {"name": file_name, "max": f"{max_rows():,}".replace(",", ".")}
+            )
+        ]
+    )
+
+
+def max_cells() -> int:
+    return settings.IMPORT_MAX_CELLS
+
+
+class _Budget:
+    """Rows and cells kept from one file: at most IMPORT_MAX_ROWS non-empty rows and IMPORT_MAX_CELLS cells (up to
+    the last filled cell of each row; trailing empty cells are not kept), else the file is refused while it is read,
+    before it fills the memory."""
+
+    def __init__(self, file_name: str):
+        self.file_name, self.rows, self.cells = file_name, 0, 0
+
+    def keep(self, values) -> list:
+        kept = list(values[:MAX_COLUMNS])
+        while kept and is_empty(kept[-1]):
+            kept.pop()
+        self.rows += 1
+        self.cells += len(kept)
+        if self.rows > max_rows():
+            raise _too_many_rows(self.file_name)
+        if self.cells > max_cells():
+            raise ImportRefused(
+                [
+                    Problem(
+                        _("The file %(name)s has more than %(max)s filled cells; split it into smaller files.")
+                        % {"name": self.file_name, "max": f"{max_cells():,}".replace(",", ".")}
+                    )
+                ]
+            )
+        return kept
+
+
+def _used_width(sheet, where: dict) -> int:
+    """The number of columns to read: up to the last filled cell of the first rows (header and any title row)."""
+    width = 0
+    rows = sheet.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, max_col=MAX_COLUMNS, values_only=True)
+    for where["row"], values in enumerate(rows, start=1):
+        filled = [i for i, value in enumerate(values) if not is_empty(value)]
+        width = max(width, filled[-1] + 1 if filled else 0)
+    return width
+
+
 def _data_rows(sheet) -> int:
     """How many rows below the header a read-only sheet has, for the progress bar: from the dimension at the top of
     the sheet (Excel and LibreOffice write it), else counted in its XML (openpyxl's write-only mode writes none)."""
     if sheet.max_row:
-        return max(sheet.max_row - 1, 0)
+        return min(max(sheet.max_row - 1, 0), max_rows())
     rows, tail = 0, b""
     with sheet._get_source() as source:  # openpyxl's own handle on the sheet's XML in the zip
         for chunk in iter(lambda: source.read(1 << 20), b""):
@@ -234,17 +301,33 @@ def _read_xlsx(data: bytes, file_name: str, progress: Progress) -> list[Table]:
     try:
         for sheet in workbook.worksheets:
             progress.add_total(_data_rows(sheet))
+        budget = _Budget(file_name)
+        where = {"sheet": "", "row": 0}  # to locate a number openpyxl cannot convert
         for sheet in workbook.worksheets:
-            rows = sheet.iter_rows(values_only=True)
+            where.update(sheet=sheet.title, row=0)
+            width = _used_width(sheet, where)
+            if not width:
+                continue
+            # max_col bounds every row to the used width (rows missing from the XML cost one shared empty tuple each)
+            rows = sheet.iter_rows(min_row=1, max_col=width, values_only=True)
             headers = next(rows, None)
             if headers is None:
                 continue
+            where["row"] = 1
             table = Table(name=sheet.title, headers=[str(h).strip() if h is not None else "" for h in headers])
             for number, values in enumerate(rows, start=2):
+                where["row"] = number
                 progress.step()
                 if not all(is_empty(v) for v in values):
-                    table.rows.append((number, list(values)))
+                    table.rows.append((number, budget.keep(values)))
             tables.append(table)
+    except ImportRefused:
+        raise
+    except ValueError as exc:
+        if "digits" not in str(exc):  # Python refuses to convert integers of more than 4,300 digits
+            raise _refusal(exc, file_name) from exc
+        message = _("A number below row %(row)s has more than 4,300 digits; no amount is that long.")
+        raise ImportRefused([Problem(message % {"row": where["row"]}, where["sheet"])]) from exc
     except Exception as exc:  # damaged sheet XML shows only while iterating
         raise _refusal(exc, file_name) from exc
     finally:
@@ -259,8 +342,9 @@ def _not_text(file_name) -> ImportRefused:
 
 
 def decode_text(data: bytes, file_name: str) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252; binary data is refused."""
-    if b"\x00" in data[:65536]:
+    """UTF-8 (with or without BOM), else Windows-1252; binary data is refused: a NUL byte anywhere (a text file has
+    none; PostgreSQL cannot store one, so a NUL deep in a file would pass the preview and fail the import)."""
+    if b"\x00" in data:
         raise _not_text(file_name)
     try:
         return data.decode("utf-8-sig")
@@ -292,11 +376,12 @@ def _read_csv(data: bytes, file_name: str, progress: Progress) -> Table:
         headers = next(reader, None)
         if headers is None or all(is_empty(h) for h in headers):
             raise ImportRefused([Problem(_("The file %(name)s has no header row.") % {"name": file_name})])
-        table = Table(name=file_name, headers=[h.strip() for h in headers])
+        table = Table(name=file_name, headers=[h.strip() for h in headers[:MAX_COLUMNS]])
+        budget = _Budget(file_name)
         for number, values in enumerate(reader, start=2):
             progress.step()
             if not all(is_empty(v) for v in values):
-                table.rows.append((number, values))
+                table.rows.append((number, budget.keep(values)))
     except csv.Error as exc:
         raise ImportRefused(
             [Problem(_("The file %(name)s is not a readable CSV file: %(error)s") % {"name": file_name, "error": exc})]

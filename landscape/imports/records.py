@@ -7,10 +7,14 @@ another organisation in the registry) is still reported with its row number.
 
 from dataclasses import dataclass, field
 
+from core.text import clean_text
+
 
 def name_key(name: str) -> str:
-    """Names are matched case- and spacing-insensitively: 'Stichting  Buurtkracht' == 'stichting buurtkracht'."""
-    return " ".join(name.casefold().split())
+    """Names are matched case- and spacing-insensitively, and without invisible characters (core.text.clean_text):
+    'Stichting  Buurtkracht' == 'stichting buurtkracht' == 'Stichting\u200b Buurtkracht' (e.g. a name typed in a form
+    before imports cleaned their text)."""
+    return " ".join(clean_text(name).casefold().split())
 
 
 @dataclass(frozen=True)

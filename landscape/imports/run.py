@@ -34,6 +34,7 @@ def run_import(
     role: str = "",
     dry_run: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
+    mapping: dict | None = None,
 ) -> dict:
     """Import `files` ([(file name, bytes)]) of `format` ("template" or "grants") into `municipality`'s registry.
 
@@ -44,6 +45,9 @@ def run_import(
     total), then the check against the registry and the writing. Those last two run in ONE transaction (all or
     nothing), where progress written to the database would stay invisible to the page polling it until the commit;
     so that phase is reported once, before the transaction, with total 0 ("unknown": an indeterminate bar).
+
+    `mapping` (grant registers only; see grants.Mapping.as_dict) says how the columns map to fields and which amount
+    counts; without it the mapping remembered for the municipality is used, and unknown headers are guessed.
     """
     tracker = Progress(progress)
     if format not in FORMATS:
@@ -54,17 +58,22 @@ def run_import(
         check_size(len(content))
     source = {"format": format, "files": describe_files(files)}
     tracker.phase(_("Reading the file"))
+    options = {"mapping": mapping} if format == "grants" else {}
     try:
-        data = FORMATS[format](files, municipality, progress=tracker)
+        data = FORMATS[format](files, municipality, progress=tracker, **options)
     except ImportRefused as refused:
         if refused.data is None or refused.data.is_empty:
             raise
         # Report the registry problems of the readable rows too (e.g. unknown districts), all in one list.
-        raise ImportRefused(refused.problems + services.check_records(municipality, refused.data)) from None
+        problems = refused.problems + services.check_records(municipality, refused.data)
+        raise ImportRefused(problems, extra=refused.extra) from None
     tracker.phase(
         _("Checking against the registry")
         if dry_run
         else _("Checking against the registry and saving (all or nothing)")
     )
-    counts = services.import_records(municipality, data, actor=actor, role=role, source=source, dry_run=dry_run)
+    try:
+        counts = services.import_records(municipality, data, actor=actor, role=role, source=source, dry_run=dry_run)
+    except ImportRefused as refused:
+        raise ImportRefused(refused.problems, extra={k: v for k, v in data.extra.items() if k == "columns"}) from None
     return {**source, "counts": counts, **data.extra}

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
+from core.text import clean_text
 from core.validators import normalise_kvk
 
 MAX_AMOUNT = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
@@ -23,15 +24,22 @@ class CellError(ValueError):
     pass
 
 
+# An amount has at most 12 digits before the decimal point (MAX_AMOUNT); a cell is not parsed when it is much longer
+# than any amount can be written (e.g. 31 or 4,300 digits), so that Decimal's precision and Python's limit on
+# converting long integers never raise anything but a CellError.
+MAX_AMOUNT_CHARS = 40
+
+
 def text(value) -> str:
+    """A cell as one line of clean text (core.text.clean_text: NFC, no control, zero-width or bidi characters)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return re.sub(r"\s+", " ", str(value).replace("\u00a0", " ")).strip()
+    return clean_text(value)
 
 
 def text_parser(max_length: int):
     def parse(value) -> str:
-        result = text(value) if max_length <= 500 else str(value).strip()
+        result = text(value) if max_length <= 500 else clean_text(value, keep_newlines=True)
         if len(result) > max_length:
             raise CellError(_("At most %(max)s characters (this has %(n)s).") % {"max": max_length, "n": len(result)})
         return result
@@ -43,10 +51,14 @@ def amount(value) -> Decimal:
     """Euros: `€ 12.500,00`, `12500`, `12.500`, `12500.5`, `1.234.567,89`; not negative, at most 2 decimals."""
     if isinstance(value, bool):
         raise CellError(_("Not an amount."))
+    if isinstance(value, int) and abs(value) > MAX_AMOUNT:  # str() of a 4,300-digit int raises ValueError
+        raise CellError(_("This amount is too large."))
     if isinstance(value, int | float | Decimal):
         number = Decimal(str(value))
     else:
         raw = text(value)
+        if len(raw) > MAX_AMOUNT_CHARS:
+            raise CellError(_("%(value)s… is not an amount (too long).") % {"value": raw[:20]})
         cleaned = re.sub(r"(?i)^(€|eur)\s*|\s*(€|eur)$|\s", "", raw.replace("\u20ac", "€"))
         negative = cleaned.startswith("-") or (cleaned.startswith("(") and cleaned.endswith(")"))
         cleaned = cleaned.strip("-()").replace("€", "")
@@ -72,10 +84,10 @@ def amount(value) -> Decimal:
         raise CellError(_("Not an amount."))
     if number < 0:
         raise CellError(_("An amount cannot be negative."))
-    if number != number.quantize(Decimal("0.01")):
-        raise CellError(_("An amount has at most 2 decimals (cents)."))
-    if number > MAX_AMOUNT:
+    if number > MAX_AMOUNT:  # before quantize, which raises InvalidOperation beyond 28 significant digits
         raise CellError(_("This amount is too large."))
+    if number.as_tuple().exponent < -2 and number != number.quantize(Decimal("0.01")):
+        raise CellError(_("An amount has at most 2 decimals (cents)."))
     return number.quantize(Decimal("0.01"))
 
 
@@ -86,6 +98,8 @@ def whole_number(value) -> int:
         value = int(value)
     if isinstance(value, int):
         number = value
+    elif len(text(value)) > MAX_AMOUNT_CHARS:  # int() of a 4,300-digit string raises ValueError
+        raise CellError(_("%(value)s… is not a whole number (too long).") % {"value": text(value)[:20]})
     else:
         raw = text(value).replace(".", "") if re.fullmatch(r"\d{1,3}(\.\d{3})+", text(value)) else text(value)
         if not re.fullmatch(r"-?\d+", raw):

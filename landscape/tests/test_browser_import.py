@@ -2,8 +2,8 @@
 the template, fill it in, upload it, watch the check, read the preview, confirm, watch the import, read the result,
 find the organisations on the public list. axe-core (WCAG 2.1 AA) on the upload, preview and result pages.
 
-The jobs run as in production (JOBS_MODE=worker): they wait in the queue, so the progress page is seen, until the
-test plays the worker (`run_worker --once`); the polling page then reloads on the preview or result by itself.
+The jobs run as in production (the database task queue): they wait in the queue, so the progress page is seen, until the
+test plays the worker (`run_worker --batch`); the polling page then reloads on the preview or result by itself.
 """
 
 import io
@@ -18,6 +18,7 @@ from django.urls import reverse
 from core.models import Job, Role
 from core.testing import MunicipalityFactory, user_with_role
 from landscape import services
+from landscape.models import Funding
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,11 +51,11 @@ def fill_in(template: bytes) -> bytes:
 
 def run_queued_job(kind):
     assert Job.objects.get(kind=kind).status == Job.Status.QUEUED
-    call_command("run_worker", "--once", stdout=io.StringIO())
+    call_command("run_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
 
 
 def test_policy_advisor_imports_the_template_through_the_ui(page, browser_login, axe_check, shot, settings, tmp_path):
-    settings.JOBS_MODE = "worker"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     leiden = MunicipalityFactory(cbs_code="GM0546", name="Leiden")
     services.upsert_district(leiden, cbs_code="WK054601", name="Binnenstad-Zuid")
     upload_url = reverse("landscape:import_upload", args=["GM0546"])
@@ -129,3 +130,45 @@ def test_grant_register_import_links_to_the_organisations_that_need_review(
     assert page.get_by_text("Nog te controleren", exact=True).is_visible()
     axe_check(page)
     shot("9-needs-review-profile")
+
+
+def test_policy_advisor_maps_the_columns_of_an_unknown_register_in_the_preview(
+    page, browser_login, axe_check, shot, tmp_path
+):
+    """A register without a scheme column: the preview names the missing field, the advisor maps "Omschrijving" to
+    the scheme, ignores "Taakveld", chooses the settled amount, checks again and imports."""
+    leiden = MunicipalityFactory(cbs_code="GM0546", name="Leiden")
+    register = tmp_path / "subsidieregister.csv"
+    register.write_bytes(
+        "Subsidieontvanger,Omschrijving,Taakveld,Beschikt bedrag,Vastgesteld,Jaar\r\n"
+        "Stichting Buurtkracht,Buurthuis,6.1 Samenkracht,€ 20.000,€ 18.000,2024\r\n"
+        "Café de Wijk,Zomerterras,6.1 Samenkracht,€ 1.500,,2024\r\n".encode("cp1252")
+    )
+    browser_login(
+        page, user_with_role(Role.POLICY_ADVISOR, leiden), next_url=reverse("landscape:import_upload", args=["GM0546"])
+    )
+    page.get_by_label("Een subsidieregister zoals de gemeente het publiceert").check()
+    page.get_by_label("Bestand(en)").set_input_files(str(register))
+    page.get_by_role("button", name="Bestand controleren").click()
+    mapping = page.get_by_role("region", name="Kolommen van het subsidieregister")
+    assert "Geen kolom herkend voor: regeling" in mapping.inner_text()
+    assert page.get_by_label("Omschrijving").input_value() == "description"  # the guess
+    assert page.get_by_label("Beschikt bedrag").input_value() == "amount_granted"
+    assert page.get_by_role("radio", name="het verleende bedrag", exact=True).is_checked()  # granted counts by default
+    axe_check(page)
+    shot("10-mapping")
+
+    page.get_by_label("Omschrijving").select_option("scheme")
+    page.get_by_label("Taakveld").select_option("")
+    page.get_by_role("radio", name="het vastgestelde bedrag", exact=False).check()
+    page.get_by_role("button", name="Opnieuw controleren met deze kolommen").click()
+    counts = page.get_by_role("table", name="Wat de import gaat veranderen")
+    assert "Financieringsregels" in counts.inner_text()
+    assert page.get_by_label("Omschrijving").input_value() == "scheme"  # the preview shows the mapping used
+    assert page.get_by_role("radio", name="het vastgestelde bedrag", exact=False).is_checked()
+    axe_check(page)
+    shot("11-mapped-preview")
+    page.get_by_role("button", name="Nu inlezen").click()
+    page.get_by_text("De import is klaar.").wait_for()
+    grants = {f.organisation.name: (f.source_name, f.amount_granted) for f in Funding.objects.all()}
+    assert grants == {"Stichting Buurtkracht": ("Buurthuis", 18000), "Café de Wijk": ("Zomerterras", 1500)}

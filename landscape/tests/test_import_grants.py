@@ -187,13 +187,14 @@ def test_bad_register_lists_every_problem_and_writes_nothing(leiden):
     assert Organisation.objects.count() == 0 and Funding.objects.count() == 0
 
 
-def test_missing_columns_name_the_accepted_spellings(leiden, tmp_path):
+def test_missing_columns_name_the_required_field(leiden, tmp_path):
     path = tmp_path / "r.csv"
     path.write_bytes(csv_bytes([["Naam", "Bedrag"], ["Stichting A", "100"]]))
     err = io.StringIO()
     with pytest.raises(CommandError):
         call_command("import_grants", "--municipality", "GM0546", str(path), stderr=err)
-    assert "Ontbrekende kolommen: aanvrager (naam aanvrager" in err.getvalue()
+    assert "Geen kolom voor het verplichte veld regeling; kolommen die het kunnen zijn: geen." in err.getvalue()
+    assert "Geen kolom voor het verplichte veld jaar" in err.getvalue()
 
 
 def test_import_grants_command(leiden, tmp_path):

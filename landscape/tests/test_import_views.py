@@ -87,7 +87,9 @@ def test_upload_is_checked_by_a_job_then_previewed_confirmed_imported(advisor, l
 
 
 def test_the_check_page_shows_the_progress_bar_while_the_job_runs(advisor, leiden, settings):
-    settings.JOBS_MODE = "worker"  # the job waits in the queue: the page shows its progress
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend"}
+    }  # the job waits in the queue: the page shows its progress
     response = upload(advisor, xlsx(landscape_sheets(3)))
     job = Job.objects.get(kind="landscape.import_check")
     assert job.status == Job.Status.QUEUED
@@ -131,7 +133,7 @@ def test_wrong_file_type_and_too_large_files_are_form_errors_before_any_job(advi
     settings.IMPORT_MAX_BYTES = 100
     response = upload(advisor, xlsx(landscape_sheets(3)))
     assert response.status_code == 400 and response.context["form"].errors["files"]
-    assert "bestanden tot 0 MB" in response.content.decode()
+    assert "register.xlsx is groter dan 100\xa0bytes; het bestand is niet opgeslagen" in response.content.decode()
     assert not Job.objects.exists() and stored_files() == []
 
 
@@ -215,6 +217,7 @@ def test_others_may_not_import(client, leiden, who):
         ("get", upload_url()),
         ("post", upload_url()),
         ("post", confirm_url(check)),
+        ("post", reverse("landscape:import_remap", args=["GM0546", check.pk])),
         ("get", reverse("landscape:import_job", args=["GM0546", job.pk])),
         ("get", reverse("landscape:import_job", args=["GM0546", check.pk])),
     ]
@@ -235,6 +238,7 @@ def test_a_job_of_another_municipality_or_kind_is_not_shown_nor_confirmed(adviso
     for job in (theirs, other_kind):
         assert advisor.get(reverse("landscape:import_job", args=["GM0546", job.pk])).status_code == 404
         assert advisor.post(confirm_url(job)).status_code == 404
+        assert advisor.post(reverse("landscape:import_remap", args=["GM0546", job.pk])).status_code == 404
     assert not Job.objects.filter(kind="landscape.import").exists()
 
 

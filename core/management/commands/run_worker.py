@@ -1,39 +1,54 @@
-"""Run background jobs (production): `manage.py run_worker`. Several workers may run side by side on PostgreSQL."""
+"""Run background tasks: `manage.py run_worker` (all options of django-tasks-db's `db_worker`, e.g. `--batch` to run
+what is queued and exit). Several workers may run side by side, on several machines, against the same PostgreSQL.
 
-import signal
-import time
+On top of `db_worker`, every worker reaps jobs whose worker died (core.jobs.reap_stale_jobs): once when it starts and
+then every `--reap-interval` seconds, in a thread of its own.
+"""
 
-from django.core.management.base import BaseCommand
-from django.db import close_old_connections, connection
+import logging
+import os
+import threading
+
+from django.db import connection
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+from django_tasks_db.management.commands import db_worker
 
 from core import jobs
 
+log = logging.getLogger(__name__)
 
-class Command(BaseCommand):
-    help = "Take queued background jobs (imports, analyses, exports) and run them until stopped."
+
+class Command(db_worker.Command):
+    help = "Run queued background tasks (imports, analyses, e-mail) until stopped; retry or fail jobs of dead workers."
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="run the queued jobs, then exit")
-        parser.add_argument("--poll", type=float, default=2.0, help="seconds between looks for new work")
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--reap-interval",
+            type=float,
+            default=30.0,
+            help="seconds between looks for jobs whose worker died (default: %(default)s)",
+        )
 
-    def handle(self, *args, once=False, poll=2.0, **options):
-        stopping = False
+    def handle(self, *args, reap_interval=30.0, **options):
+        reloading_parent = options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
+        if not reloading_parent:  # with --reload, only the child process that runs tasks reaps
+            self.reap()
+            if not options.get("batch"):
+                threading.Thread(target=self._reap_forever, args=(reap_interval,), name="reaper", daemon=True).start()
+        super().handle(*args, **options)
 
-        def stop(*_):
-            nonlocal stopping
-            stopping = True
+    def reap(self):
+        try:
+            for job in jobs.reap_stale_jobs():
+                self.stdout.write(f"worker lost: {job.kind} {job.pk} is now {job.status}")
+        except Exception:  # a passing database hiccup must not stop the worker; the next round tries again
+            log.exception("reaping stale jobs failed")
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        while not stopping:
-            if not connection.in_atomic_block:  # (inside a test's transaction the connection must stay)
-                close_old_connections()
-            job = jobs.claim_next()
-            if job is None:
-                if once:
-                    break
-                time.sleep(poll)
-                continue
-            self.stdout.write(f"running {job.kind} {job.pk}")
-            done = jobs.run_job(job.pk)
-            self.stdout.write(f"{done.status}: {done.kind} {done.pk}")
+    def _reap_forever(self, interval: float):
+        stop = threading.Event()
+        try:
+            while not stop.wait(interval):
+                self.reap()
+        finally:
+            connection.close()
