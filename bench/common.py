@@ -23,6 +23,8 @@ def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wijkwaarde.settings")
     os.environ.setdefault("STATIC_MANIFEST", "false")  # render pages without collectstatic
     os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")  # jobs run at once
+    os.environ.setdefault("WIJKWAARDE_OFFLINE_COMMAND", "1")  # nothing is served or signed: no SECRET_KEY needed
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")  # the test client speaks plain HTTP
     import django
 
     warnings.filterwarnings("ignore", "No directory at")  # pages render without collectstatic

@@ -1,6 +1,5 @@
 """Council report (PDF, WeasyPrint), all figures (XLSX, openpyxl) and JSON of a computed scenario."""
 
-import io
 import json
 import logging
 
@@ -9,8 +8,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from core.exports import add_sheet, xlsx_bytes, xlsx_workbook
 
 from . import selectors
 
@@ -81,29 +80,10 @@ def _measure_format(key):
     return MEASURE_FORMATS.get(key, EURO)
 
 
-def _cell(value):
-    """Text that a spreadsheet could run as a formula is written as plain text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _sheet(wb, title, header, rows, formats=()):
-    """A sheet with a bold header row; `formats` gives a number format per column (None: leave as is)."""
-    ws = wb.create_sheet(title[:31])
-    ws.append([str(h) for h in header])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        values = [_cell(v) for v in row]
-        ws.append(values)
-        for col, fmt in enumerate(formats, start=1):
-            if fmt and isinstance(values[col - 1], int | float):
-                ws.cell(row=ws.max_row, column=col).number_format = fmt
-    ws.freeze_panes = "A2"
-    for col, h in zip(ws.columns, header, strict=False):
-        ws.column_dimensions[col[0].column_letter].width = max(12, min(45, len(str(h)) + 2))
-    return ws
+    """A sheet through the shared writer (core.exports: formula triggers quoted, illegal characters dropped);
+    `formats` gives a number format per column (None: leave as is)."""
+    return add_sheet(wb, title, header, rows, formats=formats)
 
 
 def _yes(flag) -> str:
@@ -120,8 +100,7 @@ def xlsx(scenario) -> bytes:
     labels = [MEASURE_LABELS[m] for m in measures]
     formats = [_measure_format(m) for m in measures]
     kinds, outcomes = dict(Organisation.Kind.choices), dict(Outcome.choices)
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = xlsx_workbook()
     assumptions = []
     for k, v in scenario.assumptions().items():
         field = scenario._meta.get_field(k)
@@ -288,9 +267,7 @@ def xlsx(scenario) -> bytes:
             ],
             formats=[None, None, EURO, "0%", EURO, None],
         )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(wb)
 
 
 # The headline figures whose sentences open the council report ("In short").

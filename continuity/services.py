@@ -6,7 +6,7 @@ Every service runs in one transaction, locks what it changes and appends an audi
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,10 @@ from landscape.models import Activity
 
 from . import impact
 from .models import LotBudget, Move, Outcome, Scenario, TransitionPlan
+
+
+def _name_taken() -> ValidationError:
+    return ValidationError({"name": _("A scenario with this name already exists.")})
 
 
 def _summary(scenario: Scenario) -> dict:
@@ -37,21 +41,36 @@ def create_scenario(*, municipality, name: str, kind: str, actor=None, role="", 
         **values,
     )
     scenario.full_clean()
-    with transaction.atomic():
-        scenario.save()
-        record(
-            "continuity.create",
-            actor=actor,
-            role=role,
-            municipality=municipality,
-            obj=scenario,
-            summary=_summary(scenario),
-        )
+    try:
+        with transaction.atomic():
+            scenario.save()
+            record(
+                "continuity.create",
+                actor=actor,
+                role=role,
+                municipality=municipality,
+                obj=scenario,
+                summary=_summary(scenario),
+            )
+    except IntegrityError:
+        # Two requests with one name passed full_clean at the same moment: the unique constraint decides.
+        if Scenario.objects.filter(municipality=municipality, name=name).exists():
+            raise _name_taken() from None
+        raise
     return scenario
 
 
 def update_scenario(scenario: Scenario, *, actor=None, role="", **changes) -> Scenario:
     """Change name, description or assumptions; the stored impact is cleared (it no longer matches)."""
+    try:
+        return _update_scenario(scenario, actor=actor, role=role, **changes)
+    except IntegrityError:
+        if Scenario.objects.filter(municipality=scenario.municipality_id, name=changes.get("name")).exists():
+            raise _name_taken() from None
+        raise
+
+
+def _update_scenario(scenario: Scenario, *, actor, role, **changes) -> Scenario:
     with transaction.atomic():
         scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
         before = _summary(scenario)

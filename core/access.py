@@ -44,8 +44,18 @@ def _assignments(user):
     return cached
 
 
+def _unverified(user) -> bool:
+    """A user of a request (django-otp's middleware gives it `is_verified`) whose session has no verified second
+    factor. Users loaded elsewhere (commands, services called with a stored user) carry no such attribute."""
+    verified = getattr(user, "is_verified", None)
+    return verified is not None and not verified()
+
+
 def roles_for(user, municipality: Municipality | None = None) -> set[str]:
-    """The roles `user` holds for `municipality` (directly or through a purchasing organisation); any, if None."""
+    """The roles `user` holds for `municipality` (directly or through a purchasing organisation); any, if None.
+
+    Municipal roles count only in a session with a verified second factor: a session logged in with a password
+    alone (e.g. before the role was given) holds none of them (issue #9), wherever roles are checked."""
     if not getattr(user, "is_authenticated", False):
         return set()
     held = set()
@@ -58,6 +68,8 @@ def roles_for(user, municipality: Municipality | None = None) -> set[str]:
         )
         if direct or through_purchasing:
             held.add(a.role)
+    if _unverified(user):
+        held -= set(MUNICIPAL_ROLES)
     return held
 
 
@@ -91,7 +103,7 @@ def needs_second_factor(user) -> bool:
 
 def has_role(user, roles, municipality: Municipality | None = None) -> bool:
     if getattr(user, "is_superuser", False):
-        return True
+        return not _unverified(user)
     return bool(roles_for(user, municipality) & set(roles))
 
 

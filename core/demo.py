@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 
 from . import services
 from .models import MUNICIPAL_ROLES, Municipality, Role, RoleAssignment, User
+from .otp import DEMO_DEVICE_NAME
 
 DEMO_PASSWORD = "wijkwaarde-demo"  # noqa: S105  (documented demo password, never used outside the demo)
 DEMO_EMAIL_DOMAIN = "demo.wijkwaarde.example"  # RFC 2606 reserved: no mail ever leaves for it
@@ -95,7 +96,7 @@ def demo_user(username: str, *, first_name: str, last_name: str, role: str, **sc
     )
     services.assign_role(user, role, actor=ACTOR, **scope)
     if role in MUNICIPAL_ROLES:
-        services.ensure_totp_device(user, actor=ACTOR)
+        services.ensure_totp_device(user, name=DEMO_DEVICE_NAME, actor=ACTOR)
     return user
 
 

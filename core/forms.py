@@ -33,15 +33,25 @@ class LoginForm(forms.Form):
         if self.errors:
             return cleaned
         username = cleaned["username"]
-        if throttle.seconds_locked(username):
+
+        def check():
+            user = authenticate(self.request, username=username, password=cleaned["password"])
+            return user if user is not None and user.is_active else None
+
+        # The lock is checked, the password verified and a failure counted under one row lock (core.throttle). A
+        # password-only account is logged in by this step, so its count is cleared; staff still need the code.
+        outcome, self.user = throttle.guarded(username, check, reset_on_success=_completes_login)
+        if outcome is throttle.Outcome.LOCKED:
             raise forms.ValidationError(locked_message(username), code="locked")
-        self.user = authenticate(self.request, username=username, password=cleaned["password"])
-        if self.user is None or not self.user.is_active:
-            self.user = None
-            if throttle.record_failure(username):
-                raise forms.ValidationError(locked_message(username), code="locked")
+        if outcome is throttle.Outcome.WRONG:
             raise forms.ValidationError(_("Username or password is not correct."), code="invalid_login")
         return cleaned
+
+
+def _completes_login(user) -> bool:
+    from .access import needs_second_factor
+
+    return not needs_second_factor(user)
 
 
 class TokenForm(forms.Form):

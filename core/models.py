@@ -179,3 +179,20 @@ class PublicVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope or '-'}: {self.version}"
+
+
+class LoginThrottle(models.Model):
+    """Failed logins of one username (core.throttle). One row per username, locked (SELECT … FOR UPDATE) while an
+    attempt is checked, so parallel attempts are counted one after another and none is lost."""
+
+    key = models.CharField(max_length=64, unique=True)  # SHA-256 of the case-folded username: no names stored
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("login throttle")
+        verbose_name_plural = _("login throttles")
+
+    def __str__(self) -> str:
+        return self.key[:12]

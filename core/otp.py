@@ -35,6 +35,20 @@ def verify_enrolment(device: TOTPDevice, token: str) -> bool:
     return totp.verify(value, tolerance=device.tolerance)
 
 
+# The name of the devices `manage.py load_demo` creates (core.demo.demo_user): only their codes are ever shown.
+DEMO_DEVICE_NAME = "wijkwaarde-demo"
+
+
+def demo_hint(device: TOTPDevice) -> str | None:
+    """The current code to show on the login page, or None. Only in a demo: DEMO_SHOW_TOTP set, DEBUG on (never in
+    production), and only for a device the demo created; every other account's code stays secret."""
+    from django.conf import settings
+
+    if settings.DEMO_SHOW_TOTP and settings.DEBUG and device.confirmed and device.name == DEMO_DEVICE_NAME:
+        return current_token(device)
+    return None
+
+
 def current_token(device: TOTPDevice) -> str:
     """The code the authenticator shows now (used only for the demo hint, settings.DEMO_SHOW_TOTP)."""
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)

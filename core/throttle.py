@@ -1,16 +1,26 @@
 """Failed-login throttle: after `MAX_FAILURES` wrong passwords or codes for one username, that username is locked for
-`LOCK_MINUTES`, whatever is typed (also the right password). Kept in Django's cache: by default a database table
-shared by all web processes (settings.CACHES, docs/deploy.md).
+`LOCK_MINUTES`, whatever is typed (also the right password).
 
 The username is the key, not the IP address: a password-guessing attack targets an account, and the lock must hold
 when the attacker changes address. Unknown usernames are counted and locked the same way, so the lock reveals nothing
 about which accounts exist.
+
+Parallel requests (issue #9: 20 simultaneous logins, 19 wrong and 1 right, all used to be evaluated): the count is a
+database row (core.models.LoginThrottle) that `guarded()` locks with SELECT … FOR UPDATE *before* the password or code
+is checked, and keeps locked until the failure is counted. Attempts for one username are therefore checked one after
+another: the lock is checked first, every failure is counted exactly once, and once the limit is reached no further
+attempt (also not a right one already in flight) is evaluated. Other usernames are not held up.
+
+Why not django-axes: its lock check reads the count before the password check without holding a lock, so parallel
+attempts all pass it (the defect above); and the TOTP step must count towards the same lock (docs/security.md).
 """
 
+import datetime
 import hashlib
 import time
+from enum import Enum
 
-from django.core.cache import cache
+from django.db import transaction
 
 from .signals import login_locked_out
 
@@ -19,48 +29,93 @@ LOCK_MINUTES = 15
 LOCK_SECONDS = LOCK_MINUTES * 60
 
 
+class Outcome(Enum):
+    OK = "ok"  # the check passed
+    WRONG = "wrong"  # the check failed and was counted
+    LOCKED = "locked"  # the username is locked: nothing was checked (or this failure locked it)
+
+
 def _now() -> float:
     return time.time()
 
 
-def _keys(username: str) -> tuple[str, str]:
-    digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
-    return f"login-failures:{digest}", f"login-locked-until:{digest}"
+def _moment(seconds: float) -> datetime.datetime:
+    return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
+
+
+def _key(username: str) -> str:
+    return hashlib.sha256(username.strip().casefold().encode()).hexdigest()
+
+
+def _model():
+    from .models import LoginThrottle
+
+    return LoginThrottle
+
+
+def _locked_row(username: str):
+    """The username's row, created if needed, locked until the end of the surrounding transaction."""
+    model = _model()
+    key = _key(username)
+    model.objects.bulk_create([model(key=key)], ignore_conflicts=True)
+    return model.objects.select_for_update().get(key=key)
+
+
+def _expire(row, now: float) -> None:
+    if row.locked_until is not None and row.locked_until <= _moment(now):
+        row.failures, row.locked_until = 0, None
+        row.save(update_fields=["failures", "locked_until", "updated_at"])
+
+
+def guarded(username: str, check, *, reset_on_success=False) -> tuple[Outcome, object]:
+    """Run `check()` (truthy when the password or code is right) for `username` while holding its lock row.
+
+    Returns (outcome, result of check). A locked username is refused before `check` runs; a failure is counted in
+    the same transaction; `reset_on_success` (a bool, or a function of the result) clears the count when the check
+    passes and that completes the login."""
+    with transaction.atomic():
+        row = _locked_row(username)
+        now = _now()
+        _expire(row, now)
+        if row.locked_until is not None:
+            return Outcome.LOCKED, None
+        result = check()
+        if result:
+            if (reset_on_success(result) if callable(reset_on_success) else reset_on_success) and row.failures:
+                row.failures = 0
+                row.save(update_fields=["failures", "updated_at"])
+            return Outcome.OK, result
+        row.failures += 1
+        if row.failures >= MAX_FAILURES:
+            row.locked_until = _moment(now + LOCK_SECONDS)
+        row.save(update_fields=["failures", "locked_until", "updated_at"])
+        if row.locked_until:
+            login_locked_out.send(sender=guarded, username=username)  # audited (core.audit_signals), in this transaction
+        return (Outcome.LOCKED if row.locked_until else Outcome.WRONG), result
 
 
 def seconds_locked(username: str) -> int:
     """Seconds until `username` may try again; 0 when not locked."""
-    failures_key, lock_key = _keys(username)
-    until = cache.get(lock_key)
-    if until is None:
+    row = _model().objects.filter(key=_key(username)).first()
+    if row is None or row.locked_until is None:
         return 0
-    remaining = int(until - _now())
-    if remaining <= 0:
-        cache.delete_many([failures_key, lock_key])
-        return 0
-    return remaining
+    return max(0, int((row.locked_until - _moment(_now())).total_seconds()))
 
 
 def minutes_locked(username: str) -> int:
     return -(-seconds_locked(username) // 60)  # rounded up: "try again in 1 minute", never "in 0 minutes"
 
 
+def failures(username: str) -> int:
+    row = _model().objects.filter(key=_key(username)).first()
+    return row.failures if row else 0
+
+
 def record_failure(username: str) -> bool:
-    """Count one failed password or code; returns True when this failure locks the username."""
-    failures_key, lock_key = _keys(username)
-    cache.add(failures_key, 0, LOCK_SECONDS)
-    try:
-        failures = cache.incr(failures_key)
-    except ValueError:  # expired between add and incr
-        cache.set(failures_key, 1, LOCK_SECONDS)
-        failures = 1
-    if failures >= MAX_FAILURES:
-        cache.set(lock_key, _now() + LOCK_SECONDS, LOCK_SECONDS)
-        login_locked_out.send(sender=record_failure, username=username)  # audited (audit.signals)
-        return True
-    return False
+    """Count one failure outside a check (kept for callers that verify themselves); True when it locks."""
+    return guarded(username, lambda: False)[0] is Outcome.LOCKED
 
 
 def reset(username: str) -> None:
     """A complete, successful login clears the count."""
-    cache.delete_many(_keys(username))
+    _model().objects.filter(key=_key(username)).update(failures=0, locked_until=None)

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.http import Http404, HttpResponse
@@ -88,8 +87,7 @@ def login_page(request):
             if otp.confirmed_device(user):
                 return redirect("core:login_token")
             return redirect("core:login_enrol")
-        throttle.reset(user.get_username())
-        login(request, user)
+        login(request, user)  # the failure count was cleared under its lock (LoginForm)
         return redirect(next_url)
     return render(request, "core/login.html", {"form": form, "next": next_url})
 
@@ -118,25 +116,32 @@ def _second_step(request, user, device, template, context):
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"].strip()
-        if device.pk is None:  # enrolment: the device is stored only now, confirmed, with an audit event
-            if otp.verify_enrolment(device, token):
+        enrolling = device.pk is None  # enrolment: the device is stored only now, confirmed, with an audit event
+        checked = []
+
+        def check():
+            checked.append(True)
+            return otp.verify_enrolment(device, token) if enrolling else device.verify_token(token)
+
+        # Lock checked, code verified and a failure counted under the username's row lock (core.throttle).
+        outcome, _ok = throttle.guarded(username, check, reset_on_success=True)
+        if outcome is throttle.Outcome.OK:
+            if enrolling:
                 device = services.confirm_totp_device(user, device.key, actor=user)
                 request.session.pop(otp.ENROL_KEY, None)
-                return _finish_login(request, user, device)
-        elif device.verify_token(token):
             return _finish_login(request, user, device)
-        second_factor_failed.send(sender=_second_step, user=user, request=request)  # audited; never the code
-        if throttle.record_failure(username):
+        if checked:
+            second_factor_failed.send(sender=_second_step, user=user, request=request)  # audited; never the code
+        if outcome is throttle.Outcome.LOCKED:
             return _abandon_login(request, locked_message(username))
         form.add_error("token", _("This code is not correct or has expired."))
-    hint = otp.current_token(device) if settings.DEMO_SHOW_TOTP else None
+    hint = otp.demo_hint(device)
     return render(request, template, {"form": form, "demo_token": hint, **context})
 
 
 def _finish_login(request, user, device):
     next_url = request.session.pop(PENDING_NEXT, "/")
     request.session.pop(PENDING, None)
-    throttle.reset(user.get_username())
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
     return redirect(next_url)

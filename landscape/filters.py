@@ -41,6 +41,25 @@ def _target_group_filter(**kwargs):
     )
 
 
+# Ids are whole numbers a database key can hold: "1.8e43" or "1.5" is a 400 with a message, not an OverflowError.
+MAX_ID = 2**63 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2200})
+class YearFilter(IdFilter):
+    pass
+
+
 def _search_filter():
     return filters.CharFilter(label=_("Search"), method="filter_search", max_length=200)
 
@@ -133,7 +152,7 @@ class OrganisationApiFilter(OrganisationFilter):
 
 class ActivityApiFilter(ActivityFilter):
     municipality = municipality_filter("organisation__municipality")
-    organisation = filters.NumberFilter(label=_("Organisation (id)"), field_name="organisation_id")
+    organisation = IdFilter(label=_("Organisation (id)"), field_name="organisation_id")
 
 
 class DistrictApiFilter(filters.FilterSet):
@@ -146,10 +165,10 @@ class DistrictApiFilter(filters.FilterSet):
 
 class FundingApiFilter(filters.FilterSet):
     municipality = municipality_filter("municipality")
-    year = filters.NumberFilter(label=_("Year"), min_value=1900, max_value=2200)
+    year = YearFilter(label=_("Year"), min_value=1900, max_value=2200)
     kind = filters.ChoiceFilter(label=_("Kind"), choices=Funding.Kind.choices)
     conditional = filters.BooleanFilter(label=_("Conditional on municipal funding"))
-    organisation = filters.NumberFilter(label=_("Organisation (id)"), field_name="organisation_id")
+    organisation = IdFilter(label=_("Organisation (id)"), field_name="organisation_id")
 
     class Meta:
         model = Funding

@@ -11,6 +11,7 @@ from landscape.models import Activity, District, TargetGroup
 
 from . import rules
 from .models import Commissioning, Deadline, DistributionRule, LibraryCriterion, ReservedBudgetLine
+from .rules import plausible_moment_error
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"]
 
@@ -22,6 +23,12 @@ class DateTimeField(forms.DateTimeField):
 
     def __init__(self, **kwargs):
         super().__init__(input_formats=DATETIME_FORMATS, **kwargs)
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if message := plausible_moment_error(moment):
+            raise forms.ValidationError(message, code="implausible")
+        return moment
 
 
 # Dutch messages for an empty required field of the commissioning form, naming what is missing.

@@ -21,6 +21,20 @@ from .models import Candidate, Deadline, Phase, Route, ServiceCategory, Threshol
 P = Phase
 K = Deadline.Kind
 
+# --- Plausible moments ---------------------------------------------------------------------------------------------
+# A deadline or meeting far outside the life of this software is a typing error (a year 0001 once broke the manage
+# page on PostgreSQL for good: converting it to Amsterdam time leaves the calendar). Accept only these years.
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2100
+
+
+def plausible_moment_error(at) -> str | None:
+    """A Dutch-translatable message when `at` (a date or datetime) lies outside EARLIEST_YEAR–LATEST_YEAR."""
+    if at is not None and not (EARLIEST_YEAR <= at.year <= LATEST_YEAR):
+        return _("Enter a date between %(first)d and %(last)d.") % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+    return None
+
+
 # --- Procedure state machines: explicit transition tables, one per route ------------------------------------------
 # Cancellation (Aw 2.1xx: the contracting authority may discontinue a procedure, with reasons) is possible from every
 # published, not yet awarded phase.

@@ -1,6 +1,7 @@
 """Settings for wijkwaarde. Everything that differs per deployment comes from the environment."""
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -14,10 +15,16 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
+# The test suite runs with DEBUG off, over plain HTTP (the test client, Playwright against live_server).
+TESTING = "pytest" in sys.modules
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and os.environ.get("WIJKWAARDE_REQUIRE_SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set in production")
+    # A known key lets anyone forge sessions and signed links: only for development (DEBUG on), the test suite, and
+    # the offline commands of manage.py (all but those in KEY_COMMANDS), never to serve (docs/deploy.md).
+    if not (DEBUG or TESTING or os.environ.get("WIJKWAARDE_OFFLINE_COMMAND")):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (docs/deploy.md).")
     SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"  # noqa: S105
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -38,6 +45,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "drf_spectacular_sidecar",
+    "csp",
     "core",
     "audit",
     "landscape",
@@ -52,11 +60,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.DutchUnlessChosen",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.RejectNulBytes",
     "core.page_cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.ChartsMayEvaluate",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -146,13 +157,41 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "300000"))
 IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "5000000"))
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)  # set true behind HTTPS (docs/deploy.md)
+# HTTPS: with DEBUG off, cookies are secure, plain HTTP is redirected and HSTS is sent, unless the environment switches
+# them off (docs/deploy.md, "HTTPS": e.g. SECURE_SSL_REDIRECT=false when the proxy already redirects).
+_HTTPS = not DEBUG and not TESTING
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", _HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if _HTTPS else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+if env_bool("SECURE_PROXY_SSL_HEADER", False):  # behind a TLS-terminating proxy that sets X-Forwarded-Proto
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): only our own scripts, styles, images and fonts; no inline scripts, no
+# framing, no plugins. Inline styles are allowed: the municipality's theme (<style> in base.html), style attributes
+# and htmx's indicator style. Vega evaluates chart expressions with `new Function`, so pages that load it (and only
+# those) add 'unsafe-eval' (core.middleware.ChartsMayEvaluate; docs/security.md).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# A cache shared by every web process and worker (the login lock of core/throttle.py counts failures in it):
+# A cache shared by every web process and worker (the login lock of core/throttle.py is a database row, not here):
 # a database table by default (`manage.py createcachetable`, which the test runner also runs).
 CACHES = {
     "default": {
@@ -172,7 +211,7 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wijkwaarde@localhost")
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api_schema.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     # Every endpoint must declare who may use it; an endpoint that forgets is closed.
     "DEFAULT_PERMISSION_CLASSES": ["core.access.NoAccessDeclared"],

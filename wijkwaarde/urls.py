@@ -25,3 +25,8 @@ urlpatterns = [
     path("api/v1/", include("wijkwaarde.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

@@ -77,6 +77,7 @@ def test_demo_users_have_the_documented_password_and_municipal_roles_a_totp_devi
 @pytest.mark.django_db
 def test_demo_login_with_the_code_shown_on_the_login_page(client, settings):
     settings.DEMO_SHOW_TOTP = True
+    settings.DEBUG = True
     _load()
     response = client.post(reverse("core:login"), {"username": "leiden.beleid", "password": demo.DEMO_PASSWORD})
     assert response["Location"] == reverse("core:login_token")

@@ -209,6 +209,8 @@ def test_enrolment_page_is_skipped_once_a_device_is_confirmed(client):
 
 def test_demo_code_hint_is_shown_only_when_demo_show_totp_is_set(client, settings):
     user = user_with_role(Role.POLICY_ADVISOR, MunicipalityFactory())
+    user.totpdevice_set.update(name=otp.DEMO_DEVICE_NAME)
+    settings.DEBUG = True
     _password_step(client, user)
     settings.DEMO_SHOW_TOTP = False
     assert "Demo-omgeving" not in client.get(TOKEN).content.decode()
@@ -336,3 +338,18 @@ def test_logout_needs_post(client):
     login(client, user_with_role(Role.SOCIAL_WORKER, MunicipalityFactory()))
     assert client.get(reverse("core:logout")).status_code == 405
     assert _logged_in(client)
+
+
+def test_demo_code_hint_only_for_accounts_the_demo_created_and_only_with_debug_on(client, settings):
+    settings.DEMO_SHOW_TOTP = True
+    real = user_with_role(Role.POLICY_ADVISOR, MunicipalityFactory())  # an account made by an administrator
+    demo_account = user_with_role(Role.POLICY_ADVISOR, MunicipalityFactory())
+    demo_account.totpdevice_set.update(name=otp.DEMO_DEVICE_NAME)
+    settings.DEBUG = True
+    _password_step(client, real)
+    assert "Demo-omgeving" not in client.get(TOKEN).content.decode()
+    client.logout()
+    _password_step(client, demo_account)
+    assert "Demo-omgeving" in client.get(TOKEN).content.decode()
+    settings.DEBUG = False
+    assert "Demo-omgeving" not in client.get(TOKEN).content.decode()

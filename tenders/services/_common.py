@@ -53,6 +53,8 @@ def _check_budget(amount, field="annual_budget"):
 def _aware(at: datetime, field: str):
     if at is None or timezone.is_naive(at):
         raise ValidationError({field: _("Give a date and time.")})
+    if message := rules.plausible_moment_error(at):
+        raise ValidationError({field: message})
 
 
 def _scope_ids(commissioning, activities, districts):
