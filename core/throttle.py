@@ -90,7 +90,9 @@ def guarded(username: str, check, *, reset_on_success=False) -> tuple[Outcome, o
             row.locked_until = _moment(now + LOCK_SECONDS)
         row.save(update_fields=["failures", "locked_until", "updated_at"])
         if row.locked_until:
-            login_locked_out.send(sender=guarded, username=username)  # audited (core.audit_signals), in this transaction
+            login_locked_out.send(
+                sender=guarded, username=username
+            )  # audited (core.audit_signals), in this transaction
         return (Outcome.LOCKED if row.locked_until else Outcome.WRONG), result
 
 
