@@ -89,6 +89,7 @@ def start_worker(db: Database, log: Path) -> subprocess.Popen:
         "JOBS_HEARTBEAT_SECONDS": "0.2",
         "JOBS_STALE_AFTER_SECONDS": "2",
         "DEBUG": "false",
+        "SECRET_KEY": "worker-crash-test-only-key-" + "x" * 40,  # with DEBUG off the settings demand one
     }
     args = ["--no-reload", "--no-startup-delay", "--interval", "0.2", "--reap-interval", "0.5"]
     out = log.open("a")
