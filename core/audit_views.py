@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit import anchoring, exports, selectors
+from audit import anchoring, selectors
 from audit.forms import AuditFilterForm
 from audit.models import AuditEvent, Checkpoint
 
+from . import audit_exports
 from .access import municipalities_for, public_view, role_view
 from .models import Role
 
@@ -70,10 +71,11 @@ def audit_export(request, fmt):
         return render(request, "audit/log.html", {"form": form, "page": None}, status=400)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "csv":
-        response = HttpResponse(exports.to_csv(events), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(audit_exports.to_csv(events), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
-            exports.to_xlsx(events), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            audit_exports.to_xlsx(events),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="auditlog-{stamp}.{fmt}"'
     return response

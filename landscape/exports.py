@@ -1,9 +1,7 @@
 """Tables of the public landscape pages as CSV and XLSX: Dutch column headings and labels, no code values.
 
-Every cell goes through `safe_cell`, which neutralises spreadsheet formulas (CSV/formula injection: a cell starting
-with =, +, -, @, tab or carriage return is prefixed with an apostrophe). When the shared export writer
-`core/exports.py` lands on main, `table_response` should call it instead of writing the files itself.
-"""
+Every cell goes through `safe_cell`: the shared writer's defence (core/exports.py: formula triggers quoted, characters
+a workbook cannot hold removed) plus the Dutch forms of empty cells and yes/no."""
 
 import csv
 import io
@@ -13,11 +11,12 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core import exports
+
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
@@ -26,10 +25,7 @@ def safe_cell(value):
         return ""
     if isinstance(value, bool):
         return "ja" if value else "nee"
-    if isinstance(value, int | float | Decimal):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return exports.safe_cell(value)
 
 
 def _csv(headers, rows) -> bytes:

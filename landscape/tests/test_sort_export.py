@@ -128,7 +128,15 @@ def test_export_of_bad_filters_is_a_400_and_an_unknown_format_a_404(client, leid
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("=1+1", "'=1+1"), ("+31 71", "'+31 71"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("Buurthuis", "Buurthuis")],
+    [
+        ("=1+1", "'=1+1"),
+        ("+31 71", "'+31 71"),
+        ("-2+3", "'-2+3"),
+        ("-2", "-2"),  # a plain number written as text runs nothing (core/exports.py keeps it)
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("Buurt\x07huis", "Buurthuis"),  # a character a workbook cannot hold is removed
+        ("Buurthuis", "Buurthuis"),
+    ],
 )
 def test_cells_that_a_spreadsheet_would_run_are_neutralised(value, expected):
     assert safe_cell(value) == expected
