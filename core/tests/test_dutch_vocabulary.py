@@ -1,6 +1,7 @@
-"""Everything a Dutch reader sees is Dutch: every public page of the demo and the exports of the landscape lists
-are scanned for English words taken from the code's own vocabulary (the values of every TextChoices field and the
-target group codes, e.g. `volunteer_with_staff`, `transfers`, `elderly`). One such word in a Dutch page fails.
+"""Everything a Dutch reader sees is Dutch: every public page of the demo, the exports of the landscape lists and the
+figures (XLSX) of every published scenario are scanned for English words taken from the code's own vocabulary (the
+values of every TextChoices field and the target group codes, e.g. `volunteer_with_staff`, `transfers`, `elderly`).
+One such word in a Dutch page fails.
 
 Words that Dutch shares with English (open, status quo, contract, tender, ranking, ...) are not counted.
 """
@@ -121,5 +122,13 @@ def test_no_english_code_vocabulary_on_any_public_demo_page_or_export(client):
             rows = list(csv.reader(io.StringIO(text), delimiter=";"))
             if words := english_words_in(" ".join(" ".join(r) for r in rows), vocabulary):
                 found[f"{m.cbs_code} {export} csv"] = sorted(words)
+    for scenario in Scenario.objects.filter(published=True).select_related("municipality"):
+        # The council report's figures (continuity/exports.py): labels, not code values such as `transfers`.
+        xlsx = client.get(reverse("continuity:xlsx", args=[scenario.municipality.cbs_code, scenario.pk]))
+        assert xlsx.status_code == 200, scenario
+        workbook = load_workbook(io.BytesIO(xlsx.content))
+        cells = [str(v) for ws in workbook for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+        if words := english_words_in(" ".join(cells), vocabulary):
+            found[f"{scenario} xlsx"] = sorted(words)
     assert pages > 50
     assert found == {}
