@@ -122,7 +122,9 @@ def test_no_english_code_vocabulary_on_any_public_demo_page_or_export(client):
             rows = list(csv.reader(io.StringIO(text), delimiter=";"))
             if words := english_words_in(" ".join(" ".join(r) for r in rows), vocabulary):
                 found[f"{m.cbs_code} {export} csv"] = sorted(words)
-    for scenario in Scenario.objects.filter(published=True).select_related("municipality"):
+    published = Scenario.objects.filter(published=True).select_related("municipality")
+    assert published.count() >= 4, "the demo publishes its scenarios"
+    for scenario in published:
         # The council report's figures (continuity/exports.py): labels, not code values such as `transfers`.
         xlsx = client.get(reverse("continuity:xlsx", args=[scenario.municipality.cbs_code, scenario.pk]))
         assert xlsx.status_code == 200, scenario
