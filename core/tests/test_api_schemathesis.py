@@ -66,3 +66,34 @@ def test_api_gives_no_server_error_and_conforms_to_its_schema(case):
     case.call_and_validate(
         excluded_checks=[schemathesis.checks.negative_data_rejection, schemathesis.checks.positive_data_acceptance]
     )
+
+
+# Stateful: schemathesis follows the OpenAPI links of the document (every list links to its detail, core.api_docs),
+# so it walks from a list to the objects it returned, as a client would.
+LENIENT_BY_DESIGN = [schemathesis.checks.negative_data_rejection, schemathesis.checks.positive_data_acceptance]
+
+
+class APIWorkflow(schema.as_state_machine()):
+    calls: list = []
+
+    def validate_response(self, response, case, additional_checks=None, **kwargs):
+        APIWorkflow.calls.append((case.operation.label, response.status_code))
+        case.validate_response(response, excluded_checks=LENIENT_BY_DESIGN, transport_kwargs=kwargs)
+
+
+def test_api_workflows_follow_the_links_without_server_errors():
+    from schemathesis.generation.stateful import run_state_machine_as_test
+
+    assert APIWorkflow.bundles, "the OpenAPI document has no links to follow"
+    run_state_machine_as_test(
+        APIWorkflow,
+        settings=settings(
+            max_examples=10,
+            stateful_step_count=4,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        ),
+    )
+    details = {label for label, status in APIWorkflow.calls if "{" in label and status == 200}
+    assert details, f"no detail reached through a link: {sorted(set(APIWorkflow.calls))[:20]}"
