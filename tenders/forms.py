@@ -12,6 +12,7 @@ from landscape.models import Activity, District, TargetGroup
 from . import rules
 from .models import Commissioning, Deadline, DistributionRule, LibraryCriterion, ReservedBudgetLine
 from .rules import plausible_moment_error
+from .services.design import DESIGN_FIELDS
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"]
 
@@ -46,21 +47,7 @@ REQUIRED = {
 class CommissioningForm(forms.ModelForm):
     class Meta:
         model = Commissioning
-        fields = [
-            "title",
-            "goals",
-            "route",
-            "service_category",
-            "contract_start",
-            "term_years",
-            "option_count",
-            "option_years",
-            "selection_criteria",
-            "max_candidates",
-            "max_dialogue_participants",
-            "grant_ceiling",
-            "distribution_rule",
-        ]
+        fields = DESIGN_FIELDS  # what the design service accepts (tenders/services/design.py)
         widgets = {
             "goals": forms.Textarea(attrs={"rows": 4}),
             "selection_criteria": forms.Textarea(attrs={"rows": 3}),
