@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class BidsConfig(AppConfig):
     name = "bids"
     verbose_name = _("Bids")
+
+    def ready(self):
+        from . import guards, receivers
+
+        receivers.connect()
+        guards.register()

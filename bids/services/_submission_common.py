@@ -1,0 +1,43 @@
+"""Helpers shared by the draft and submission services: locks and the audit event (summaries hold ids, counts, sizes
+and hashes only, never answer text, file names or file content)."""
+
+from django.core.exceptions import PermissionDenied
+
+from audit.services import record
+from core.access import roles_for
+from tenders.models import Commissioning
+
+from .. import submission_rules
+from ..models import Submission
+
+
+def audit(action, submission_or_commissioning, user, summary=None, obj=None):
+    commissioning = getattr(submission_or_commissioning, "commissioning", submission_or_commissioning)
+    municipalities = commissioning.municipalities()
+    roles = roles_for(user, municipalities[0]) if user is not None and user.is_authenticated else set()
+    record(
+        action,
+        actor=user,
+        role=",".join(sorted(roles)),
+        municipality=municipalities,
+        obj=obj or submission_or_commissioning,
+        summary=summary,
+    )
+
+
+def lock_commissioning(commissioning) -> Commissioning:
+    return Commissioning.objects.select_for_update().get(pk=commissioning.pk)
+
+
+def lock_submission(submission) -> Submission:
+    return Submission.objects.select_for_update().select_related("lead").get(pk=submission.pk)
+
+
+def ensure_may_edit(user, submission) -> None:
+    if not submission_rules.may_edit(user, submission):
+        raise PermissionDenied
+
+
+def ensure_may_submit(user, submission) -> None:
+    if not submission_rules.may_submit(user, submission):
+        raise PermissionDenied
