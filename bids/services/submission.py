@@ -6,6 +6,8 @@ called. The transaction commits with the version, so a submission that read its 
 committed before anyone can close the phase or open the bids (both take the same lock); one that reads its time at
 or after the deadline is refused and recorded as a late attempt, in its own committed transaction."""
 
+from datetime import UTC
+
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -88,7 +90,7 @@ def _build_bundle(submission, number: int, received_at) -> tuple[dict, list[byte
         "consortium_name": submission.consortium_name,
         "lead": _operator(submission.lead),
         "version": number,
-        "received_at": received_at.astimezone(timezone.UTC).isoformat(),
+        "received_at": received_at.astimezone(UTC).isoformat(),
         "answers": answers,
         "files": [
             {
