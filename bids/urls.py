@@ -1,0 +1,22 @@
+from django.urls import path
+
+from .views import submission
+
+app_name = "bids"
+
+urlpatterns = [
+    # B1: drafts, submission, receipts
+    path("", submission.my_submissions, name="my_submissions"),
+    path("opdracht/<int:pk>/", submission.start, name="start"),
+    path("<int:pk>/", submission.draft, name="draft"),
+    path("<int:pk>/antwoord/<int:criterion_pk>", submission.answer, name="answer"),
+    path("<int:pk>/bijlage", submission.upload, name="upload"),
+    path("<int:pk>/bijlage/<int:item_pk>/verwijderen", submission.remove_file, name="remove_file"),
+    path("<int:pk>/bijlage/<int:item_pk>/vertrouwelijk", submission.confidential, name="confidential"),
+    path("<int:pk>/indienen", submission.submit, name="submit"),
+    path("<int:pk>/intrekken", submission.withdraw, name="withdraw"),
+    path("ontvangstbevestiging/<int:version_pk>/", submission.receipt, name="receipt"),
+    path("ontvangstbevestiging/<int:version_pk>/pdf", submission.receipt_pdf, name="receipt_pdf"),
+    path("ontvangstbevestiging/<int:version_pk>/manifest.json", submission.manifest, name="manifest"),
+    path("controleren", submission.verify, name="verify"),
+]
