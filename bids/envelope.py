@@ -55,8 +55,10 @@ def read_draft(submission, with_content: bool = False) -> dict:
             data = decrypt_json(key, item.ciphertext, item_aad(submission.pk, item.pk, "meta"))
             answers[item.criterion_id] = {"item": item, **data}
         else:
-            data = read_item(key, item) if with_content else decrypt_json(
-                key, item.ciphertext, item_aad(submission.pk, item.pk, "meta")
+            data = (
+                read_item(key, item)
+                if with_content
+                else decrypt_json(key, item.ciphertext, item_aad(submission.pk, item.pk, "meta"))
             )
             files.append({"item": item, **data})
     return {"answers": answers, "files": files}

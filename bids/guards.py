@@ -38,7 +38,7 @@ def no_receipt_after_closing(commissioning, now) -> list[str]:
 
 def register() -> None:
     """Register the guard for every change that leaves a phase receiving submissions, cancelling excepted."""
-    for route, table in tender_rules.TRANSITIONS.items():
+    for table in tender_rules.TRANSITIONS.values():
         for phase, targets in table.items():
             if tender_rules.CLOSES_AT.get(phase) is None or phase == Phase.DRAFT:
                 continue

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from tenders import rules as tender_rules
 from tenders import selectors as tender_selectors
-from tenders.models import Deadline, Phase
+from tenders.models import Phase
 
 from .models import OperatorMatch, OperatorMember, Participation, Submission
 

@@ -395,6 +395,20 @@ def r_audit(name):
     return recipe
 
 
+def r_bids(name):
+    """bids keeps its recipes beside its tests, one module per topic: bids/tests/audit_recipes_*.py (RECIPES)."""
+    import importlib
+    import pkgutil
+
+    import bids.tests
+
+    recipes = {}
+    for module in pkgutil.iter_modules(bids.tests.__path__):
+        if module.name.startswith("audit_recipes"):
+            recipes |= importlib.import_module(f"bids.tests.{module.name}").RECIPES
+    return recipes[name]
+
+
 RECIPE_FACTORIES = {
     "core": r_core,
     "landscape": r_landscape,
@@ -402,6 +416,7 @@ RECIPE_FACTORIES = {
     "tenders": r_tenders,
     "publication": r_publication,
     "audit": r_audit,
+    "bids": r_bids,
 }
 
 

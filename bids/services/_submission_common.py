@@ -11,7 +11,7 @@ from .. import submission_rules
 from ..models import Submission
 
 
-def audit(action, submission_or_commissioning, user, summary=None, obj=None):
+def _audit(action, submission_or_commissioning, user, summary=None, obj=None):
     commissioning = getattr(submission_or_commissioning, "commissioning", submission_or_commissioning)
     municipalities = commissioning.municipalities()
     roles = roles_for(user, municipalities[0]) if user is not None and user.is_authenticated else set()
@@ -25,19 +25,19 @@ def audit(action, submission_or_commissioning, user, summary=None, obj=None):
     )
 
 
-def lock_commissioning(commissioning) -> Commissioning:
+def _lock_commissioning(commissioning) -> Commissioning:
     return Commissioning.objects.select_for_update().get(pk=commissioning.pk)
 
 
-def lock_submission(submission) -> Submission:
+def _lock_submission(submission) -> Submission:
     return Submission.objects.select_for_update().select_related("lead").get(pk=submission.pk)
 
 
-def ensure_may_edit(user, submission) -> None:
+def _ensure_may_edit(user, submission) -> None:
     if not submission_rules.may_edit(user, submission):
         raise PermissionDenied
 
 
-def ensure_may_submit(user, submission) -> None:
+def _ensure_may_submit(user, submission) -> None:
     if not submission_rules.may_submit(user, submission):
         raise PermissionDenied

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from .. import envelope, filetypes, sealing, submission_rules
 from ..models import DraftItem, Participation, Submission, SubmissionRules
-from ._submission_common import audit, ensure_may_edit, lock_submission
+from ._submission_common import _audit, _ensure_may_edit, _lock_submission
 
 MAX_REASON_CHARS = 500
 
@@ -28,9 +28,9 @@ def _reason(confidential: bool, reason: str) -> str:
     if confidential and not reason:
         raise ValidationError({"confidential_reason": _("Give the reason why this part is confidential (Aw 2.57).")})
     if len(reason) > MAX_REASON_CHARS:
-        raise ValidationError({"confidential_reason": _("The reason may be at most %(n)s characters.") % {
-            "n": MAX_REASON_CHARS
-        }})
+        raise ValidationError(
+            {"confidential_reason": _("The reason may be at most %(n)s characters.") % {"n": MAX_REASON_CHARS}}
+        )
     return reason if confidential else ""
 
 
@@ -76,7 +76,7 @@ def create_submission(user, operator, commissioning, *, kind: str, lot=None, con
         decided_by=user,
         decided_at=now,
     )
-    audit("bids.submission_create", submission, user, summary={"kind": kind, "lot": lot.pk if lot else None})
+    _audit("bids.submission_create", submission, user, summary={"kind": kind, "lot": lot.pk if lot else None})
     return submission
 
 
@@ -89,22 +89,22 @@ def _leaf_criterion(submission, criterion):
 def save_answer(submission, user, criterion, text: str, *, confidential=False, confidential_reason="", now=None):
     """Save (or, when empty, remove) the answer to a leaf award criterion, within the commissioning's length."""
     now = now or timezone.now()
-    s = lock_submission(submission)
-    ensure_may_edit(user, s)
+    s = _lock_submission(submission)
+    _ensure_may_edit(user, s)
     _ensure_draft_open(s, now)
     _leaf_criterion(s, criterion)
     text = (text or "").replace("\r\n", "\n").strip()
     limit = _rules(s.commissioning).answer_max_chars
     if len(text) > limit:
-        raise ValidationError({"text": _("An answer may be at most %(n)s characters; this one has %(m)s.") % {
-            "n": limit, "m": len(text)
-        }})
+        raise ValidationError(
+            {"text": _("An answer may be at most %(n)s characters; this one has %(m)s.") % {"n": limit, "m": len(text)}}
+        )
     reason = _reason(confidential, confidential_reason)
     item = DraftItem.objects.filter(submission=s, kind=DraftItem.Kind.ANSWER, criterion=criterion).first()
     if not text:
         if item is not None:
             item.delete()
-        audit("bids.answer_save", s, user, summary={"criterion": criterion.pk, "chars": 0})
+        _audit("bids.answer_save", s, user, summary={"criterion": criterion.pk, "chars": 0})
         return None
     if item is None:
         item = DraftItem.objects.create(
@@ -117,7 +117,7 @@ def save_answer(submission, user, criterion, text: str, *, confidential=False, c
     item.confidential = bool(confidential)
     item.updated_by, item.updated_at = user, now
     item.save()
-    audit("bids.answer_save", s, user, summary={"criterion": criterion.pk, "chars": len(text)}, obj=item)
+    _audit("bids.answer_save", s, user, summary={"criterion": criterion.pk, "chars": len(text)}, obj=item)
     return item
 
 
@@ -130,8 +130,8 @@ def _ensure_draft_open(submission, now):
 def add_file(submission, user, *, name: str, content: bytes, confidential=False, confidential_reason="", now=None):
     """Attach a PDF, DOCX or XLSX (type checked by content) within the per-file and per-submission size limits."""
     now = now or timezone.now()
-    s = lock_submission(submission)
-    ensure_may_edit(user, s)
+    s = _lock_submission(submission)
+    _ensure_may_edit(user, s)
     _ensure_draft_open(s, now)
     rules = _rules(s.commissioning)
     media_type = filetypes.sniff(content)
@@ -141,9 +141,9 @@ def add_file(submission, user, *, name: str, content: bytes, confidential=False,
         raise ValidationError({"file": _("A file may be at most %(mb)s MB.") % {"mb": rules.file_max_bytes // 2**20}})
     used = sum(s.draft_items.filter(kind=DraftItem.Kind.FILE).values_list("size", flat=True))
     if used + len(content) > rules.submission_max_bytes:
-        raise ValidationError({"file": _("All files together may be at most %(mb)s MB.") % {
-            "mb": rules.submission_max_bytes // 2**20
-        }})
+        raise ValidationError(
+            {"file": _("All files together may be at most %(mb)s MB.") % {"mb": rules.submission_max_bytes // 2**20}}
+        )
     reason = _reason(confidential, confidential_reason)
     name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "bijlage"
     item = DraftItem.objects.create(
@@ -165,29 +165,29 @@ def add_file(submission, user, *, name: str, content: bytes, confidential=False,
     sealed = sealing.encrypt(key, content, envelope.item_aad(s.pk, item.pk, "blob"))
     item.blob.save(f"{s.pk}-{item.pk}.bin", ContentFile(sealed), save=False)
     item.save()
-    audit("bids.file_add", s, user, summary={"item": item.pk, "size": len(content)}, obj=item)
+    _audit("bids.file_add", s, user, summary={"item": item.pk, "size": len(content)}, obj=item)
     return item
 
 
 @transaction.atomic
 def remove_file(item, user, now=None):
     now = now or timezone.now()
-    s = lock_submission(item.submission)
-    ensure_may_edit(user, s)
+    s = _lock_submission(item.submission)
+    _ensure_may_edit(user, s)
     _ensure_draft_open(s, now)
     item = DraftItem.objects.get(pk=item.pk, submission=s, kind=DraftItem.Kind.FILE)
     pk, size = item.pk, item.size
     transaction.on_commit(lambda blob=item.blob: blob.delete(save=False))
     item.delete()
-    audit("bids.file_remove", s, user, summary={"item": pk, "size": size})
+    _audit("bids.file_remove", s, user, summary={"item": pk, "size": size})
 
 
 @transaction.atomic
 def mark_confidential(item, user, *, confidential: bool, confidential_reason: str = "", now=None):
     """Mark a part of the draft confidential (Aw 2.57: trade secrets are not disclosed), with its reason."""
     now = now or timezone.now()
-    s = lock_submission(item.submission)
-    ensure_may_edit(user, s)
+    s = _lock_submission(item.submission)
+    _ensure_may_edit(user, s)
     _ensure_draft_open(s, now)
     item = DraftItem.objects.get(pk=item.pk, submission=s)
     key, aad = envelope.draft_key(s), envelope.item_aad(s.pk, item.pk, "meta")
@@ -197,5 +197,5 @@ def mark_confidential(item, user, *, confidential: bool, confidential_reason: st
     item.confidential = bool(confidential)
     item.updated_by, item.updated_at = user, now
     item.save(update_fields=["ciphertext", "confidential", "updated_by", "updated_at"])
-    audit("bids.confidential_mark", s, user, summary={"item": item.pk, "confidential": item.confidential}, obj=item)
+    _audit("bids.confidential_mark", s, user, summary={"item": item.pk, "confidential": item.confidential}, obj=item)
     return item

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from .. import sealing
 from ..models import CommissioningKey
-from ._submission_common import audit, lock_commissioning
+from ._submission_common import _audit, _lock_commissioning
 
 
 @transaction.atomic
@@ -13,7 +13,7 @@ def ensure_commissioning_key(commissioning, user=None, now=None) -> Commissionin
     """The commissioning's X25519 key pair, generated on first call (at publication, by the receiver of
     `procedure_changed`; for commissionings published before bids existed, by this service). Never twice: the
     commissioning row is locked first, so two callers cannot both generate one."""
-    c = lock_commissioning(commissioning)
+    c = _lock_commissioning(commissioning)
     existing = CommissioningKey.objects.filter(commissioning=c).first()
     if existing is not None:
         return existing
@@ -25,5 +25,5 @@ def ensure_commissioning_key(commissioning, user=None, now=None) -> Commissionin
         kek_id=pair.kek_id,
         created_at=now or timezone.now(),
     )
-    audit("bids.key_create", c, user, summary={"kek_id": pair.kek_id}, obj=key)
+    _audit("bids.key_create", c, user, summary={"kek_id": pair.kek_id}, obj=key)
     return key

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from .. import envelope, sealing, submission_rules
 from ..models import LateAttempt, SealedVersion, Submission
-from ._submission_common import audit, ensure_may_submit, lock_commissioning, lock_submission
+from ._submission_common import _audit, _ensure_may_submit, _lock_commissioning, _lock_submission
 from .keys import ensure_commissioning_key
 
 
@@ -118,17 +118,17 @@ def _record_late(submission, user, attempted_at):
             attempted_at=attempted_at,
             user=user,
         )
-        audit("bids.late_attempt", submission, user, summary={"attempted_at": attempted_at.isoformat()}, obj=late)
+        _audit("bids.late_attempt", submission, user, summary={"attempted_at": attempted_at.isoformat()}, obj=late)
 
 
 def _seal(submission, user) -> SealedVersion | tuple:
     """Under the lock: the version, or ("late", moment) when the clock read under the lock is past the deadline."""
     with transaction.atomic():
-        commissioning = lock_commissioning(submission.commissioning)
-        s = lock_submission(submission)
+        commissioning = _lock_commissioning(submission.commissioning)
+        s = _lock_submission(submission)
         s.commissioning = commissioning
         now = timezone.now()  # the moment of receipt: read after the lock (ADR 0008)
-        ensure_may_submit(user, s)
+        _ensure_may_submit(user, s)
         if submission_rules.is_late(commissioning, s.kind, now):
             return ("late", now)
         if not submission_rules.receiving(commissioning, s.kind, now):
@@ -171,7 +171,7 @@ def _seal(submission, user) -> SealedVersion | tuple:
             "answers": len(manifest["answers"]),
             "files": len(files),
         }
-        audit("bids.submit", s, user, summary=summary, obj=version)
+        _audit("bids.submit", s, user, summary=summary, obj=version)
         return version
 
 
@@ -188,11 +188,11 @@ def submit(submission, user) -> SealedVersion:
 @transaction.atomic
 def withdraw(submission, user) -> SealedVersion:
     """Withdraw the submitted version until the deadline (same lock rule); submitting again makes a new version."""
-    commissioning = lock_commissioning(submission.commissioning)
-    s = lock_submission(submission)
+    commissioning = _lock_commissioning(submission.commissioning)
+    s = _lock_submission(submission)
     s.commissioning = commissioning
     now = timezone.now()
-    ensure_may_submit(user, s)
+    _ensure_may_submit(user, s)
     if not submission_rules.receiving(commissioning, s.kind, now):
         raise ValidationError(submission_rules.closed_message(commissioning, s.kind, now))
     version = s.versions.filter(withdrawn_at__isnull=True, superseded_at__isnull=True).order_by("number").last()
@@ -202,5 +202,5 @@ def withdraw(submission, user) -> SealedVersion:
     version.save(update_fields=["withdrawn_at"])
     s.status = Submission.Status.WITHDRAWN
     s.save(update_fields=["status"])
-    audit("bids.withdraw", s, user, summary={"version": version.number}, obj=version)
+    _audit("bids.withdraw", s, user, summary={"version": version.number}, obj=version)
     return version

@@ -14,7 +14,7 @@ from bids import services
 from bids.models import LateAttempt, SealedVersion, Submission
 from tenders.models import Commissioning, Deadline
 
-from .conftest import leaf_criteria, make_operator
+from .factories_b1 import leaf_criteria, make_operator
 
 N = 20
 
@@ -34,8 +34,10 @@ def _drafts(commissioning):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submissions_around_the_deadline_none_late_accepted_none_lost(commissioning):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite has no row locks (select_for_update is a no-op there) and serialises "
-                    "every writer on the database file, so there is no race to test")
+        pytest.skip(
+            "needs PostgreSQL: SQLite has no row locks (select_for_update is a no-op there) and serialises "
+            "every writer on the database file, so there is no race to test"
+        )
     drafts = _drafts(commissioning)
     deadline = timezone.now() + timedelta(milliseconds=1500)
     Deadline.objects.filter(commissioning=commissioning, kind=Deadline.Kind.BIDS).update(at=deadline)

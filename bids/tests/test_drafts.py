@@ -12,7 +12,7 @@ from bids.models import CommissioningKey, DraftItem, OperatorMatch, Participatio
 from tenders.models import Deadline, Route
 from tenders.tests.factories import advance_to, candidate, published
 
-from .conftest import leaf_criteria, make_operator, office_bytes, pdf_bytes
+from .factories_b1 import leaf_criteria, make_operator, office_bytes, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 

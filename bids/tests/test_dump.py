@@ -14,7 +14,7 @@ from django.db import connection
 from audit.models import AuditEvent
 from bids import services
 
-from .conftest import leaf_criteria, make_operator, office_bytes, pdf_bytes
+from .factories_b1 import leaf_criteria, make_operator, office_bytes, pdf_bytes
 
 MARKERS = [
     "Zwanenhals-antwoord-91827",  # answer text
@@ -72,7 +72,8 @@ def test_dump_before_opening_holds_no_bid_content(commissioning, caplog):
     try:
         for i in range(2):
             operator, user = make_operator(f"Inschrijver {i}")
-            draft = services.create_submission(user, operator, commissioning, kind="bid", lot=commissioning.lots.first())
+            lot = commissioning.lots.first()
+            draft = services.create_submission(user, operator, commissioning, kind="bid", lot=lot)
             criteria = leaf_criteria(commissioning)
             services.save_answer(draft, user, criteria[0], f"Ons plan: {MARKERS[0]} in de wijk.")
             services.save_answer(

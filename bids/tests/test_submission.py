@@ -13,7 +13,7 @@ from bids.models import LateAttempt, Participation, SealedVersion, Submission
 from tenders import services as tender_services
 from tenders.models import Deadline, Phase
 
-from .conftest import leaf_criteria, make_operator, pdf_bytes
+from .factories_b1 import leaf_criteria, make_operator, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,8 @@ def test_sealed_bundle_opens_only_with_the_commissionings_private_key(draft, lea
     key = draft.commissioning.seal_key
     private = sealing.unwrap_private_key(bytes(key.wrapped_private_key), draft.commissioning_id)
     aad = sealing.version_aad(draft.pk, 1)
-    data_key = sealing.unwrap_with_private_key(bytes(version.wrapped_data_key), version.ephemeral_public_key, private, aad)
+    wrapped = bytes(version.wrapped_data_key)
+    data_key = sealing.unwrap_with_private_key(wrapped, version.ephemeral_public_key, private, aad)
     with version.sealed_blob.open("rb") as handle:
         manifest, files = sealing.open_bundle(handle.read(), data_key, aad)
     assert manifest == envelope.bidder_manifest(version)
@@ -57,9 +58,9 @@ def test_sealed_bundle_opens_only_with_the_commissionings_private_key(draft, lea
 
 def test_late_submission_refused_and_recorded(draft, lead):
     _fill(draft, lead[1])
-    with time_machine.travel(_deadline(draft.commissioning), tick=False):
-        with pytest.raises(services.LateSubmission, match="deadline has passed"):
-            services.submit(draft, lead[1])
+    at = _deadline(draft.commissioning)
+    with time_machine.travel(at, tick=False), pytest.raises(services.LateSubmission, match="deadline has passed"):
+        services.submit(draft, lead[1])
     late = LateAttempt.objects.get()
     assert late.submission == draft and late.attempted_at == _deadline(draft.commissioning)
     assert not SealedVersion.objects.exists()
@@ -102,7 +103,9 @@ def test_withdraw_until_the_deadline_and_resubmit_as_a_new_version(draft, lead):
 def test_only_the_lead_submits(draft, lead):
     _fill(draft, lead[1])
     member, member_user = make_operator("Lid")
-    Participation.objects.create(submission=draft, operator=member, ring=1, status="confirmed", invited_at=draft.created_at)
+    Participation.objects.create(
+        submission=draft, operator=member, ring=1, status="confirmed", invited_at=draft.created_at
+    )
     with pytest.raises(PermissionDenied):
         services.submit(draft, member_user)
 
@@ -110,7 +113,9 @@ def test_only_the_lead_submits(draft, lead):
 def test_pending_participation_blocks_submission(draft, lead):
     _fill(draft, lead[1])
     member, _user = make_operator("Lid")
-    Participation.objects.create(submission=draft, operator=member, ring=1, status="pending", invited_at=draft.created_at)
+    Participation.objects.create(
+        submission=draft, operator=member, ring=1, status="pending", invited_at=draft.created_at
+    )
     with pytest.raises(ValidationError, match="not confirmed"):
         services.submit(draft, lead[1])
     assert not SealedVersion.objects.exists()

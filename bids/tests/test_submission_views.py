@@ -14,7 +14,7 @@ from bids.models import DraftItem, LateAttempt, Participation, SealedVersion
 from core.testing import login
 from tenders.models import Deadline
 
-from .conftest import leaf_criteria, make_operator, pdf_bytes
+from .factories_b1 import leaf_criteria, make_operator, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,9 @@ def test_a_stranger_cannot_tell_that_a_draft_or_receipt_exists(client, draft, su
 
 def test_a_consortium_member_edits_but_only_the_lead_submits_or_withdraws(client, draft, submitted):
     member, member_user = make_operator("Lid")
-    Participation.objects.create(submission=draft, operator=member, ring=1, status="confirmed", invited_at=draft.created_at)
+    Participation.objects.create(
+        submission=draft, operator=member, ring=1, status="confirmed", invited_at=draft.created_at
+    )
     login(client, member_user)
     assert client.get(reverse("bids:draft", args=[draft.pk])).status_code == 200
     assert client.get(reverse("bids:receipt", args=[submitted.pk])).status_code == 200

@@ -46,9 +46,7 @@ def _open_commissionings(now):
 def my_submissions(request):
     operators = EconomicOperator.objects.filter(pk__in=submission_rules.member_operator_ids(request.user))
     mine = (
-        Submission.objects.filter(
-            participations__operator__in=operators, participations__status="confirmed"
-        )
+        Submission.objects.filter(participations__operator__in=operators, participations__status="confirmed")
         .select_related("commissioning", "lot", "lead")
         .prefetch_related("versions")
         .distinct()
@@ -112,9 +110,16 @@ def _draft_context(request, s, bound=None):
         )
         answers.append({"criterion": criterion, "form": form, "saved": saved})
     files = [
-        {**f, "form": forms.ConfidentialForm(prefix=f"f{f['item'].pk}", initial={
-            "confidential": f["item"].confidential, "confidential_reason": f.get("confidential_reason", "")
-        })}
+        {
+            **f,
+            "form": forms.ConfidentialForm(
+                prefix=f"f{f['item'].pk}",
+                initial={
+                    "confidential": f["item"].confidential,
+                    "confidential_reason": f.get("confidential_reason", ""),
+                },
+            ),
+        }
         for f in draft["files"]
     ]
     return {
@@ -126,9 +131,8 @@ def _draft_context(request, s, bound=None):
         "versions": list(s.versions.order_by("number")),
         "participations": s.participations.select_related("operator"),
         "may_edit": submission_rules.receiving(s.commissioning, s.kind, now),
-        "may_submit": submission_rules.may_submit(request.user, s) and submission_rules.receiving(
-            s.commissioning, s.kind, now
-        ),
+        "may_submit": submission_rules.may_submit(request.user, s)
+        and submission_rules.receiving(s.commissioning, s.kind, now),
         "deadline": submission_rules.deadline(s.commissioning, s.kind),
         "pending": submission_rules.pending_errors(s),
         "limits": rules,
