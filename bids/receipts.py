@@ -59,6 +59,10 @@ class Verification:
     sha256: str
     matches: list = field(default_factory=list)  # [(version, file entry or None)]
 
+    @property
+    def is_manifest(self) -> bool:
+        return self.kind == "manifest"
+
 
 def _as_manifest(data: bytes):
     try:

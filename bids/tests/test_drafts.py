@@ -1,13 +1,14 @@
 """Drafts: who may start and edit them, answers within the limit, attachments checked by content, confidential
 marks, and encryption of everything a bidder writes (issue 11)."""
 
+import io
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from bids import envelope, services
+from bids import demo, envelope, services
 from bids.models import CommissioningKey, DraftItem, OperatorMatch, Participation, Submission, SubmissionRules
 from tenders.models import Deadline, Route
 from tenders.tests.factories import advance_to, candidate, published
@@ -163,3 +164,10 @@ def test_removing_a_file(draft, lead):
     item = services.add_file(draft, lead[1], name="a.pdf", content=pdf_bytes())
     services.remove_file(item, lead[1])
     assert not draft.draft_items.exists()
+
+
+def test_commissionings_published_before_bids_get_their_key_once(commissioning):
+    CommissioningKey.objects.filter(commissioning=commissioning).delete()
+    assert demo.ensure_keys(io.StringIO()) == 1
+    assert demo.ensure_keys(io.StringIO()) == 0
+    assert CommissioningKey.objects.filter(commissioning=commissioning).count() == 1

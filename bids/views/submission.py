@@ -244,7 +244,7 @@ def submit(request, pk):
         else:
             messages.success(request, _("Your submission was received. Keep the receipt and the manifest."))
             return redirect("bids:receipt", version.pk)
-    context = {"submission": s, "action": "submit", "error": error, "pending": submission_rules.pending_errors(s)}
+    context = {"submission": s, "is_submit": True, "error": error, "pending": submission_rules.pending_errors(s)}
     return render(request, "bids/submission_confirm.html", context, status=400 if error else 200)
 
 
@@ -261,7 +261,7 @@ def withdraw(request, pk):
         else:
             messages.success(request, _("Your submission was withdrawn. You can submit again until the deadline."))
             return redirect("bids:draft", s.pk)
-    context = {"submission": s, "action": "withdraw", "error": error}
+    context = {"submission": s, "is_submit": False, "error": error}
     return render(request, "bids/submission_confirm.html", context, status=400 if error else 200)
 
 
