@@ -7,6 +7,7 @@ app_name = "bids"
 urlpatterns = [
     # B1: drafts, submission, receipts
     path("", submission.my_submissions, name="my_submissions"),
+    path("gemeente/<str:municipality>/", submission.my_submissions, name="municipality"),
     path("opdracht/<int:pk>/", submission.start, name="start"),
     path("<int:pk>/", submission.draft, name="draft"),
     path("<int:pk>/antwoord/<int:criterion_pk>", submission.answer, name="answer"),

@@ -166,3 +166,13 @@ def test_verify_does_not_match_another_bidders_receipt(client, submitted):
     login(client, stranger)
     response = client.post(reverse("bids:verify"), {"file": SimpleUploadedFile("plan.pdf", pdf_bytes("plan"))})
     assert reverse("bids:receipt", args=[submitted.pk]) not in response.content.decode()
+
+
+def test_the_municipality_menu_leads_to_its_open_commissionings(client, commissioning, lead, municipality):
+    login(client, lead[1])
+    url = reverse("bids:municipality", args=[municipality.cbs_code])
+    home = client.get(reverse("publication:list", args=[municipality.cbs_code])).content.decode()
+    assert url in home
+    page = client.get(url).content.decode()
+    assert reverse("bids:start", args=[commissioning.pk]) in page
+    assert client.get(reverse("bids:municipality", args=["GM9999"])).status_code == 404

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import login_view
 from tenders import rules as tender_rules
+from tenders import selectors as tender_selectors
 from tenders.models import Commissioning
 
 from .. import envelope, receipts, services, submission_rules
@@ -37,13 +38,20 @@ def _submission(request, pk) -> Submission:
     return s
 
 
-def _open_commissionings(now):
-    published = Commissioning.objects.filter(published_at__isnull=False).exclude(phase__in=tender_rules.TERMINAL)
-    return [c for c in published.prefetch_related("deadlines") if submission_rules.open_kinds(c, now)]
+def _open_commissionings(now, municipality=None):
+    published = (
+        tender_selectors.published(municipality)
+        if municipality
+        else Commissioning.objects.filter(published_at__isnull=False)
+    )
+    published = published.exclude(phase__in=tender_rules.TERMINAL).prefetch_related("deadlines")
+    return [c for c in published if submission_rules.open_kinds(c, now)]
 
 
 @login_view
-def my_submissions(request):
+def my_submissions(request, municipality=None):
+    """The user's submissions and the commissionings open for submissions (of one municipality when reached from
+    its menu)."""
     operators = EconomicOperator.objects.filter(pk__in=submission_rules.member_operator_ids(request.user))
     mine = (
         Submission.objects.filter(participations__operator__in=operators, participations__status="confirmed")
@@ -54,7 +62,7 @@ def my_submissions(request):
     context = {
         "operators": operators,
         "submissions": mine,
-        "open_commissionings": _open_commissionings(timezone.now()) if operators else [],
+        "open_commissionings": _open_commissionings(timezone.now(), request.municipality) if operators else [],
     }
     return render(request, "bids/submission_list.html", context)
 
