@@ -17,7 +17,7 @@ install: $(STAMP)
 demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
-	$(MANAGE) load_demo
+	BIDS_KEK_CREATE=true $(MANAGE) load_demo
 	@echo ""
 	@echo "wijkwaarde draait op http://127.0.0.1:8000, met een worker voor taken op de achtergrond  (stoppen: Ctrl+C)"
 	bash scripts/serve.sh
