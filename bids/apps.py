@@ -7,7 +7,8 @@ class BidsConfig(AppConfig):
     verbose_name = _("Bids")
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the deployment checks)
+        import bids.checks  # noqa: F401 (registers the deployment checks)
+
         from . import guards, receivers
 
         receivers.connect()
