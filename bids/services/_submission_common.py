@@ -25,12 +25,18 @@ def _audit(action, submission_or_commissioning, user, summary=None, obj=None):
     )
 
 
+# Lock order: commissioning, then submission, then (through audit.services.record) the audit chain head. The row
+# locks are FOR NO KEY UPDATE (`no_key=True`, PostgreSQL): they serialise with each other and with the FOR UPDATE of
+# tenders' transition service, but not with the FOR KEY SHARE that a foreign-key check takes. PostgreSQL checks
+# Django's foreign keys at COMMIT (deferred), i.e. after the audit event took the chain head: a plain FOR UPDATE here
+# would deadlock with any transaction that recorded an event and then inserts a row pointing to this commissioning
+# (found by bids/tests/test_deadline_concurrency.py). The services that insert such rows take this lock first.
 def _lock_commissioning(commissioning) -> Commissioning:
-    return Commissioning.objects.select_for_update().get(pk=commissioning.pk)
+    return Commissioning.objects.select_for_update(no_key=True).get(pk=commissioning.pk)
 
 
 def _lock_submission(submission) -> Submission:
-    return Submission.objects.select_for_update().select_related("lead").get(pk=submission.pk)
+    return Submission.objects.select_for_update(no_key=True).select_related("lead").get(pk=submission.pk)
 
 
 def _ensure_may_edit(user, submission) -> None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from .. import envelope, filetypes, sealing, submission_rules
 from ..models import DraftItem, Participation, Submission, SubmissionRules
-from ._submission_common import _audit, _ensure_may_edit, _lock_submission
+from ._submission_common import _audit, _ensure_may_edit, _lock_commissioning, _lock_submission
 
 MAX_REASON_CHARS = 500
 
@@ -39,6 +39,7 @@ def create_submission(user, operator, commissioning, *, kind: str, lot=None, con
     """Start a draft: a bid on `lot` or a request to participate (no lot), led by `operator`, of which `user` must be
     a member. The lead's own participation (ring 0) is created confirmed, with the draft key."""
     now = now or timezone.now()
+    commissioning = _lock_commissioning(commissioning)  # the lock order of every submission service
     if not submission_rules.is_member(user, operator):
         raise ValidationError(_("You do not act for this organisation."))
     if kind not in submission_rules.submission_kinds(commissioning):

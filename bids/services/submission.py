@@ -111,6 +111,7 @@ def _build_bundle(submission, number: int, received_at) -> tuple[dict, list[byte
 def _record_late(submission, user, attempted_at):
     """In its own transaction (committed even though the submission is refused)."""
     with transaction.atomic():
+        _lock_commissioning(submission.commissioning)  # the lock order of every submission service
         late = LateAttempt.objects.create(
             commissioning_id=submission.commissioning_id,
             submission=submission,
