@@ -116,3 +116,8 @@ def submission_kinds(commissioning) -> list[str]:
 
 def open_kinds(commissioning, now) -> list[str]:
     return [kind for kind in submission_kinds(commissioning) if receiving(commissioning, kind, now)]
+
+
+def may_start_any(user, commissioning, now) -> bool:
+    """Show the way in to bid: the user acts for a registered operator and the procedure receives submissions."""
+    return bool(member_operator_ids(user)) and bool(open_kinds(commissioning, now))

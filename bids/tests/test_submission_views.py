@@ -176,3 +176,12 @@ def test_the_municipality_menu_leads_to_its_open_commissionings(client, commissi
     page = client.get(url).content.decode()
     assert reverse("bids:start", args=[commissioning.pk]) in page
     assert client.get(reverse("bids:municipality", args=["GM9999"])).status_code == 404
+
+
+def test_the_public_commissioning_page_shows_operator_members_the_way_in(client, commissioning, lead, municipality):
+    url = reverse("publication:detail", args=[municipality.cbs_code, commissioning.pk])
+    start = reverse("bids:start", args=[commissioning.pk])
+    assert start not in client.get(url).content.decode()
+    login(client, lead[1])
+    page = client.get(url).content.decode()
+    assert start in page and "Inschrijven" in page
