@@ -185,3 +185,15 @@ def test_the_public_commissioning_page_shows_operator_members_the_way_in(client,
     login(client, lead[1])
     page = client.get(url).content.decode()
     assert start in page and "Inschrijven" in page
+
+
+def test_removing_a_file_after_the_deadline_is_refused_with_a_4xx(client, draft, lead):
+    item = services.add_file(draft, lead[1], name="plan.pdf", content=pdf_bytes())
+    Deadline.objects.filter(commissioning=draft.commissioning, kind=Deadline.Kind.BIDS).update(
+        at=timezone.now() - timedelta(seconds=1)
+    )
+    login(client, lead[1])
+    response = client.post(reverse("bids:remove_file", args=[draft.pk, item.pk]))
+    assert response.status_code == 400
+    assert "De termijn is verstreken" in response.content.decode()
+    assert DraftItem.objects.filter(pk=item.pk).exists()

@@ -211,7 +211,7 @@ def remove_file(request, pk, item_pk):
         services.remove_file(_file_item(s, item_pk), request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("bids:draft", s.pk)
+        return render(request, "bids/submission_draft.html", _draft_context(request, s), status=400)
     messages.success(request, _("The attachment was removed."))
     return redirect("bids:draft", s.pk)
 
