@@ -2,7 +2,9 @@
 4xx and nothing written, the receipt page, PDF and manifest, and the check of a kept manifest or file."""
 
 import json
-from datetime import timedelta
+import shutil
+import subprocess
+from datetime import UTC, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -197,3 +199,16 @@ def test_removing_a_file_after_the_deadline_is_refused_with_a_4xx(client, draft,
     assert response.status_code == 400
     assert "De termijn is verstreken" in response.content.decode()
     assert DraftItem.objects.filter(pk=item.pk).exists()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)")
+def test_receipt_pdf_is_dutch_with_time_of_receipt_and_hash(client, lead, submitted, tmp_path):
+    login(client, lead[1])
+    pdf = tmp_path / "ontvangstbevestiging.pdf"
+    pdf.write_bytes(client.get(reverse("bids:receipt_pdf", args=[submitted.pk])).content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603,S607
+    flat = "".join(text.split())
+    assert "Ontvangstbevestiging" in text and "Ontvangen (Nederlandse tijd)" in text
+    assert submitted.receipt_sha256 in flat
+    assert submitted.received_at.astimezone(UTC).isoformat().replace(" ", "") in flat
+    assert submitted.submission.commissioning.title in text and "Wijkkracht" in text
