@@ -38,9 +38,10 @@ def opening_moment(commissioning, kind: str):
 
 
 def is_opener(user, commissioning) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and Opener.objects.filter(
-        commissioning=commissioning, user=user
-    ).exists()
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and Opener.objects.filter(commissioning=commissioning, user=user).exists()
+    )
 
 
 def opening_errors(commissioning, kind: str, now) -> list[str]:

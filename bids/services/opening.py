@@ -150,7 +150,9 @@ def _check_version(version, private_key) -> tuple[bytes | None, str]:
     if sealing.receipt_hash(manifest) != version.receipt_sha256:
         return data_key, "receipt_mismatch"
     listed = manifest.get("files", [])
-    if len(listed) != len(files) or any(sealing.sha256_hex(f) != item.get("sha256") for f, item in zip(files, listed)):
+    if len(listed) != len(files) or any(
+        sealing.sha256_hex(data) != item.get("sha256") for data, item in zip(files, listed, strict=True)
+    ):
         return data_key, "file_mismatch"
     return data_key, ""
 

@@ -79,8 +79,13 @@ def manifest_for(submission, number, answers, files):
             for name, data in files
         ],
         "participations": [
-            {"operator": submission.lead_id, "name": submission.lead.name, "kvk": submission.lead.kvk_number,
-             "ring": 0, "role": "penvoerder"}
+            {
+                "operator": submission.lead_id,
+                "name": submission.lead.name,
+                "kvk": submission.lead.kvk_number,
+                "ring": 0,
+                "role": "penvoerder",
+            }
         ],
     }
 
@@ -97,7 +102,9 @@ def seal(c, lead, *, lot=None, kind=Submission.Kind.BID, answers=None, files=Non
         commissioning=c, lot=lot, kind=kind, lead=lead, defaults={"created_at": received_at, "status": "submitted"}
     )
     criteria = list(c.criteria.values_list("pk", flat=True))
-    answers = answers if answers is not None else [(pk, f"Ons plan voor criterium {pk} van {lead.name}.") for pk in criteria]
+    answers = (
+        answers if answers is not None else [(pk, f"Ons plan voor criterium {pk} van {lead.name}.") for pk in criteria]
+    )
     files = files if files is not None else [("plan.pdf", b"%PDF-1.4 plan van " + lead.name.encode())]
     number = submission.versions.count() + 1
     submission.versions.filter(superseded_at__isnull=True, withdrawn_at__isnull=True).update(superseded_at=received_at)
@@ -137,4 +144,3 @@ def open_submissions(c, first, second, kind=Submission.Kind.BID, now=None):
     now = now or deadline(c, K.REQUESTS if kind == Submission.Kind.REQUEST else K.BIDS) + timedelta(minutes=5)
     services.confirm_opening(c, first, kind, token(first), now=now)
     return services.confirm_opening(c, second, kind, token(second), now=now + timedelta(minutes=2))
-

@@ -171,7 +171,10 @@ def test_record_lists_everything(world):
 
     late_at = f.deadline(c) + timedelta(seconds=3)
     LateAttempt.objects.create(commissioning=c, operator=vb.submission.lead, attempted_at=late_at)
-    first, second = f.opener(c, first_name="Anna", last_name="Opener"), f.opener(c, first_name="Bram", last_name="Tweede")
+    first, second = (
+        f.opener(c, first_name="Anna", last_name="Opener"),
+        f.opener(c, first_name="Bram", last_name="Tweede"),
+    )
     opening = f.open_submissions(c, first, second)
     context = opening_record.record_context(opening)
     (section,) = context["sections"]

@@ -125,7 +125,10 @@ def test_opening_record_is_downloaded_by_officer_openers_and_evaluators(client, 
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(b"%PDF")
         assert response["Content-Disposition"].startswith("attachment")
-    for user in (user_with_role(Role.POLICY_ADVISOR, c.municipality), user_with_role(Role.CONTRACT_MANAGER, c.municipality)):
+    for user in (
+        user_with_role(Role.POLICY_ADVISOR, c.municipality),
+        user_with_role(Role.CONTRACT_MANAGER, c.municipality),
+    ):
         login(client, user)
         assert client.get(url("opening_record", c, "inschrijvingen")).status_code == 403
     assert client.get(url("opening_record", c, "onbekend")).status_code == 404

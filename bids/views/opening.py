@@ -219,7 +219,9 @@ def _readable_version(request, pk, submission):
     """The counting version of an opened submission the user may read (403 otherwise; before the opening nobody
     may, and there is nothing to decrypt with)."""
     c = _commissioning(request, pk)
-    sub = get_object_or_404(Submission.objects.select_related("lead", "lot", "commissioning"), commissioning=c, pk=submission)
+    sub = get_object_or_404(
+        Submission.objects.select_related("lead", "lot", "commissioning"), commissioning=c, pk=submission
+    )
     if not access.may_read(request.user, sub):
         raise PermissionDenied
     version = sub.versions.filter(withdrawn_at__isnull=True, superseded_at__isnull=True).last()
@@ -238,9 +240,12 @@ def submission_detail(request, municipality, pk, submission):
     services.record_read(version, request.user, "answers")
     criteria = {cr.pk: cr for cr in c.criteria.all()}
     answers = [
-        {**answer, "criterion_obj": criteria.get(answer.get("criterion"))} for answer in (manifest or {}).get("answers", [])
+        {**answer, "criterion_obj": criteria.get(answer.get("criterion"))}
+        for answer in (manifest or {}).get("answers", [])
     ]
-    integrity = next((r for r in Opening.objects.get(commissioning=c, kind=sub.kind).integrity if r["version"] == version.pk), None)
+    integrity = next(
+        (r for r in Opening.objects.get(commissioning=c, kind=sub.kind).integrity if r["version"] == version.pk), None
+    )
     context = {
         "commissioning": c,
         "submission": sub,
@@ -267,5 +272,3 @@ def submission_file(request, municipality, pk, submission, index):
     response = HttpResponse(files[index], content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, item.get("name") or f"bijlage-{index + 1}")
     return _private(response)
-
-
