@@ -159,7 +159,7 @@ def _check_version(version, private_key) -> tuple[bytes | None, str]:
 
 def _open(c, opening, user, now) -> None:
     versions = list(
-        SealedVersion.objects.select_for_update()
+        SealedVersion.objects.select_for_update(of=("self",))
         .filter(submission__commissioning=c, submission__kind=opening.kind)
         .filter(withdrawn_at__isnull=True, superseded_at__isnull=True)
         .order_by("submission__lot__number", "received_at", "pk")
