@@ -132,3 +132,33 @@ def test_opening_record_is_downloaded_by_officer_openers_and_evaluators(client, 
         login(client, user)
         assert client.get(url("opening_record", c, "inschrijvingen")).status_code == 403
     assert client.get(url("opening_record", c, "onbekend")).status_code == 404
+
+
+def test_opening_page_is_for_officer_openers_and_evaluators(client, world):
+    c, _v = world
+    opener = f.opener(c, role=Role.CONTRACT_MANAGER)
+    for user in (f.the_officer(c), opener, user_with_role(Role.EVALUATOR, c.municipality)):
+        login(client, user)
+        assert client.get(url("opening", c)).status_code == 200
+    for user in (
+        user_with_role(Role.CONTRACT_MANAGER, c.municipality),
+        user_with_role(Role.PROCUREMENT_OFFICER, f.commissioning_with_key().municipality),
+        provider(c.municipality, "Inschrijver")[0],
+    ):
+        login(client, user)
+        assert client.get(url("opening", c)).status_code == 403
+    client.logout()
+    assert client.get(url("opening", c)).status_code == 302
+
+
+def test_opened_submissions_are_listed_for_readers_only(client, world):
+    c, version = world
+    opener = f.opener(c)
+    f.open_submissions(c, opener, f.opener(c))
+    link = url("opened_submission", c, version.submission.pk)
+    login(client, f.the_officer(c))
+    assert link in client.get(url("opening", c)).content.decode()
+    login(client, opener)  # an opener who is no evaluator opens, but does not read
+    page = client.get(url("opening", c)).content.decode()
+    assert link not in page
+    assert client.get(link).status_code == 403
