@@ -16,10 +16,11 @@ from audit.services import record
 from core.access import has_role, roles_for
 from core.models import MUNICIPAL_ROLES, Role
 from core.otp import confirmed_device
+from tenders import events
 from tenders.models import Commissioning
 
 from .. import opening_record, opening_rules, sealing
-from ..models import CommissioningKey, Opener, Opening, OpeningConfirmation, SealedVersion
+from ..models import CommissioningKey, Opener, Opening, OpeningConfirmation, SealedVersion, Submission
 
 
 def _audit(action, commissioning, user, obj=None, summary=None):
@@ -192,6 +193,11 @@ def _open(c, opening, user, now) -> None:
             "record_sha256": sealing.sha256_hex(pdf),
         },
     )
+    if opening.kind == Submission.Kind.BID:
+        message = _("The bids were opened.")
+    else:
+        message = _("The requests to participate were opened.")
+    events.send(events.SUBMISSIONS_OPENED, c, user, message=message, opening=opening)
 
 
 # --- Reads of opened content -------------------------------------------------------------------------------------

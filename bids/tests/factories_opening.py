@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bids import sealing, services
-from bids.models import CommissioningKey, EconomicOperator, SealedVersion, Submission
+from bids.models import CommissioningKey, EconomicOperator, Participation, SealedVersion, Submission
 from core.models import Role
 from core.otp import current_token
 from core.testing import user_with_role
@@ -98,9 +98,18 @@ def seal(c, lead, *, lot=None, kind=Submission.Kind.BID, answers=None, files=Non
     received_at = received_at or deadline(c, K.REQUESTS if kind == Submission.Kind.REQUEST else K.BIDS) - timedelta(
         hours=1
     )
-    submission, _ = Submission.objects.get_or_create(
+    submission, created = Submission.objects.get_or_create(
         commissioning=c, lot=lot, kind=kind, lead=lead, defaults={"created_at": received_at, "status": "submitted"}
     )
+    if created:
+        Participation.objects.create(
+            submission=submission,
+            operator=lead,
+            ring=Participation.Ring.LEAD,
+            status=Participation.Status.CONFIRMED,
+            invited_at=received_at,
+            decided_at=received_at,
+        )
     criteria = list(c.criteria.values_list("pk", flat=True))
     answers = (
         answers if answers is not None else [(pk, f"Ons plan voor criterium {pk} van {lead.name}.") for pk in criteria]

@@ -218,3 +218,28 @@ def test_requests_are_opened_before_the_selection_ends():
     request.refresh_from_db()
     assert opening.kind == "request" and request.opened_data_key
     tender_services.transition(c, officer, Phase.INVITATION, now=after + timedelta(minutes=10))
+
+
+def test_opening_sends_submissions_opened_for_the_open_data(world):
+    """The opening tells the procedure's receivers (ADR 0007): publication stores a release naming the tenderers."""
+    from publication.models import Release
+    from tenders import events
+
+    c, _va, _vb = world
+    received = []
+
+    def receiver(sender, kind, commissioning, actor, payload, **kwargs):
+        received.append((kind, commissioning.pk, payload["opening"].opened_at is not None, payload["message"]))
+
+    events.procedure_changed.connect(receiver, dispatch_uid="test.opening")
+    try:
+        first = f.opener(c)
+        services.confirm_opening(c, first, "bid", f.token(first), now=f.deadline(c) + MINUTE)
+        assert received == []
+        second = f.opener(c)
+        services.confirm_opening(c, second, "bid", f.token(second), now=f.deadline(c) + 2 * MINUTE)
+    finally:
+        events.procedure_changed.disconnect(dispatch_uid="test.opening")
+    assert received == [(events.SUBMISSIONS_OPENED, c.pk, True, "The bids were opened.")]
+    release = Release.objects.filter(commissioning=c).order_by("date", "id").last()
+    assert release.data["tender"]["numberOfTenderers"] == 2
