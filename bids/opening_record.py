@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from publication.pdf import render_pdf
+from core.pdf import render_pdf
 
 from . import opening_rules
 from .models import LateAttempt, Opening, SealedVersion, Submission
