@@ -162,3 +162,13 @@ def test_opened_submissions_are_listed_for_readers_only(client, world):
     page = client.get(url("opening", c)).content.decode()
     assert link not in page
     assert client.get(link).status_code == 403
+
+
+def test_a_superuser_without_a_reader_role_reads_no_opened_submission(client, world):
+    c, version = world
+    f.open_submissions(c, f.opener(c), f.opener(c))
+    admin = user_with_role(Role.ADMINISTRATOR, c.municipality, is_superuser=True, is_staff=True)
+    login(client, admin)
+    assert client.get(url("opened_submission", c, version.submission.pk)).status_code == 403
+    assert client.get(url("opened_file", c, version.submission.pk, 0)).status_code == 403
+    assert not AuditEvent.objects.filter(action="bids.read").exists()
