@@ -94,6 +94,13 @@ ACTION_LABELS = {
     "publication.subscribe": gettext_lazy("Subscribed to updates"),
     "publication.subscription_confirm": gettext_lazy("Subscription to updates confirmed"),
     "publication.unsubscribe": gettext_lazy("Unsubscribed from updates"),
+    # bids: the opening
+    "bids.opener_appoint": gettext_lazy("Opener appointed"),
+    "bids.opener_remove": gettext_lazy("Opener removed"),
+    "bids.opening_confirm": gettext_lazy("Opening confirmed by an opener"),
+    "bids.opening_second_factor_failed": gettext_lazy("Opening refused: wrong second-factor code"),
+    "bids.opening": gettext_lazy("Submissions opened"),
+    "bids.read": gettext_lazy("Opened submission read"),
 }
 
 # Writes through the Django admin: "<app label>.admin_<verb>" (core.admin.AuditedModelAdmin).

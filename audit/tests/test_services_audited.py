@@ -413,6 +413,32 @@ def r_audit(name):
     return recipe
 
 
+def r_bids_opening(name):
+    from bids import services
+    from bids.models import Opener
+    from bids.tests import factories_opening as f
+
+    def recipe(w):
+        c = f.commissioning_with_key(w.m, user=w.officer)
+        version = f.seal(c, f.operator("Wijkkracht"))
+        if name == "appoint_opener":
+            return lambda: services.appoint_opener(c, w.officer, f.municipal_user(c))
+        first = f.opener(c)
+        if name == "remove_opener":
+            return lambda: services.remove_opener(Opener.objects.get(user=first), w.officer)
+        if name == "confirm_opening":
+            second = f.opener(c)
+            after = f.deadline(c) + datetime.timedelta(minutes=1)
+            services.confirm_opening(c, first, "bid", f.token(first), now=after)
+            return lambda: services.confirm_opening(c, second, "bid", f.token(second), now=after)
+        if name == "record_read":
+            f.open_submissions(c, first, f.opener(c))
+            return lambda: services.record_read(version, w.officer, "answers")
+        raise KeyError(name)
+
+    return recipe
+
+
 def r_evaluation(name):
     from evaluation import services
     from evaluation.tests.factories import REASON, declare_all, score_all, world
@@ -510,6 +536,7 @@ RECIPE_FACTORIES = {
     "tenders": r_tenders,
     "publication": r_publication,
     "audit": r_audit,
+    "bids": r_bids_opening,  # B1 and B2 add their own recipe factories for bids: chain them
 }
 
 
