@@ -11,6 +11,7 @@ from landscape.models import Activity, District, TargetGroup
 
 from . import rules
 from .models import Commissioning, Deadline, DistributionRule, LibraryCriterion, ReservedBudgetLine
+from .policy import ProcurementPolicy
 from .rules import plausible_moment_error
 from .services.design import DESIGN_FIELDS
 
@@ -51,6 +52,8 @@ class CommissioningForm(forms.ModelForm):
         widgets = {
             "goals": forms.Textarea(attrs={"rows": 4}),
             "selection_criteria": forms.Textarea(attrs={"rows": 3}),
+            "accelerated_reasons": forms.Textarea(attrs={"rows": 2}),
+            "short_period_reasons": forms.Textarea(attrs={"rows": 2}),
             "contract_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
@@ -58,11 +61,25 @@ class CommissioningForm(forms.ModelForm):
             "max_candidates": _("Preselection: candidates invited to bid. Dialogue: candidates in dialogue phase 1."),
             "max_dialogue_participants": _("Competitive dialogue only: at most this many go on to phase 2."),
             "grant_ceiling": _("Grant round only: the total amount available (Awb 4:22)."),
+            "documents_electronically_available": _(
+                "European procedures: otherwise the minimum period for bids is 5 days longer (Aw 2.72)."
+            ),
+            "accelerated": _(
+                "Only for a duly substantiated urgency, open or restricted route: shorter European periods, "
+                "clarifications up to 4 days before the bid deadline (Aw 2.54(2))."
+            ),
+            "short_period_reasons": _(
+                "Light and national regime: why a period shorter than the European minimum is proportionate (Aw 1.10)."
+            ),
+            "framework_agreement": _(
+                "Under the European regime at most 4 years, options included (Directive art. 33(1))."
+            ),
         }
 
-    def __init__(self, *args, now=None, **kwargs):
+    def __init__(self, *args, now=None, policy=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
+        self.policy = policy  # the owner's procurement policy (term caps); the defaults when None
         self.fields["distribution_rule"].required = False  # grant rounds only; there is one rule
         term = self.fields["term_years"]
         term.validators.append(MinValueValidator(1, message=_("The initial term must be at least one year.")))
@@ -90,7 +107,7 @@ class CommissioningForm(forms.ModelForm):
         data = super().clean()
         term, count, years = data.get("term_years"), data.get("option_count"), data.get("option_years")
         if term is not None and term >= 1 and count is not None and years is not None:
-            for field, message in rules.term_errors(term, count, years).items():
+            for field, message in rules.term_errors(term, count, years, self.policy).items():
                 self._field_error(field, message)
         if data.get("grant_ceiling") is not None and data["grant_ceiling"] <= 0:
             self._field_error("grant_ceiling", _("The subsidy ceiling must be more than € 0."))
@@ -381,6 +398,11 @@ class AnswerForm(forms.Form):
 
 class ClarificationForm(forms.Form):
     introduction = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    extend_to = DateTimeField(
+        label=_("Extend the next submission deadline to (Amsterdam time)"),
+        required=False,
+        help_text=_("Only when the clarifications come less than 10 days before that deadline (Aw 2.54)."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="clarify", **kwargs)
@@ -458,3 +480,39 @@ class DialogueSessionForm(forms.Form):
         self.fields["participant"].queryset = commissioning.candidates.filter(status="admitted").select_related(
             "organisation"
         )
+
+
+class PolicyForm(forms.ModelForm):
+    """The municipal procurement policy: periods in calendar days, term caps in years."""
+
+    class Meta:
+        model = ProcurementPolicy
+        fields = [
+            "light_minimum_days",
+            "national_minimum_days",
+            "minimum_extension_days",
+            "max_initial_years",
+            "max_total_years",
+        ]
+        help_texts = {
+            "light_minimum_days": _(
+                "Bids or requests to participate, from the notice (social and other specific "
+                "services above the threshold)."
+            ),
+            "national_minimum_days": _("Bids or requests to participate, from the notice, below the thresholds."),
+            "minimum_extension_days": _(
+                "Every following deadline moves at least this many days when criteria, "
+                "budgets or a lot's scope change after publication."
+            ),
+        }
+
+    def clean(self):
+        data = super().clean()
+        initial, total = data.get("max_initial_years"), data.get("max_total_years")
+        if initial and total and total < initial:
+            message = _("The maximum total term cannot be shorter than the maximum initial term.")
+            self.add_error("max_total_years", message)
+        return data
+
+    def _post_clean(self):
+        pass  # the owner is set by the service; the constraints are checked in clean() and by the service
