@@ -136,7 +136,8 @@ def _submit(request, c, name, form, action, success):
 @role_view(*DESIGN)
 def manage_list(request, municipality):
     items = selectors.of_municipality(request.municipality).select_related("purchasing_organisation")
-    return render(request, "tenders/manage_list.html", {"commissionings": items})
+    may_edit_policy = has_role(request.user, [OFFICER, Role.ADMINISTRATOR], request.municipality)
+    return render(request, "tenders/manage_list.html", {"commissionings": items, "may_edit_policy": may_edit_policy})
 
 
 @role_view(*DESIGN)

@@ -19,9 +19,9 @@ from publication import ocds, validation
 from publication.models import Release
 from publication.views import document_context
 from tenders import services
-from tenders.policy import DEFAULTS
 from tenders.forms import RectificationForm
 from tenders.models import Deadline, Phase
+from tenders.policy import DEFAULTS
 
 from .factories import advance_to, after, draft, officer, published
 

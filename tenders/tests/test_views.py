@@ -397,7 +397,8 @@ def test_lot_of_a_published_commissioning_changes_only_by_a_rectification_of_the
     assert not c.rectifications.exists()
     scope = {**form, "lot-explanation": "Koffie-inloop hoort erbij", "lot-activities": [activity.pk]}
     assert client.post(url, scope).status_code == 400  # a change of scope is material too (Directive art. 47(3))
-    later = timezone.localtime(c.deadlines.get(kind=K.BIDS).at + timedelta(days=10, minutes=1)).strftime("%Y-%m-%dT%H:%M")
+    later = c.deadlines.get(kind=K.BIDS).at + timedelta(days=10, minutes=1)
+    later = timezone.localtime(later).strftime("%Y-%m-%dT%H:%M")
     assert client.post(url, {**scope, "lot-submission_deadline": later}).status_code == 302
     assert list(lot.activities.all()) == [activity]
     assert c.rectifications.get().changes[0]["after"] == "Koffie-inloop"
