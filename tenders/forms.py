@@ -11,7 +11,6 @@ from landscape.models import Activity, District, TargetGroup
 
 from . import rules
 from .models import Commissioning, Deadline, DistributionRule, LibraryCriterion, ReservedBudgetLine
-from .policy import ProcurementPolicy
 from .rules import plausible_moment_error
 from .services.design import DESIGN_FIELDS
 
@@ -480,39 +479,3 @@ class DialogueSessionForm(forms.Form):
         self.fields["participant"].queryset = commissioning.candidates.filter(status="admitted").select_related(
             "organisation"
         )
-
-
-class PolicyForm(forms.ModelForm):
-    """The municipal procurement policy: periods in calendar days, term caps in years."""
-
-    class Meta:
-        model = ProcurementPolicy
-        fields = [
-            "light_minimum_days",
-            "national_minimum_days",
-            "minimum_extension_days",
-            "max_initial_years",
-            "max_total_years",
-        ]
-        help_texts = {
-            "light_minimum_days": _(
-                "Bids or requests to participate, from the notice (social and other specific "
-                "services above the threshold)."
-            ),
-            "national_minimum_days": _("Bids or requests to participate, from the notice, below the thresholds."),
-            "minimum_extension_days": _(
-                "Every following deadline moves at least this many days when criteria, "
-                "budgets or a lot's scope change after publication."
-            ),
-        }
-
-    def clean(self):
-        data = super().clean()
-        initial, total = data.get("max_initial_years"), data.get("max_total_years")
-        if initial and total and total < initial:
-            message = _("The maximum total term cannot be shorter than the maximum initial term.")
-            self.add_error("max_total_years", message)
-        return data
-
-    def _post_clean(self):
-        pass  # the owner is set by the service; the constraints are checked in clean() and by the service
