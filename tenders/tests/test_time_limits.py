@@ -296,3 +296,30 @@ def test_framework_agreement_at_most_4_years_under_the_eu_regime_directive_art_3
         publish(c, user)
     services.update_commissioning(c, user, term_years=2, option_count=2, option_years=1)
     publish(c, user)
+
+
+def test_each_dialogue_phase_has_a_question_round_for_its_participants_aw_2_54(m, user):
+    deadlines = {
+        K.QUESTIONS: 10,
+        K.REQUESTS: 30,
+        K.DIALOGUE_1_QUESTIONS: 40,
+        K.DIALOGUE_1_SUBMISSIONS: 60,
+        K.DIALOGUE_2_QUESTIONS: 70,
+        K.FINAL_BIDS: 90,
+    }
+    c = publish(draft(m, user, deadlines, route=Route.COMPETITIVE_DIALOGUE, short_period_reasons="x"), user)
+    first = candidate(c, "A", admit=True, user=user)
+    second = candidate(c, "B", admit=True, user=user)
+    services.transition(c, user, Phase.DIALOGUE_1, now=days(31))
+    services.ask_question(c, second.applied_by, "Hoe ziet fase 1 eruit?", now=days(35))
+    services.transition(c, user, Phase.DIALOGUE_SELECTION, now=days(61))
+    c.refresh_from_db()
+    assert not rules.questions_open(c, days(61))  # no round while the finalists are chosen
+    services.select_for_phase_2(c, user, [first])
+    services.transition(c, user, Phase.DIALOGUE_2, now=days(62))
+    c.refresh_from_db()
+    services.ask_question(c, first.applied_by, "Wat verwacht u in fase 2?", now=days(65))
+    with pytest.raises(ValidationError, match="only the candidates taking part"):
+        services.ask_question(c, second.applied_by, "Mag ik nog vragen?", now=days(65))
+    with pytest.raises(ValidationError, match="deadline for questions has passed"):
+        services.ask_question(c, first.applied_by, "Te laat", now=days(71))
