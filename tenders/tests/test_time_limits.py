@@ -323,3 +323,44 @@ def test_each_dialogue_phase_has_a_question_round_for_its_participants_aw_2_54(m
         services.ask_question(c, second.applied_by, "Mag ik nog vragen?", now=days(65))
     with pytest.raises(ValidationError, match="deadline for questions has passed"):
         services.ask_question(c, first.applied_by, "Te laat", now=days(71))
+
+
+# --- the pages ----------------------------------------------------------------------------------------------------
+def test_a_late_clarification_is_a_400_in_dutch_until_the_bid_deadline_is_extended_in_the_same_act_aw_2_54(client, m):
+    import time_machine
+    from django.urls import reverse
+
+    from core.testing import login
+
+    user = officer(m)
+    c = publish(draft(m, user, {K.QUESTIONS: 10, K.BIDS: 30}, short_period_reasons="x"), user)
+    _answered(c, user, m, days(9))
+    url = reverse("tenders:clarify", args=[m.cbs_code, c.pk])
+    with time_machine.travel(days(25), tick=False):
+        login(client, user)
+        late = client.post(url, {"clarify-introduction": "Nota 1"})
+        assert late.status_code == 400 and "verleng die in dezelfde handeling" in late.content.decode()
+        assert not c.clarifications.exists()
+        extended = days(36).astimezone(AMS).strftime("%Y-%m-%dT%H:%M")
+        assert client.post(url, {"clarify-introduction": "Nota 1", "clarify-extend_to": extended}).status_code == 302
+    assert c.clarifications.count() == 1 and c.deadlines.get(kind=K.BIDS).at == days(36)
+
+
+def test_only_the_candidates_taking_part_reach_the_question_page_of_the_invited_round(client, m, user):
+    from django.urls import reverse
+
+    from core.testing import login
+
+    from .factories import provider
+
+    deadlines = {K.QUESTIONS: 10, K.REQUESTS: 30, K.INVITATION_QUESTIONS: 45, K.BIDS: 70}
+    c = publish(draft(m, user, deadlines, route=Route.PRESELECTION, short_period_reasons="x"), user)
+    invited = candidate(c, "A", admit=True, user=user)
+    services.transition(c, user, Phase.INVITATION, now=days(31))
+    url = reverse("tenders:ask", args=[m.cbs_code, c.pk])
+    outsider, _org = provider(m, "Buiten")
+    login(client, outsider)
+    assert client.get(url).status_code == 403
+    client.logout()
+    login(client, invited.applied_by)
+    assert client.get(url).status_code == 200
