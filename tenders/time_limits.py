@@ -74,6 +74,12 @@ class Period:
     days: int
     basis: str
 
+    def start_text(self) -> str:
+        return _("the dispatch of the notice") if self.start is None else _("the %s") % _label(self.start)
+
+    def basis_text(self) -> str:
+        return _("municipal procurement policy, Aw 1.10") if self.basis == "policy" else self.basis
+
 
 def eu_periods(commissioning) -> list[Period]:
     """The minimum periods of the European regime. Bids may always be submitted electronically here, so 5 days less
@@ -135,16 +141,14 @@ def period_errors(commissioning, dispatch: datetime, deadlines: dict | None = No
         earliest = _short(period, dispatch, deadlines)
         if earliest is None:
             continue
-        start = _("the dispatch of the notice") if period.start is None else _("the %s") % _label(period.start)
-        basis = _("municipal procurement policy, Aw 1.10") if period.basis == "policy" else period.basis
         errors[period.kind] = _(
             "The %(deadline)s must lie at least %(days)s calendar days after %(start)s (%(basis)s): on %(date)s or "
             "later."
         ) % {
             "deadline": _label(period.kind),
             "days": period.days,
-            "start": start,
-            "basis": basis,
+            "start": period.start_text(),
+            "basis": period.basis_text(),
             "date": _day(earliest),
         }
     if regime in (rules.REGIME_LIGHT, rules.REGIME_NATIONAL) and not c.short_period_reasons.strip():

@@ -113,6 +113,7 @@ def _dashboard(request, c, status=200, **bound):
         "may_select_for_phase_2": rules.may_select_for_phase_2(c),
         "may_record_dialogue_session": rules.may_record_dialogue_session(c),
         "policy": time_limits.policy_for(c),
+        "time_limit_notes": selectors.time_limit_notes(c),
         "is_dialogue": c.route == Route.COMPETITIVE_DIALOGUE,
         **_dashboard_forms(c, bound),
     }

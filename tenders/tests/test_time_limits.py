@@ -364,3 +364,16 @@ def test_only_the_candidates_taking_part_reach_the_question_page_of_the_invited_
     client.logout()
     login(client, invited.applied_by)
     assert client.get(url).status_code == 200
+
+
+def test_the_dashboard_lists_the_time_limits_of_the_regime_aw_2_71(client, m, user):
+    from django.urls import reverse
+
+    from core.testing import login
+
+    c = eu(m, user, {K.QUESTIONS: 20, K.BIDS: 40})
+    login(client, user)
+    page = client.get(reverse("tenders:manage", args=[m.cbs_code, c.pk])).content.decode()
+    section = page[page.index('id="time-limits"') :]
+    assert "Termijn voor inschrijvingen: ten minste 40 kalenderdagen na de verzending van de aankondiging" in section
+    assert "ten minste 10 kalenderdagen voor de eerstvolgende indieningstermijn" in section
