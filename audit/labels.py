@@ -89,6 +89,7 @@ ACTION_LABELS = {
     "tenders.candidate_decide": gettext_lazy("Candidate admitted or refused"),
     "tenders.dialogue_select": gettext_lazy("Candidates selected for the dialogue"),
     "tenders.dialogue_session": gettext_lazy("Dialogue session recorded"),
+    "tenders.policy": gettext_lazy("Procurement policy changed"),
     # publication
     "publication.release": gettext_lazy("Open-data release published"),
     "publication.subscribe": gettext_lazy("Subscribed to updates"),

@@ -330,6 +330,8 @@ def r_tenders(name):
             advance_to(c, w.officer, Phase.DIALOGUE_SELECTION)
             admitted = list(c.candidates.filter(status="admitted"))[: c.max_dialogue_participants]
             return lambda: services.select_for_phase_2(c, w.officer, admitted)
+        if name == "save_policy":
+            return lambda: services.save_policy(w.m, w.officer, minimum_extension_days=14)
         c = _draft(w)
         if name == "update_commissioning":
             return lambda: services.update_commissioning(c, w.officer, title="Samen Opgroeien 2027")
