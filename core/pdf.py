@@ -1,4 +1,5 @@
-"""PDFs a person can read, rendered with WeasyPrint from a print template (no external resources are fetched)."""
+"""PDFs a person can read, rendered with WeasyPrint from a print template (no external resources are fetched).
+Shared by every app that hands out a document (publication: the tender document; tenders: cancellation notices)."""
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
