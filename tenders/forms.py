@@ -63,7 +63,9 @@ class CommissioningForm(forms.ModelForm):
             "max_dialogue_participants": _("Competitive dialogue only: at most this many go on to phase 2."),
             "grant_ceiling": _("Grant round only: the amount available per year (Awb 4:22)."),
             "grant_regulation": _("Grant round only: the regulation the subsidy rests on (Awb 4:23)."),
-            "grant_multi_year": _("Grant round only: these questions decide whether it is a grant or a public contract."),
+            "grant_multi_year": _(
+                "Grant round only: these questions decide whether it is a grant or a public contract."
+            ),
             "wmo_price_basis": _("Wmo services only: the price is based on the cost price, with indexation."),
         }
 

@@ -55,7 +55,9 @@ def assess_grant(commissioning) -> GrantAssessment:
         return GrantAssessment(
             False, False, indicators, _("Grant or public contract: the substance questions are not all answered yet.")
         )
-    contract = c.grant_enforceable_obligations and (c.grant_acquires_services or c.grant_fixed_budget_for_defined_services)
+    contract = c.grant_enforceable_obligations and (
+        c.grant_acquires_services or c.grant_fixed_budget_for_defined_services
+    )
     if contract:
         explanation = _(
             "The recorded answers point to a public contract (enforceable obligations to deliver services the "
@@ -85,10 +87,7 @@ def assessment_errors(commissioning) -> list[str]:
         errors.append(_("Give the reasons for the answers on grant or public contract."))
     if assessment.points_to_public_contract and not c.grant_despite_reasons.strip():
         errors.append(
-            _(
-                "The answers point to a public contract: publish it as a tender, or explain why it is still a "
-                "grant."
-            )
+            _("The answers point to a public contract: publish it as a tender, or explain why it is still a grant.")
         )
     return errors
 
@@ -96,6 +95,11 @@ def assessment_errors(commissioning) -> list[str]:
 def annual_budget(commissioning) -> Decimal:
     """The lots' budget per year: what the ceiling per year is compared with."""
     return sum((lot.annual_budget for lot in commissioning.lots.all()), Decimal("0"))
+
+
+def _euro(amount: Decimal) -> str:
+    """€ 1.000.000,00: the amount as a Dutch reader writes it."""
+    return "€ " + f"{amount:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def ceiling_errors(commissioning) -> list[str]:
@@ -107,8 +111,8 @@ def ceiling_errors(commissioning) -> list[str]:
     per_year = annual_budget(c)
     if per_year > c.grant_ceiling:
         return [
-            _("The lots' budgets per year (€ %(budget)s) exceed the subsidy ceiling per year (€ %(ceiling)s).")
-            % {"budget": f"{per_year:,.2f}", "ceiling": f"{c.grant_ceiling:,.2f}"}
+            _("The lots' budgets per year (%(budget)s) exceed the subsidy ceiling per year (%(ceiling)s).")
+            % {"budget": _euro(per_year), "ceiling": _euro(c.grant_ceiling)}
         ]
     return []
 
@@ -124,13 +128,14 @@ def announcement_errors(commissioning, now=None) -> list[str]:
         errors.append(_("Set the start of the subsidy period (the contract start)."))
     announced = c.grant_ceiling_announced_on
     if announced is None:
-        errors.append(
-            _("Record when the subsidy ceiling and the distribution rule were announced (Awb 4:26, 4:27).")
-        )
+        errors.append(_("Record when the subsidy ceiling and the distribution rule were announced (Awb 4:26, 4:27)."))
         return errors
     if c.contract_start is not None and announced >= c.contract_start:
         errors.append(
-            _("The subsidy ceiling and the distribution rule are announced before the subsidy period starts (Awb 4:27).")
+            _(
+                "The subsidy ceiling and the distribution rule are announced before the subsidy period starts "
+                "(Awb 4:27)."
+            )
         )
     if announced > today:
         errors.append(

@@ -152,7 +152,10 @@ class Commissioning(models.Model):
     )
     wmo_services = models.BooleanField(_("Wmo services bought from third parties"), default=False)
     wmo_price_basis = models.CharField(
-        _("price basis (Uitvoeringsbesluit Wmo 2015 art. 5.4)"), max_length=24, choices=WmoPriceBasis.choices, blank=True
+        _("price basis (Uitvoeringsbesluit Wmo 2015 art. 5.4)"),
+        max_length=24,
+        choices=WmoPriceBasis.choices,
+        blank=True,
     )
     wmo_cost_price = models.TextField(_("cost price the price is based on (art. 5.4(3))"), blank=True)
     wmo_indexation = models.CharField(_("indexation of the price (art. 5.4(3)(e))"), max_length=500, blank=True)

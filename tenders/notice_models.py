@@ -21,7 +21,9 @@ class CancellationNotice(models.Model):
     recipient_kind = models.CharField(_("recipient"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=255)
     email = models.EmailField(_("e-mail address"), blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     organisation = models.ForeignKey(
         "landscape.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

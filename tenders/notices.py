@@ -36,15 +36,20 @@ def filename(notice: CancellationNotice) -> str:
     return f"{'beschikking' if notice.is_decision else 'intrekking'}-{reference(notice)}.pdf"
 
 
-def pdf(notice: CancellationNotice) -> bytes:
+def context(notice: CancellationNotice) -> dict:
+    """What the notice's print template (TEMPLATE) shows: the sender, the recipient, reference, reasons and, for a
+    decision, the objection clause."""
     c = notice.commissioning
     owner = c.municipality or c.purchasing_organisation
     sender = _("Municipality of %(name)s") % {"name": owner.name} if c.municipality_id else owner.name
-    context = {
+    return {
         "notice": notice,
         "commissioning": c,
         "title": title(notice),
         "reference": reference(notice),
         "sender": sender,
     }
-    return render_pdf(TEMPLATE, context)
+
+
+def pdf(notice: CancellationNotice) -> bytes:
+    return render_pdf(TEMPLATE, context(notice))

@@ -69,7 +69,9 @@ def recipients(commissioning) -> list[Recipient]:
     for provider in [candidates, *_providers]:
         for recipient in provider(commissioning):
             if commissioning.route == Route.GRANT_ROUND and recipient.kind != APPLICANT:
-                recipient = Recipient(APPLICANT, recipient.name, recipient.email, recipient.user, recipient.organisation_id)
+                recipient = Recipient(
+                    APPLICANT, recipient.name, recipient.email, recipient.user, recipient.organisation_id
+                )
             if recipient.key not in seen:
                 seen.add(recipient.key)
                 found.append(recipient)

@@ -17,8 +17,10 @@ def send_cancellation_notices(notice_ids: list[int]) -> int:
     mails were sent. Sends only, writes nothing: a failure stays on the task's result."""
     with translation.override(settings.LANGUAGE_CODE):
         mails = []
-        for notice in CancellationNotice.objects.filter(pk__in=notice_ids).exclude(email="").select_related(
-            "commissioning__municipality", "commissioning__purchasing_organisation"
+        for notice in (
+            CancellationNotice.objects.filter(pk__in=notice_ids)
+            .exclude(email="")
+            .select_related("commissioning__municipality", "commissioning__purchasing_organisation")
         ):
             c = notice.commissioning
             subject = " ".join(f"{notices.title(notice)}: {c.title}".split())  # a header is one line
