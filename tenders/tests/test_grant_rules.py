@@ -6,9 +6,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
-from core.testing import MunicipalityFactory
+from core.testing import MunicipalityFactory, login
 from tenders import grant_rules, rules, services
 from tenders.models import Phase, Route, WmoPriceBasis
 
@@ -186,3 +188,39 @@ def test_without_wmo_services_no_price_basis_is_asked_uitvoeringsbesluit_wmo_art
 def test_objection_term_is_six_weeks_from_the_day_after_sending_awb_6_7_6_8():
     assert grant_rules.objection_deadline(date(2026, 12, 1)) == date(2027, 1, 12)
     assert grant_rules.objection_deadline(date(2027, 2, 28)) == date(2027, 4, 11)
+
+
+# --- the design form asks the questions -----------------------------------------------------------------------------
+def test_the_design_form_records_the_grant_answers_and_the_wmo_price_basis_awb_4_23(client, m, user):
+    data = {
+        "title": "Subsidie Sociale Basis",
+        "goals": "Bewoners organiseren zelf activiteiten in hun wijk.",
+        "route": "grant_round",
+        "service_category": "social",
+        "contract_start": "2028-01-01",
+        "term_years": 2,
+        "option_count": 0,
+        "option_years": 1,
+        "grant_ceiling": "500000",
+        "grant_ceiling_announced_on": "2026-11-30",
+        "grant_regulation": "Subsidieregeling Sociale Basis Leiden 2027",
+        "grant_regulation_reference": "Gemeenteblad 2026, 4711",
+        "grant_multi_year": "true",
+        "grant_enforceable_obligations": "false",
+        "grant_fixed_budget_for_defined_services": "false",
+        "grant_acquires_services": "false",
+        "grant_assessment_reasons": "De gemeente neemt niets af; bewoners bepalen de activiteiten.",
+        "wmo_services": "on",
+        "wmo_price_basis": "real_price_floor",
+        "wmo_cost_price": "Loonkosten, overhead en reiskosten.",
+        "wmo_indexation": "OVA-index.",
+    }
+    with time_machine.travel(NOW, tick=False):
+        login(client, user)
+        page = client.get(reverse("tenders:create", args=[m.cbs_code])).content.decode()
+        assert "Subsidieregeling (Awb 4:23)" in page and "Prijsgrondslag (Uitvoeringsbesluit Wmo 2015 art. 5.4)" in page
+        assert client.post(reverse("tenders:create", args=[m.cbs_code]), data).status_code == 302
+    c = m.commissionings.get()
+    assert (c.grant_multi_year, c.grant_enforceable_obligations, c.grant_acquires_services) == (True, False, False)
+    assert c.grant_ceiling_announced_on == date(2026, 11, 30) and c.wmo_price_basis == WmoPriceBasis.REAL_PRICE_FLOOR
+    assert grant_rules.assess_grant(c).answered and grant_rules.wmo_price_errors(c) == []
