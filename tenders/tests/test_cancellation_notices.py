@@ -166,6 +166,7 @@ def test_notices_are_downloaded_by_the_officer_and_their_own_recipient_only(clie
 
     assert client.get(pdf_url(first)).status_code == 302  # anonymous: to the login
     login(client, user)
+    assert list_url in client.get(reverse("tenders:manage", args=[m.cbs_code, c.pk])).content.decode()
     page = client.get(list_url).content.decode()
     assert "Stichting Buurtkracht" in page and "Stichting Samen Sterk" in page and "12 januari 2027" in page
     response = client.get(pdf_url(second))
