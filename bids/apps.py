@@ -7,4 +7,4 @@ class BidsConfig(AppConfig):
     verbose_name = _("Bids")
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the deployment checks)
+        from . import checks, recipients  # noqa: F401 (registers the deployment checks and the cancellation recipients)
