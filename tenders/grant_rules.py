@@ -11,7 +11,8 @@ Reads only: tenders.rules.publish_errors and check_threshold call them, the canc
   rests on a subsidy regulation (Awb 4:23(1)); a subsidy beyond the ceiling is refused (Awb 4:25(2)).
 - Cancelling a grant round decides on every application: a decision (beschikking) with reasons (Awb 3:46) and an
   objection clause (Awb 3:45): objection within six weeks (Awb 6:7), starting the day after it was sent (Awb 6:8),
-  before any appeal (Awb 7:1).
+  before any appeal (Awb 7:1); a term ending on a weekend day or holiday runs to the next working day (Algemene
+  termijnenwet art. 1).
 - Wmo services bought from third parties have a price set on a cost-price basis with indexation (Uitvoeringsbesluit
   Wmo 2015 art. 5.4).
 """
@@ -22,6 +23,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.termijnen import extended_to_working_day
 
 from .models import Route
 
@@ -200,5 +203,6 @@ def cancellation_is_decision(commissioning) -> bool:
 
 
 def objection_deadline(sent_on: date) -> date:
-    """The last day to object to a decision sent on `sent_on`: six weeks from the next day (Awb 6:7, 6:8(1))."""
-    return sent_on + timedelta(weeks=OBJECTION_WEEKS)
+    """The last day to object to a decision sent on `sent_on`: six weeks from the next day (Awb 6:7, 6:8(1)), to the
+    next working day when that is a Saturday, Sunday or holiday (Algemene termijnenwet art. 1)."""
+    return extended_to_working_day(sent_on + timedelta(weeks=OBJECTION_WEEKS))

@@ -186,8 +186,13 @@ def test_without_wmo_services_no_price_basis_is_asked_uitvoeringsbesluit_wmo_art
 
 # --- objection ------------------------------------------------------------------------------------------------------
 def test_objection_term_is_six_weeks_from_the_day_after_sending_awb_6_7_6_8():
+    # Sent Tuesday 1 December 2026: day 1 is 2 December, the last day of six weeks Tuesday 12 January 2027.
     assert grant_rules.objection_deadline(date(2026, 12, 1)) == date(2027, 1, 12)
-    assert grant_rules.objection_deadline(date(2027, 2, 28)) == date(2027, 4, 11)
+
+
+def test_objection_term_ending_on_a_sunday_or_holiday_runs_to_the_next_working_day_algemene_termijnenwet_art_1():
+    assert grant_rules.objection_deadline(date(2027, 2, 28)) == date(2027, 4, 12)  # Sunday 11 April → Monday
+    assert grant_rules.objection_deadline(date(2027, 3, 16)) == date(2027, 4, 28)  # King's Day 27 April → 28th
 
 
 # --- the design form asks the questions -----------------------------------------------------------------------------
