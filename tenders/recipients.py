@@ -8,9 +8,10 @@ grant applicants) add theirs without tenders importing them (ADR 0007):
     def bidders(commissioning) -> list[recipients.Recipient]:
         return [recipients.Recipient(recipients.TENDERER, s.operator.name, s.operator.email, ...) for s in ...]
 
-Register in the providing app's `AppConfig.ready`. A provider only reads. The cancel service asks every provider
-inside its transaction and writes one `CancellationNotice` per recipient; an organisation (or, without one, an
-e-mail address) that several providers name is told once.
+Register in the providing app's `AppConfig.ready` (bids/recipients.py registers the submitters of bids and
+requests). A provider only reads. The cancel service asks every provider inside its transaction and writes one
+`CancellationNotice` per recipient; an organisation (or, without one, an e-mail address) that several providers name
+is told once.
 """
 
 from collections.abc import Callable
