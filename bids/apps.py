@@ -7,9 +7,13 @@ class BidsConfig(AppConfig):
     verbose_name = _("Bids")
 
     def ready(self):
-        import bids.checks  # noqa: F401 (registers the deployment checks)
-
-        from . import guards, receivers
+        from . import (
+            checks,  # noqa: F401 (registers the deployment checks)
+            guards,
+            opening_rules,  # noqa: F401  (registers the "open first" guards of the procedure)
+            receivers,
+            recipients,  # noqa: F401 (registers the cancellation recipients)
+        )
 
         receivers.connect()
         guards.register()

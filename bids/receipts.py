@@ -7,8 +7,9 @@ import json
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
+
+from core.pdf import render_pdf
 
 from . import envelope, sealing, submission_rules
 from .models import Participation, SealedVersion
@@ -41,16 +42,9 @@ def receipt_context(version: SealedVersion) -> dict:
     }
 
 
-def _no_fetch(url, *args, **kwargs):
-    raise ValueError(f"a receipt fetches no external resources: {url}")
-
-
 def receipt_pdf(version: SealedVersion) -> bytes:
-    """The Dutch receipt as a PDF (WeasyPrint; nothing is fetched from outside)."""
-    from weasyprint import HTML
-
-    html = render_to_string("bids/submission_receipt_pdf.html", receipt_context(version))
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    """The Dutch receipt as a PDF (core.pdf: WeasyPrint, nothing fetched from outside)."""
+    return render_pdf("bids/submission_receipt_pdf.html", receipt_context(version))
 
 
 @dataclass

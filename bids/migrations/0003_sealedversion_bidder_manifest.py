@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bids', '0001_initial'),
+        ('bids', '0002_opening_integrity'),
     ]
 
     operations = [
