@@ -67,15 +67,17 @@ def _participations(submission) -> list[dict]:
 
 
 def _build_bundle(submission, number: int, received_at) -> tuple[dict, list[bytes]]:
-    """The canonical manifest of a version and the file bytes in manifest order."""
+    """The canonical manifest of a version and the file bytes in manifest order. Answers name their criterion by id
+    (as the opening's pages read them), with its title; "reason" is the reason for confidentiality (Aw 2.57)."""
     draft = envelope.read_draft(submission, with_content=True)
     criteria = {c.pk: c for c in submission.commissioning.criteria.all()}
     answers = [
         {
-            "criterion": {"id": cid, "title": criteria[cid].title},
+            "criterion": cid,
+            "criterion_title": criteria[cid].title,
             "text": a["text"],
             "confidential": a["item"].confidential,
-            "confidential_reason": a.get("confidential_reason", ""),
+            "reason": a.get("confidential_reason", ""),
         }
         for cid, a in sorted(draft["answers"].items())
     ]
@@ -99,7 +101,7 @@ def _build_bundle(submission, number: int, received_at) -> tuple[dict, list[byte
                 "media_type": f["media_type"],
                 "sha256": sealing.sha256_hex(f["content"]),
                 "confidential": f["item"].confidential,
-                "confidential_reason": f.get("confidential_reason", ""),
+                "reason": f.get("confidential_reason", ""),
             }
             for f in files
         ],
