@@ -1,5 +1,5 @@
 """The moment of receipt under contention (ADR 0008): submissions racing the deadline on PostgreSQL, each in its own
-thread and database connection, while the officer closes the phase just after the deadline. The assertions are about
+thread and database connection, while two openers open the bids just after the deadline. The assertions are about
 consistency, never about how many made it in time, so a slow machine only moves submissions from one side to the
 other. (This test found a deadlock between the commissioning's lock and the audit chain head: see
 bids/services/_submission_common.py.)"""
@@ -13,10 +13,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bids import services
-from bids.models import LateAttempt, SealedVersion, Submission
-from tenders import services as tender_services
-from tenders.models import Commissioning, Deadline, Phase, PhaseChange
+from bids.models import LateAttempt, Opening, SealedVersion, Submission
+from tenders.models import Commissioning, Deadline
 
+from . import factories_opening as opening_factories
 from .factories_b1 import leaf_criteria, make_operator
 
 N = 20
@@ -35,13 +35,14 @@ def _drafts(commissioning):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_submissions_around_the_deadline_none_late_accepted_none_lost(commissioning, officer):
+def test_concurrent_submissions_around_the_deadline_none_late_accepted_none_lost(commissioning):
     if connection.vendor != "postgresql":
         pytest.skip(
             "needs PostgreSQL: SQLite has no row locks (select_for_update is a no-op there) and serialises "
             "every writer on the database file, so there is no race to test"
         )
     drafts = _drafts(commissioning)
+    openers = [opening_factories.opener(commissioning) for _ in range(2)]
     deadline = timezone.now() + timedelta(milliseconds=1500)
     Deadline.objects.filter(commissioning=commissioning, kind=Deadline.Kind.BIDS).update(at=deadline)
     barrier = threading.Barrier(N + 2)
@@ -70,18 +71,19 @@ def test_concurrent_submissions_around_the_deadline_none_late_accepted_none_lost
         finally:
             connection.close()
 
-    def close_the_phase():
-        """The officer closes the phase just after the deadline, while submissions still queue for the lock."""
+    def open_the_bids():
+        """Two openers open the bids just after the deadline, while submissions still queue for the lock."""
         try:
             barrier.wait()
             time.sleep(max(0.0, (deadline - timezone.now()).total_seconds() + 0.05))
-            tender_services.transition(commissioning, officer, Phase.EVALUATION)
+            for opener in openers:
+                services.confirm_opening(commissioning, opener, Submission.Kind.BID, opening_factories.token(opener))
         except Exception as exc:  # noqa: BLE001
             errors.append(repr(exc))
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=hold_the_lock), threading.Thread(target=close_the_phase)]
+    threads = [threading.Thread(target=hold_the_lock), threading.Thread(target=open_the_bids)]
     threads += [threading.Thread(target=submit, args=pair) for pair in drafts]
     for thread in threads:
         thread.start()
@@ -98,5 +100,7 @@ def test_concurrent_submissions_around_the_deadline_none_late_accepted_none_lost
     assert len(late) == outcomes.count("late")
     assert len(versions) + len(late) == N, "a submission was lost"
     assert {v.submission_id for v in versions}.isdisjoint({a.submission_id for a in late})
-    closed = PhaseChange.objects.get(commissioning=commissioning, to_phase=Phase.EVALUATION)
-    assert all(v.received_at < closed.at for v in versions), "a version was received after the phase closed"
+    opening = Opening.objects.get(commissioning=commissioning, kind=Submission.Kind.BID)
+    assert opening.opened_at >= deadline
+    assert all(v.opened_data_key for v in versions), "a version on time was not opened"
+    assert len(opening.integrity) == len(versions) and all(r["ok"] for r in opening.integrity)
