@@ -1,0 +1,21 @@
+"""The only write path of bids; each topic lives in its own module and is re-exported here."""
+
+from .consortium import (  # noqa: F401  (B2: consortia, commitments, declarations)
+    add_participation,
+    decide_participation,
+    declare,
+    delete_commitment,
+    ensure_lead_participation,
+    save_commitment,
+    set_consortium_name,
+    set_reliance,
+)
+from .operators import (  # noqa: F401  (B2: operators, colleagues, landscape matches)
+    accept_invitation,
+    confirm_operator_email,
+    decide_match,
+    invite_colleague,
+    propose_matches,
+    register_operator,
+    resend_confirmation,
+)
