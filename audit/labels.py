@@ -78,6 +78,23 @@ ACTION_LABELS = {
     "publication.subscribe": gettext_lazy("Subscribed to updates"),
     "publication.subscription_confirm": gettext_lazy("Subscription to updates confirmed"),
     "publication.unsubscribe": gettext_lazy("Unsubscribed from updates"),
+    # bids: operators and consortia (B2)
+    "bids.operator_register": gettext_lazy("Organisation registered"),
+    "bids.operator_confirm_email": gettext_lazy("Organisation's e-mail address confirmed"),
+    "bids.operator_resend_confirmation": gettext_lazy("Confirmation link sent again"),
+    "bids.operator_invite": gettext_lazy("Colleague invited"),
+    "bids.operator_join": gettext_lazy("Colleague joined the organisation"),
+    "bids.match_propose": gettext_lazy("Match with the landscape proposed"),
+    "bids.match_refresh": gettext_lazy("Matches with the landscape looked up again"),
+    "bids.match_decide": gettext_lazy("Match with the landscape decided"),
+    "bids.participation_lead": gettext_lazy("Lead recorded in the consortium"),
+    "bids.participation_add": gettext_lazy("Organisation invited into a consortium"),
+    "bids.participation_decide": gettext_lazy("Participation in a consortium confirmed or declined"),
+    "bids.consortium_name": gettext_lazy("Name of the consortium changed"),
+    "bids.commitment_save": gettext_lazy("Subcontract commitment saved"),
+    "bids.commitment_delete": gettext_lazy("Subcontract commitment deleted"),
+    "bids.declaration": gettext_lazy("Self-declaration made"),
+    "bids.reliance": gettext_lazy("Reliance on another's capacity stated"),
 }
 
 # Writes through the Django admin: "<app label>.admin_<verb>" (core.admin.AuditedModelAdmin).
@@ -104,6 +121,7 @@ KIND_LABELS = {
     "continuity": gettext_lazy("Scenarios"),
     "tenders": gettext_lazy("Commissioning"),
     "publication": gettext_lazy("Publication"),
+    "bids": gettext_lazy("Bids"),
     "auth": gettext_lazy("Groups (admin)"),
     "otp_totp": gettext_lazy("Authenticators (admin)"),
 }

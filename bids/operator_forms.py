@@ -40,9 +40,7 @@ class RegistrationForm(forms.Form):
     )
     contact_phone = forms.CharField(label=_("Telephone"), max_length=32, required=False)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, required=False, strip=False)
-    password_again = forms.CharField(
-        label=_("Password again"), widget=forms.PasswordInput, required=False, strip=False
-    )
+    password_again = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, required=False, strip=False)
 
     def __init__(self, *args, with_account=True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -205,7 +205,9 @@ class ExclusionGround:
 # Directive 2014/24/EU art. 57: (1) a–f mandatory (conviction by final judgment), (2) taxes and social security
 # contributions (mandatory), (4) a–i optional grounds the contracting authority may apply (Aw 2.86–2.87).
 EXCLUSION_GROUNDS = (
-    ExclusionGround("criminal_organisation", "57(1)(a)", True, gettext_lazy("Participation in a criminal organisation")),
+    ExclusionGround(
+        "criminal_organisation", "57(1)(a)", True, gettext_lazy("Participation in a criminal organisation")
+    ),
     ExclusionGround("corruption", "57(1)(b)", True, gettext_lazy("Corruption")),
     ExclusionGround("fraud", "57(1)(c)", True, gettext_lazy("Fraud")),
     ExclusionGround(

@@ -22,8 +22,6 @@ urlpatterns = [
     path("inschrijvingen/<int:pk>/naam", consortium.rename, name="consortium_name"),
     path("deelnames/<int:pk>/besluit", consortium.decide, name="participation_decide"),
     path("deelnames/<int:pk>/toezegging", consortium.commitment, name="commitment_add"),
-    path(
-        "deelnames/<int:pk>/toezegging/<int:commitment_pk>", consortium.commitment, name="commitment_edit"
-    ),
+    path("deelnames/<int:pk>/toezegging/<int:commitment_pk>", consortium.commitment, name="commitment_edit"),
     path("deelnames/<int:pk>/verklaring", consortium.declaration, name="declaration"),
 ]

@@ -13,17 +13,17 @@ from core.access import roles_for
 log = logging.getLogger(__name__)
 
 
-def new_token() -> tuple[str, str]:
+def _new_token() -> tuple[str, str]:
     """A fresh one-time token and its SHA-256 (only the hash is stored)."""
     raw = secrets.token_urlsafe(32)
-    return raw, token_hash(raw)
+    return raw, _token_hash(raw)
 
 
-def token_hash(raw: str) -> str:
+def _token_hash(raw: str) -> str:
     return hashlib.sha256((raw or "").encode()).hexdigest()
 
 
-def audit(action, *, actor, obj, municipality=None, summary=None):
+def _audit_event(action, *, actor, obj, municipality=None, summary=None):
     roles = roles_for(actor) if getattr(actor, "is_authenticated", False) else set()
     record(
         action,
@@ -35,12 +35,12 @@ def audit(action, *, actor, obj, municipality=None, summary=None):
     )
 
 
-def fail(errors):
+def _fail(errors):
     if errors:
         raise ValidationError(errors)
 
 
-def mail_token_after_commit(token_id: int, raw: str) -> None:
+def _mail_token_after_commit(token_id: int, raw: str) -> None:
     """Queue the e-mail with the link once the token is committed; a failure to queue is logged, never raised."""
 
     def enqueue():

@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from landscape.models import Activity, District, Funding
+from landscape.models import Activity, District
 
 from .. import rules
 from ..models import Declaration, Participation, SubcontractCommitment, Submission
-from ._helpers_b2 import audit, fail
+from ._helpers_b2 import _audit_event, _fail
 
 Ring = Participation.Ring
 PS = Participation.Status
@@ -26,11 +26,11 @@ def _lock_submission(submission) -> Submission:
 
 
 def _audit(action, submission, user, obj, summary=None):
-    audit(action, actor=user, obj=obj, municipality=submission.commissioning.municipalities(), summary=summary)
+    _audit_event(action, actor=user, obj=obj, municipality=submission.commissioning.municipalities(), summary=summary)
 
 
 def _open_for(submission, now):
-    fail(rules.consortium_change_errors(submission, now))
+    _fail(rules.consortium_change_errors(submission, now))
 
 
 def _lead_only(user, submission):
@@ -76,7 +76,7 @@ def add_participation(submission, user, *, operator, ring: int, role: str = "", 
         _lead_only(user, submission)
         _open_for(submission, now)
         _ensure_lead(submission, user, now)
-        fail(rules.add_participation_errors(submission, operator, ring, parent))
+        _fail(rules.add_participation_errors(submission, operator, ring, parent))
         participation = Participation.objects.create(
             submission=submission,
             operator=operator,
@@ -175,7 +175,7 @@ def _landscape_scope(submission, activities, districts, continues_activity):
         ).first()
         if continued is None:
             errors["continues_activity"] = _("Choose an activity the municipality funds today.")
-    fail(errors)
+    _fail(errors)
     return acts, dists, continued
 
 
@@ -216,7 +216,7 @@ def save_commitment(
             years = int(years) if years not in (None, "") else None
         except ValueError as e:
             raise ValidationError({"years": _("Give a number.")}) from e
-        fail(
+        _fail(
             rules.commitment_errors(
                 participation, amount_per_year=amount, share_of_lot_budget=share, years=years, others=list(others)
             )
@@ -271,7 +271,7 @@ def declare(participation, user, answers: dict, now=None) -> Declaration:
         if participation.status == PS.DECLINED:
             raise ValidationError(_("This organisation declined to take part."), code="declined")
         _open_for(submission, now)
-        fail(rules.declaration_errors(answers))
+        _fail(rules.declaration_errors(answers))
         clean = {
             code: {
                 "applies": answers[code]["applies"],
@@ -304,7 +304,7 @@ def set_reliance(participation, user, relied_on, now=None) -> Participation:
             raise ValidationError(_("Only the participant itself or the lead can state this."), code="forbidden")
         _open_for(submission, now)
         others = list(relied_on)
-        fail([message for other in others for message in rules.reliance_errors(participation, other)])
+        _fail([message for other in others for message in rules.reliance_errors(participation, other)])
         participation.relies_on.set(others)
         _audit(
             "bids.reliance",

@@ -22,7 +22,7 @@ from landscape.models import Organisation
 
 from .. import rules
 from ..models import EconomicOperator, OperatorKind, OperatorMatch, OperatorMember, OperatorToken
-from ._helpers_b2 import audit, fail, mail_token_after_commit, new_token, token_hash
+from ._helpers_b2 import _audit_event, _fail, _mail_token_after_commit, _new_token, _token_hash
 
 User = get_user_model()
 
@@ -94,15 +94,13 @@ def _clean_registration(values: dict) -> dict:
         errors["kvk_number"] = _(
             "An organisation with this KvK number is already registered. Ask its colleagues to invite you."
         )
-    fail(errors)
+    _fail(errors)
     return v
 
 
 def _new_account(email: str, password: str):
     if User.objects.filter(username__iexact=email).exists():
-        raise ValidationError(
-            {"contact_email": _("An account with this e-mail address exists already: log in first.")}
-        )
+        raise ValidationError({"contact_email": _("An account with this e-mail address exists already: log in first.")})
     candidate = User(username=email, email=email)
     try:
         validate_password(password, user=candidate)
@@ -114,7 +112,7 @@ def _new_account(email: str, password: str):
 
 
 def _issue_token(operator, purpose, email, user, now):
-    raw, digest = new_token()
+    raw, digest = _new_token()
     token = OperatorToken.objects.create(
         operator=operator,
         purpose=purpose,
@@ -124,7 +122,7 @@ def _issue_token(operator, purpose, email, user, now):
         created_at=now,
         expires_at=now + timedelta(days=rules.TOKEN_DAYS),
     )
-    mail_token_after_commit(token.pk, raw)
+    _mail_token_after_commit(token.pk, raw)
     return token
 
 
@@ -146,7 +144,7 @@ def register_operator(*, user=None, password: str = "", now=None, **values) -> E
             ) from e
         OperatorMember.objects.create(operator=operator, user=user, is_manager=True, joined_at=now)
         _issue_token(operator, OperatorToken.Purpose.CONFIRM_EMAIL, operator.contact_email, user, now)
-        audit(
+        _audit_event(
             "bids.operator_register",
             actor=user,
             obj=operator,
@@ -160,7 +158,7 @@ def _find_token(raw: str, purpose, now):
     token = (
         OperatorToken.objects.select_for_update()
         .select_related("operator")
-        .filter(token_sha256=token_hash(raw), purpose=purpose)
+        .filter(token_sha256=_token_hash(raw), purpose=purpose)
         .first()
     )
     if not rules.token_is_valid(token, now):
@@ -179,7 +177,7 @@ def confirm_operator_email(raw_token: str, now=None) -> EconomicOperator:
         if operator.email_confirmed_at is None:
             operator.email_confirmed_at = now
             operator.save(update_fields=["email_confirmed_at"])
-        audit("bids.operator_confirm_email", actor=token.created_by, obj=operator, summary={"token": token.pk})
+        _audit_event("bids.operator_confirm_email", actor=token.created_by, obj=operator, summary={"token": token.pk})
     return operator
 
 
@@ -192,11 +190,9 @@ def resend_confirmation(operator, user, now=None) -> OperatorToken:
             raise ValidationError(_("Only a manager of the organisation can do this."), code="forbidden")
         if operator.email_confirmed_at is not None:
             raise ValidationError(_("The e-mail address is confirmed already."), code="confirmed")
-        operator.tokens.filter(purpose=OperatorToken.Purpose.CONFIRM_EMAIL, used_at__isnull=True).update(
-            expires_at=now
-        )
+        operator.tokens.filter(purpose=OperatorToken.Purpose.CONFIRM_EMAIL, used_at__isnull=True).update(expires_at=now)
         token = _issue_token(operator, OperatorToken.Purpose.CONFIRM_EMAIL, operator.contact_email, user, now)
-        audit("bids.operator_resend_confirmation", actor=user, obj=operator, summary={"token": token.pk})
+        _audit_event("bids.operator_resend_confirmation", actor=user, obj=operator, summary={"token": token.pk})
     return token
 
 
@@ -217,7 +213,7 @@ def invite_colleague(operator, user, email: str, now=None) -> OperatorToken:
         if operator.members.filter(user__username__iexact=email).exists():
             raise ValidationError({"email": _("This colleague is a member already.")})
         token = _issue_token(operator, OperatorToken.Purpose.INVITATION, email, user, now)
-        audit("bids.operator_invite", actor=user, obj=operator, summary={"token": token.pk})
+        _audit_event("bids.operator_invite", actor=user, obj=operator, summary={"token": token.pk})
     return token
 
 
@@ -233,7 +229,9 @@ def accept_invitation(raw_token: str, *, user=None, password: str = "", now=None
         member = OperatorMember.objects.create(operator=token.operator, user=user, is_manager=False, joined_at=now)
         token.used_at = now
         token.save(update_fields=["used_at"])
-        audit("bids.operator_join", actor=user, obj=token.operator, summary={"token": token.pk, "member": member.pk})
+        _audit_event(
+            "bids.operator_join", actor=user, obj=token.operator, summary={"token": token.pk, "member": member.pk}
+        )
     return member
 
 
@@ -263,7 +261,7 @@ def _propose(operator, now) -> list[OperatorMatch]:
             created.append(OperatorMatch.objects.create(operator=operator, organisation=org, proposed_at=now))
             known.add(org.pk)
     if created:
-        audit(
+        _audit_event(
             "bids.match_propose",
             actor=None,
             obj=operator,
@@ -279,7 +277,7 @@ def propose_matches(operator, user=None, now=None) -> list[OperatorMatch]:
     with transaction.atomic():
         operator = EconomicOperator.objects.select_for_update().get(pk=operator.pk)
         created = _propose(operator, now)
-        audit("bids.match_refresh", actor=user, obj=operator, summary={"new": len(created)})
+        _audit_event("bids.match_refresh", actor=user, obj=operator, summary={"new": len(created)})
     return created
 
 
@@ -308,7 +306,7 @@ def decide_match(match, user, *, confirm: bool, now=None) -> OperatorMatch:
         match.status = OperatorMatch.Status.CONFIRMED if confirm else OperatorMatch.Status.REJECTED
         match.decided_by, match.decided_at = user, now
         match.save(update_fields=["status", "decided_by", "decided_at"])
-        audit(
+        _audit_event(
             "bids.match_decide",
             actor=user,
             obj=match,

@@ -87,3 +87,9 @@ def no_exclusion_grounds():
 def commit(p, lead_user, amount=Decimal("10000"), years=3, **kw):
     return services.save_commitment(p, lead_user, amount_per_year=amount, years=years, **kw)
 
+
+def token_digest(raw: str) -> str:
+    """The stored form of a one-time token (tests set a known token on a row)."""
+    from bids.services._helpers_b2 import _token_hash
+
+    return _token_hash(raw)

@@ -19,9 +19,7 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "een lang wachtwoord 2026"
 
 
-def test_registration_makes_account_manager_and_mails_link_after_commit(
-    django_capture_on_commit_callbacks, mailoutbox
-):
+def test_registration_makes_account_manager_and_mails_link_after_commit(django_capture_on_commit_callbacks, mailoutbox):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         operator = services.register_operator(password=PASSWORD, **operator_values("Buurtkracht"))
     assert not mailoutbox  # nothing leaves before the commit

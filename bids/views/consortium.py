@@ -14,7 +14,7 @@ from core.access import login_view
 from landscape.models import Activity, District
 
 from .. import rules, selectors, services
-from ..models import EconomicOperator, Participation, Submission, SubcontractCommitment
+from ..models import EconomicOperator, Participation, SubcontractCommitment, Submission
 from ..operator_forms import (
     CommitmentForm,
     ConsortiumNameForm,

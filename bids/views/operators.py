@@ -13,7 +13,6 @@ from django_otp import login as otp_login
 from core import otp
 from core import services as core_services
 from core.access import login_view, public_view, role_view
-from core.models import Role
 
 from .. import rules, selectors, services
 from ..models import EconomicOperator, OperatorMatch
@@ -60,8 +59,10 @@ def confirm(request, token):
         except ValidationError as e:
             return render(request, "bids/operators_token.html", {"error": e.messages[0]}, status=400)
         messages.success(request, _("The e-mail address of %(name)s is confirmed.") % {"name": operator.name})
-        return redirect("bids:operator", operator.pk) if rules.is_member(request.user, operator) else redirect(
-            "core:login"
+        return (
+            redirect("bids:operator", operator.pk)
+            if rules.is_member(request.user, operator)
+            else redirect("core:login")
         )
     return render(request, "bids/operators_token.html", {"confirming": True})
 
