@@ -8,7 +8,7 @@ participation, every participation without a self-declaration, and commitments o
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from stdnum.eu import vat as eu_vat
@@ -142,6 +142,11 @@ def may_edit_consortium(user, submission: Submission) -> bool:
     return is_member(user, submission.lead)
 
 
+def euros(value) -> str:
+    """An amount for a message, with the active language's separators: 1000000 → "1.000.000,00" in Dutch."""
+    return formats.number_format(Decimal(value), decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
 # --- commitments ------------------------------------------------------------------------------------------------
 
 
@@ -186,7 +191,7 @@ def commitment_errors(participation, *, amount_per_year, share_of_lot_budget, ye
     if total > lot.annual_budget:
         errors.append(
             _("Together the commitments (€ %(total)s per year) exceed the lot's fixed budget of € %(budget)s per year.")
-            % {"total": total, "budget": lot.annual_budget}
+            % {"total": euros(total), "budget": euros(lot.annual_budget)}
         )
     return errors
 
@@ -319,6 +324,6 @@ def submission_blockers(submission: Submission) -> list[str]:
     if totals.over_budget:
         blockers.append(
             _("Together the commitments (€ %(total)s per year) exceed the lot's fixed budget of € %(budget)s per year.")
-            % {"total": totals.total_per_year, "budget": totals.lot_budget_per_year}
+            % {"total": euros(totals.total_per_year), "budget": euros(totals.lot_budget_per_year)}
         )
     return blockers

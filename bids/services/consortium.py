@@ -22,7 +22,11 @@ PS = Participation.Status
 
 
 def _lock_submission(submission) -> Submission:
-    return Submission.objects.select_for_update().select_related("commissioning", "lot", "lead").get(pk=submission.pk)
+    return (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("commissioning", "lot", "lead")
+        .get(pk=submission.pk)
+    )
 
 
 def _audit(action, submission, user, obj, summary=None):
@@ -114,7 +118,7 @@ def decide_participation(participation, user, *, confirm: bool, now=None) -> Par
             raise ValidationError(_("This invitation has been answered already."), code="transition")
         changed = [participation]
         if target == PS.DECLINED:
-            changed += list(participation.children.select_for_update().exclude(status=PS.DECLINED))
+            changed += list(participation.children.select_for_update().exclude(status=PS.DECLINED).order_by("pk"))
         for p in changed:
             p.status, p.decided_by, p.decided_at = target, user, now
             p.save(update_fields=["status", "decided_by", "decided_at"])

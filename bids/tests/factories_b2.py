@@ -6,8 +6,9 @@ bids.services."""
 import itertools
 from decimal import Decimal
 
+import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bids import services
 from bids.models import EconomicOperator, OperatorKind, Participation, Submission
@@ -17,6 +18,13 @@ from tenders.tests.factories import published
 _kvk = itertools.count(10000001)
 
 VALID_NL_VAT = "NL004495445B01"
+
+
+@pytest.fixture
+def english_messages():
+    """Domain tests match the English source messages (import it into a test module and mark it autouse there)."""
+    with translation.override("en"):
+        yield
 
 
 def operator_values(name="Wijkkracht", **overrides):

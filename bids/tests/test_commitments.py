@@ -11,9 +11,14 @@ from bids.models import OperatorMatch, Participation, SubcontractCommitment
 from core.testing import MunicipalityFactory
 from landscape.models import Activity, District, Funding, Organisation
 
-from .factories_b2 import commit, invited, submission
+from .factories_b2 import (
+    commit,
+    english_messages,  # noqa: F401  (a fixture)
+    invited,
+    submission,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 Ring = Participation.Ring
 
 

@@ -9,9 +9,14 @@ from bids import rules, services
 from bids.models import Participation, Submission
 from core.testing import UserFactory
 
-from .factories_b2 import invited, register, submission
+from .factories_b2 import (
+    english_messages,  # noqa: F401  (a fixture)
+    invited,
+    register,
+    submission,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 Ring = Participation.Ring
 PS = Participation.Status
 

@@ -10,9 +10,14 @@ from audit.models import AuditEvent
 from bids import rules, services
 from bids.models import Declaration, Participation, SubcontractCommitment
 
-from .factories_b2 import invited, no_exclusion_grounds, submission
+from .factories_b2 import (
+    english_messages,  # noqa: F401  (a fixture)
+    invited,
+    no_exclusion_grounds,
+    submission,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 Ring = Participation.Ring
 
 

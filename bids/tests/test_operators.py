@@ -13,9 +13,16 @@ from core.models import Role
 from core.testing import MunicipalityFactory, UserFactory, user_with_role
 from landscape.models import Organisation
 
-from .factories_b2 import VALID_NL_VAT, last_link_token, operator_values, register, submission
+from .factories_b2 import (
+    VALID_NL_VAT,
+    english_messages,  # noqa: F401  (a fixture)
+    last_link_token,
+    operator_values,
+    register,
+    submission,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 PASSWORD = "een lang wachtwoord 2026"
 
 
