@@ -97,9 +97,11 @@ class ParticipationForm(forms.Form):
 
     def __init__(self, *args, submission=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = submission.participations.filter(
-            ring=Participation.Ring.SUBCONTRACTOR
-        ).exclude(status=Participation.Status.DECLINED)
+        self.fields["parent"].queryset = (
+            submission.participations.filter(ring=Participation.Ring.SUBCONTRACTOR)
+            .exclude(status=Participation.Status.DECLINED)
+            .select_related("operator")
+        )
 
 
 class ConsortiumNameForm(forms.Form):

@@ -305,8 +305,9 @@ def reliance_errors(participation, relied_on) -> list[str]:
 # --- submitting -------------------------------------------------------------------------------------------------
 
 
-def submission_blockers(submission: Submission) -> list[str]:
-    """Why the consortium part of a submission cannot be submitted yet (Dutch messages), empty when it can."""
+def submission_blockers(submission: Submission, totals=None) -> list[str]:
+    """Why the consortium part of a submission cannot be submitted yet (Dutch messages), empty when it can.
+    `totals`: selectors.commitments_of(submission), when already read."""
     from .selectors import commitments_of  # noqa: PLC0415  (selectors import these rules)
 
     blockers = []
@@ -320,7 +321,7 @@ def submission_blockers(submission: Submission) -> list[str]:
             blockers.append(_("%(operator)s has not confirmed its participation yet.") % {"operator": p.operator})
         if not hasattr(p, "declaration"):
             blockers.append(_("%(operator)s has not made its self-declaration yet.") % {"operator": p.operator})
-    totals = commitments_of(submission)
+    totals = totals or commitments_of(submission)
     if totals.over_budget:
         blockers.append(
             _("Together the commitments (€ %(total)s per year) exceed the lot's fixed budget of € %(budget)s per year.")

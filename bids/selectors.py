@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from landscape.models import Organisation
 
 from . import rules
-from .models import EconomicOperator, OperatorMatch, Participation, SubcontractCommitment
+from .models import EconomicOperator, OperatorMatch, OperatorMember, Participation, SubcontractCommitment
 
 # Landscape kinds that make an organisation small (the registry's own judgement wins over the operator's).
 SMALL_LANDSCAPE_KINDS = frozenset(
@@ -89,17 +89,25 @@ def commitments_of(submission) -> CommitmentTotals:
     )
 
 
-def operator_is_small(operator: EconomicOperator, municipalities=None) -> tuple[bool, str]:
-    """Whether an operator is a small organisation and on which basis: the landscape kind of its confirmed match
-    (preferring one in `municipalities`), otherwise the kind it declared itself."""
-    matches = list(
-        OperatorMatch.objects.filter(operator=operator, status=OperatorMatch.Status.CONFIRMED)
+def _confirmed_matches(operator_ids) -> dict[int, list[OperatorMatch]]:
+    found = {}
+    for m in (
+        OperatorMatch.objects.filter(operator_id__in=operator_ids, status=OperatorMatch.Status.CONFIRMED)
         .select_related("organisation")
         .order_by("id")
-    )
-    if municipalities:
-        ids = {m.pk for m in municipalities}
-        matches.sort(key=lambda m: m.organisation.municipality_id not in ids)
+    ):
+        found.setdefault(m.operator_id, []).append(m)
+    return found
+
+
+def operator_is_small(operator: EconomicOperator, municipalities=None, matches=None) -> tuple[bool, str]:
+    """Whether an operator is a small organisation and on which basis: the landscape kind of its confirmed match
+    (preferring one in `municipalities`), otherwise the kind it declared itself. `matches`: its confirmed matches,
+    when already loaded."""
+    if matches is None:
+        matches = _confirmed_matches([operator.pk]).get(operator.pk, [])
+    ids = {m.pk for m in municipalities or []}
+    matches = sorted(matches, key=lambda m: m.organisation.municipality_id not in ids)
     if matches:
         return matches[0].organisation.kind in SMALL_LANDSCAPE_KINDS, BASIS_LANDSCAPE
     return operator.is_small, BASIS_DECLARED
@@ -120,18 +128,19 @@ class SmallShare:
     participants: list[SmallParticipant]
 
 
-def small_organisation_share(submission) -> SmallShare:
+def small_organisation_share(submission, totals: CommitmentTotals | None = None) -> SmallShare:
     """The part of the lot budget committed to small organisations, with per participant whether it is small and
-    the basis used (BASIS_LANDSCAPE or BASIS_DECLARED)."""
-    totals = commitments_of(submission)
+    the basis used (BASIS_LANDSCAPE or BASIS_DECLARED). `totals`: commitments_of(submission), when already read."""
+    totals = totals or commitments_of(submission)
     municipalities = submission.commissioning.municipalities()
+    matches = _confirmed_matches({row.participation.operator_id for row in totals.rows})
     seen, participants = set(), []
     for row in totals.rows:
         p = row.participation
         if p.pk in seen:
             continue
         seen.add(p.pk)
-        small, basis = operator_is_small(p.operator, municipalities)
+        small, basis = operator_is_small(p.operator, municipalities, matches.get(p.operator_id, []))
         participants.append(SmallParticipant(p, small, basis, totals.per_participation[p.pk]))
     amount = sum((s.per_year for s in participants if s.small), Decimal(0))
     return SmallShare(
@@ -139,6 +148,13 @@ def small_organisation_share(submission) -> SmallShare:
         share_of_lot_budget=_percent(amount, totals.lot_budget_per_year),
         participants=participants,
     )
+
+
+def operator_ids_of(user) -> set[int]:
+    """The operators a user acts for (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(OperatorMember.objects.filter(user=user).values_list("operator_id", flat=True))
 
 
 def operators_of(user):

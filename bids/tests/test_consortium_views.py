@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bids.models import Declaration, Participation, SubcontractCommitment
@@ -90,3 +92,23 @@ def test_declaration_page_only_for_the_organisation_itself(client):
     lead = s.participations.get(ring=Ring.LEAD)
     assert client.post(url, answers | {"relies_on": [str(lead.pk)]}).status_code == 302
     assert Declaration.objects.get().participation == p and list(p.relies_on.all()) == [lead]
+
+
+def test_consortium_page_reads_a_fixed_number_of_queries(client):
+    """No query per participant: the page of a consortium of 2 costs as many queries as one of 6."""
+    s, lead_user = submission()
+    login(client, lead_user)
+    url = reverse("bids:consortium", args=[s.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    p, _ = invited(s, lead_user, "Een")
+    commit(p, lead_user)
+    small = count()
+    for name in ("Twee", "Drie", "Vier", "Vijf"):
+        p, _ = invited(s, lead_user, name, kind="volunteer")
+        commit(p, lead_user)
+    assert count() == small

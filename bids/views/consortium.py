@@ -40,22 +40,24 @@ def _consortium_context(request, submission, **extra):
             "relies_on__operator"
         )
     )
-    may_edit = rules.may_edit_consortium(request.user, submission)
+    mine = selectors.operator_ids_of(request.user)
+    may_edit = submission.lead_id in mine
     open_errors = rules.consortium_change_errors(submission)
+    totals = selectors.commitments_of(submission)
     return {
         "submission": submission,
         "participations": participations,
         "may_edit": may_edit and not open_errors,
         "open_errors": open_errors,
-        "totals": selectors.commitments_of(submission),
-        "small": selectors.small_organisation_share(submission),
-        "blockers": rules.submission_blockers(submission),
+        "totals": totals,
+        "small": selectors.small_organisation_share(submission, totals),
+        "blockers": rules.submission_blockers(submission, totals),
         "participation_form": ParticipationForm(submission=submission),
         "name_form": ConsortiumNameForm(initial={"consortium_name": submission.consortium_name}),
         "committable": [
             p for p in participations if p.ring in rules.COMMITMENT_RINGS and p.status != Participation.Status.DECLINED
         ],
-        "my_participations": {p.pk for p in participations if rules.is_member(request.user, p.operator)},
+        "my_participations": {p.pk for p in participations if p.operator_id in mine},
     } | extra
 
 
