@@ -12,6 +12,7 @@ urlpatterns = [
     path("organisaties/<int:pk>", operators.detail, name="operator"),
     path("organisaties/<int:pk>/uitnodigen", operators.invite, name="operator_invite"),
     path("organisaties/<int:pk>/bevestiging-opnieuw", operators.resend, name="operator_resend"),
+    path("organisaties/<int:pk>/koppelingen-zoeken", operators.rematch, name="operator_rematch"),
     path("collega/<str:token>", operators.accept, name="invitation_accept"),
     path("tweede-factor", operators.second_factor, name="second_factor"),
     path("gemeenten/<str:municipality>/inschrijvers/koppelingen", operators.matches, name="matches"),

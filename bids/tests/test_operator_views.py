@@ -129,3 +129,28 @@ def test_municipality_confirms_matches_of_its_own_organisations(client):
     assert client.post(url, {"match": match.pk, "decision": "confirm"}).status_code == 302
     match.refresh_from_db()
     assert match.status == OperatorMatch.Status.CONFIRMED
+
+
+def test_members_look_for_landscape_matches_again(client):
+    operator, user = register("Buurtkracht")
+    url = reverse("bids:operator_rematch", args=[operator.pk])
+    login(client, UserFactory())
+    assert client.post(url).status_code == 404
+    Organisation.objects.create(municipality=MunicipalityFactory(), name=operator.name, kind="volunteer_only")
+    login(client, user)
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    assert OperatorMatch.objects.filter(operator=operator, status=OperatorMatch.Status.PROPOSED).count() == 1
+
+
+def test_a_manager_asks_for_a_new_confirmation_link(client, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        operator, user = register("Buurtkracht", confirmed=False)
+    first = last_link_token(mailoutbox)
+    login(client, user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("bids:operator_resend", args=[operator.pk])).status_code == 302
+    second = last_link_token(mailoutbox)
+    assert first != second
+    assert client.post(reverse("bids:operator_confirm", args=[first])).status_code == 400  # the old link is void
+    assert client.post(reverse("bids:operator_confirm", args=[second])).status_code == 302

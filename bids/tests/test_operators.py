@@ -179,3 +179,18 @@ def test_match_confirmed_only_by_the_organisations_municipality():
     assert decided.status == OperatorMatch.Status.CONFIRMED
     with pytest.raises(ValidationError):
         services.decide_match(match, user_with_role(Role.POLICY_ADVISOR, leiden), confirm=False)
+
+
+def test_one_confirmed_match_per_operator_and_municipality():
+    leiden = MunicipalityFactory()
+    values = operator_values("Buurtkracht")
+    Organisation.objects.create(municipality=leiden, name="BK", kvk_number=values["kvk_number"], kind="x")
+    other = Organisation.objects.create(municipality=leiden, name="Buurtkracht Noord", kind="x")
+    operator = services.register_operator(password=PASSWORD, **values)
+    officer = user_with_role(Role.PROCUREMENT_OFFICER, leiden)
+    first = OperatorMatch.objects.get(operator=operator)
+    second = OperatorMatch.objects.create(operator=operator, organisation=other, proposed_at=timezone.now())
+    services.decide_match(first, officer, confirm=True)
+    with pytest.raises(ValidationError):
+        services.decide_match(second, officer, confirm=True)
+    assert services.decide_match(second, officer, confirm=False).status == OperatorMatch.Status.REJECTED

@@ -132,6 +132,16 @@ def resend(request, pk):
     return redirect("bids:operator", operator.pk)
 
 
+@require_POST
+@login_view
+def rematch(request, pk):
+    """Look for matching organisations in the landscape registries again (e.g. after a municipality's import)."""
+    operator = _own_operator(request, pk)
+    created = services.propose_matches(operator, request.user)
+    messages.success(request, _("New matches proposed: %(n)s.") % {"n": len(created)})
+    return redirect("bids:operator", operator.pk)
+
+
 @public_view
 def accept(request, token):
     """A colleague's invitation: logged in, accept with a button; otherwise make an account for the invited address
