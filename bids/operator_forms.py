@@ -145,7 +145,7 @@ class DeclarationForm(forms.Form):
                 initial=("yes" if answer.get("applies") else "no") if answer else None,
             )
             self.fields[f"{ground.code}__explanation"] = forms.CharField(
-                label=_("Explanation and measures taken (when yes)"),
+                label=_("When yes: explanation and measures taken (art. %(article)s)") % {"article": ground.article},
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
                 initial=answer.get("explanation", ""),

@@ -316,6 +316,8 @@ def submission_blockers(submission: Submission, totals=None) -> list[str]:
     )
     if not any(p.ring == Ring.LEAD for p in active):
         blockers.append(_("The submission has no lead."))
+    if not operator_may_take_part(submission.lead):
+        blockers.append(_("The lead has not confirmed its e-mail address yet."))
     for p in active:
         if p.status == PS.PENDING:
             blockers.append(_("%(operator)s has not confirmed its participation yet.") % {"operator": p.operator})

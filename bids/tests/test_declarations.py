@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from bids import rules, services
-from bids.models import Declaration, Participation, SubcontractCommitment
+from bids.models import Declaration, EconomicOperator, Participation, SubcontractCommitment
 
 from .factories_b2 import (
     english_messages,  # noqa: F401  (a fixture)
@@ -91,6 +92,11 @@ def test_submission_blockers_pending_missing_declarations_and_over_budget():
     services.declare(pending, pending_user, no_exclusion_grounds())
     services.declare(lead, lead_user, no_exclusion_grounds())
     assert rules.submission_blockers(s) == []
+    EconomicOperator.objects.filter(pk=s.lead_id).update(email_confirmed_at=None)
+    s.lead.refresh_from_db()
+    assert rules.submission_blockers(s) == ["The lead has not confirmed its e-mail address yet."]
+    EconomicOperator.objects.filter(pk=s.lead_id).update(email_confirmed_at=timezone.now())
+    s.lead.refresh_from_db()
     c = services.save_commitment(pending, lead_user, amount_per_year="1000", years=1)
     SubcontractCommitment.objects.filter(pk=c.pk).update(amount_per_year=Decimal("2000000"))  # e.g. a lower budget
     assert "exceed the lot's fixed budget" in " ".join(rules.submission_blockers(s))
