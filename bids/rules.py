@@ -95,7 +95,8 @@ def submission_deadline(submission: Submission):
     closing = tender_rules.CLOSES_AT.get(submission.commissioning.phase)
     if closing is None:
         return None
-    return submission.commissioning.deadlines.filter(kind=closing).first()
+    # .all(): served from a prefetch of the commissioning's deadlines when the caller made one (lists of invitations)
+    return next((d for d in submission.commissioning.deadlines.all() if d.kind == closing), None)
 
 
 def consortium_change_errors(submission: Submission, now=None) -> list[str]:

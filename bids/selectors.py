@@ -169,6 +169,7 @@ def invitations_for(user):
         Participation.objects.filter(operator__members__user=user)
         .exclude(ring=Participation.Ring.LEAD)
         .select_related("submission__commissioning", "submission__lot", "submission__lead", "operator", "parent")
+        .prefetch_related("submission__commissioning__deadlines")
         .order_by("-invited_at", "-id")
     )
 

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bids import services
 from bids.models import Declaration, Participation, SubcontractCommitment
 from bids.rules import EXCLUSION_CODES
 from core.testing import UserFactory, login
@@ -112,3 +113,21 @@ def test_consortium_page_reads_a_fixed_number_of_queries(client):
         p, _ = invited(s, lead_user, name, kind="volunteer")
         commit(p, lead_user)
     assert count() == small
+
+
+def test_invitations_page_reads_a_fixed_number_of_queries(client):
+    """No query per invitation: one operator invited into 1 or into 4 submissions costs the same."""
+    operator, user = register("Buurtmoeders")
+    login(client, user)
+
+    def invite_and_count():
+        s, lead_user = submission()
+        services.add_participation(s, lead_user, operator=operator, ring=Ring.SUBCONTRACTOR)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("bids:invitations")).status_code == 200
+        return len(queries)
+
+    first = invite_and_count()
+    for _ in range(2):
+        invite_and_count()
+    assert invite_and_count() == first
