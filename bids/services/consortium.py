@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from landscape.models import Activity, District
 
-from .. import rules
+from .. import declarations, rules
 from ..models import Declaration, Participation, SubcontractCommitment, Submission
 from ._helpers_b2 import _audit_event, _fail
 
@@ -277,10 +277,12 @@ def declare(participation, user, answers: dict, now=None) -> Declaration:
         _open_for(submission, now)
         _fail(rules.declaration_errors(answers))
         clean = {
-            code: {
-                "applies": answers[code]["applies"],
-                "explanation": str(answers[code].get("explanation", "")).strip() if answers[code]["applies"] else "",
-            }
+            code: declarations.seal_answer(
+                participation.pk,
+                code,
+                answers[code]["applies"],
+                str(answers[code].get("explanation", "")).strip() if answers[code]["applies"] else "",
+            )
             for code in rules.EXCLUSION_CODES
         }
         declaration, created = Declaration.objects.update_or_create(

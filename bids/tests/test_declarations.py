@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from bids import rules, services
+from bids import declarations, rules, services
 from bids.models import Declaration, EconomicOperator, Participation, SubcontractCommitment
 
 from .factories_b2 import (
@@ -50,10 +50,24 @@ def test_every_ground_answered_and_a_yes_explained_art_57():
         services.declare(p, user, no_exclusion_grounds() | {"made_up": {"applies": False}})
     answers = no_exclusion_grounds() | {"bankruptcy": {"applies": True, "explanation": "Akkoord met schuldeisers."}}
     declaration = services.declare(p, user, answers)
-    assert declaration.answers["bankruptcy"] == {"applies": True, "explanation": "Akkoord met schuldeisers."}
-    assert declaration.answers["fraud"] == {"applies": False, "explanation": ""}
+    read = declarations.answers_of(Declaration.objects.get(pk=declaration.pk))
+    assert read["bankruptcy"] == {"applies": True, "explanation": "Akkoord met schuldeisers."}
+    assert read["fraud"] == {"applies": False, "explanation": ""}
     event = AuditEvent.objects.filter(action="bids.declaration").get()
     assert "Akkoord" not in str(event.summary)  # never the answers in the audit trail
+
+
+def test_explanations_stored_encrypted():
+    s, lead_user = submission()
+    p, user = invited(s, lead_user, "Buurtmoeders")
+    words = "Bestuurder veroordeeld in 2019; vervangen en integriteitsbeleid ingevoerd."
+    services.declare(
+        p, user, no_exclusion_grounds() | {"professional_misconduct": {"applies": True, "explanation": words}}
+    )
+    stored = Declaration.objects.values_list("answers", flat=True).get()
+    assert stored["professional_misconduct"]["applies"] is True
+    assert "veroordeeld" not in str(stored) and words.encode() not in str(stored).encode()
+    assert declarations.answers_of(Declaration.objects.get())["professional_misconduct"]["explanation"] == words
 
 
 def test_only_a_member_of_the_operator_itself_declares():

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core.access import login_view
 from landscape.models import Activity, District
 
-from .. import rules, selectors, services
+from .. import declarations, rules, selectors, services
 from ..models import EconomicOperator, Participation, SubcontractCommitment, Submission
 from ..operator_forms import (
     CommitmentForm,
@@ -225,7 +225,7 @@ def declaration(request, pk):
     current = getattr(participation, "declaration", None)
     form = DeclarationForm(
         request.POST or None,
-        initial_answers=current.answers if current else None,
+        initial_answers=declarations.answers_of(current) if current else None,
         others=others,
         relied_on=participation.relies_on.all(),
     )
