@@ -1,20 +1,5 @@
-"""PDFs a person can read, rendered with WeasyPrint from a print template (no external resources are fetched)."""
+"""PDFs of publication: the shared renderer lives in core.pdf (every stage makes PDFs; none may import another)."""
 
-from django.http import HttpResponse
-from django.template.loader import render_to_string
-from weasyprint import HTML
+from core.pdf import pdf_response, render_pdf
 
-
-def _no_fetch(url, *args, **kwargs):
-    raise ValueError(f"external resource not allowed in PDFs: {url}")
-
-
-def render_pdf(template: str, context: dict) -> bytes:
-    html = render_to_string(template, context)
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
-
-
-def pdf_response(template: str, context: dict, filename: str) -> HttpResponse:
-    response = HttpResponse(render_pdf(template, context), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+__all__ = ["pdf_response", "render_pdf"]

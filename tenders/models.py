@@ -123,6 +123,17 @@ class Commissioning(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # Time limits (tenders.time_limits): the documents are freely and fully available electronically (else the EU
+    # bid period is 5 days longer, Aw 2.72); an accelerated procedure (urgency, with reasons) shortens the EU periods
+    # and the time between the last clarifications and the bid deadline (Aw 2.54(2)); a period shorter than the
+    # European minimum under the light or national regime needs recorded reasons (proportionality, Aw 1.10).
+    documents_electronically_available = models.BooleanField(
+        _("tender documents fully and freely available electronically"), default=True
+    )
+    accelerated = models.BooleanField(_("accelerated procedure (urgency)"), default=False)
+    accelerated_reasons = models.TextField(_("reasons for the urgency"), blank=True)
+    short_period_reasons = models.TextField(_("reasons for periods shorter than the European minimum"), blank=True)
+    framework_agreement = models.BooleanField(_("framework agreement"), default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -281,7 +292,10 @@ class Deadline(models.Model):
     class Kind(models.TextChoices):
         QUESTIONS = "questions", _("Deadline for questions")
         REQUESTS = "requests", _("Deadline for requests to participate")
+        INVITATION_QUESTIONS = "invitation_questions", _("Deadline for questions of the invited candidates")
+        DIALOGUE_1_QUESTIONS = "dialogue_1_questions", _("Deadline for questions in dialogue phase 1")
         DIALOGUE_1_SUBMISSIONS = "dialogue_1_submissions", _("Deadline for submissions for dialogue phase 2")
+        DIALOGUE_2_QUESTIONS = "dialogue_2_questions", _("Deadline for questions in dialogue phase 2")
         BIDS = "bids", _("Deadline for bids")
         FINAL_BIDS = "final_bids", _("Deadline for final bids")
         APPLICATIONS = "applications", _("End of the application period")
@@ -459,3 +473,6 @@ class DialogueSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate} {self.held_at:%Y-%m-%d}"
+
+
+from .policy import ProcurementPolicy  # noqa: E402, F401 (its own module; registered with the other models)

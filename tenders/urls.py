@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import policy_views, views
 
 app_name = "tenders"
 BASE = "gemeenten/<str:municipality>/opdrachten/<int:pk>"
 urlpatterns = [
     path("gemeenten/<str:municipality>/opdrachten-beheer", views.manage_list, name="manage_list"),
     path("gemeenten/<str:municipality>/opdrachten-beheer/nieuw", views.create, name="create"),
+    path("gemeenten/<str:municipality>/inkoopbeleid", policy_views.policy, name="policy"),
     path(f"{BASE}/beheer", views.manage, name="manage"),
     path(f"{BASE}/beheer/gegevens", views.edit, name="edit"),
     path(f"{BASE}/beheer/percelen", views.lot_add, name="lot_add"),

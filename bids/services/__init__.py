@@ -1,4 +1,4 @@
-"""The only write path of bids; each topic lives in its own module and is re-exported here."""
+"""The only write path of bids, split by topic; each engineer adds the import lines of their own module."""
 
 from .consortium import (  # noqa: F401  (B2: consortia, commitments, declarations)
     add_participation,
@@ -10,6 +10,7 @@ from .consortium import (  # noqa: F401  (B2: consortia, commitments, declaratio
     set_consortium_name,
     set_reliance,
 )
+from .opening import appoint_opener, confirm_opening, record_read, remove_opener
 from .operators import (  # noqa: F401  (B2: operators, colleagues, landscape matches)
     accept_invitation,
     confirm_operator_email,
@@ -19,3 +20,5 @@ from .operators import (  # noqa: F401  (B2: operators, colleagues, landscape ma
     register_operator,
     resend_confirmation,
 )
+
+__all__ = ["appoint_opener", "confirm_opening", "record_read", "remove_opener"]
