@@ -10,4 +10,5 @@ class BidsConfig(AppConfig):
         from . import (
             checks,  # noqa: F401 (registers the deployment checks)
             opening_rules,  # noqa: F401  (registers the "open first" guards of the procedure)
+            recipients,  # noqa: F401 (registers the cancellation recipients)
         )

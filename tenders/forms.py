@@ -54,12 +54,15 @@ class CommissioningForm(forms.ModelForm):
             "accelerated_reasons": forms.Textarea(attrs={"rows": 2}),
             "short_period_reasons": forms.Textarea(attrs={"rows": 2}),
             "contract_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "grant_ceiling_announced_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "grant_assessment_reasons": forms.Textarea(attrs={"rows": 3}),
+            "grant_despite_reasons": forms.Textarea(attrs={"rows": 3}),
+            "wmo_cost_price": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
             "selection_criteria": _("Procedure with preselection and competitive dialogue only."),
             "max_candidates": _("Preselection: candidates invited to bid. Dialogue: candidates in dialogue phase 1."),
             "max_dialogue_participants": _("Competitive dialogue only: at most this many go on to phase 2."),
-            "grant_ceiling": _("Grant round only: the total amount available (Awb 4:22)."),
             "documents_electronically_available": _(
                 "European procedures: otherwise the minimum period for bids is 5 days longer (Aw 2.72)."
             ),
@@ -73,6 +76,12 @@ class CommissioningForm(forms.ModelForm):
             "framework_agreement": _(
                 "Under the European regime at most 4 years, options included (Directive art. 33(1))."
             ),
+            "grant_ceiling": _("Grant round only: the amount available per year (Awb 4:22)."),
+            "grant_regulation": _("Grant round only: the regulation the subsidy rests on (Awb 4:23)."),
+            "grant_multi_year": _(
+                "Grant round only: these questions decide whether it is a grant or a public contract."
+            ),
+            "wmo_price_basis": _("Wmo services only: the price is based on the cost price, with indexation."),
         }
 
     def __init__(self, *args, now=None, policy=None, **kwargs):

@@ -16,7 +16,7 @@ from core.access import has_role, represented_organisation_ids
 from core.formatting import percent
 from core.models import MUNICIPAL_ROLES
 
-from . import guards, time_limits
+from . import grant_rules, guards, time_limits
 from .models import Candidate, Deadline, Phase, Route, ServiceCategory, Threshold
 from .policy import ProcurementPolicy
 
@@ -62,7 +62,7 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
         P.FINAL_BIDS: frozenset({P.EVALUATION, P.CANCELLED}),
         P.EVALUATION: frozenset({P.AWARDED, P.CANCELLED}),
     },
-    # Awb title 4.2: ceiling and distribution rule published before the application period (Awb 4:25–4:26).
+    # Awb title 4.2: ceiling and distribution rule announced before the period (Awb 4:26–4:27; tenders.grant_rules).
     Route.GRANT_ROUND: {
         P.DRAFT: frozenset({P.APPLICATION_PERIOD}),
         P.APPLICATION_PERIOD: frozenset({P.EVALUATION, P.CANCELLED}),
@@ -248,17 +248,8 @@ def estimated_value(commissioning) -> Decimal:
 def check_threshold(commissioning, on: date) -> ThresholdCheck:
     value = estimated_value(commissioning)
     if commissioning.route == Route.GRANT_ROUND:
-        return ThresholdCheck(
-            value,
-            None,
-            REGIME_GRANT,
-            False,
-            _("A grant round is not a public contract: procurement thresholds do not apply."),
-            [
-                _("Publish the subsidy ceiling and the distribution rule before the application period (Awb 4:25)."),
-                _("Distribute by quality ranking as announced (Awb 4:26); decide on all applications together."),
-            ],
-        )
+        explanation, requirements = grant_rules.grant_threshold_texts(commissioning)
+        return ThresholdCheck(value, None, REGIME_GRANT, False, explanation, requirements)
     threshold = threshold_on(commissioning.service_category, on)
     above = threshold is not None and value >= threshold.amount
     if commissioning.service_category == ServiceCategory.SOCIAL:
@@ -345,11 +336,7 @@ def publish_errors(commissioning, now=None) -> list[str]:
             errors.append(_("Set the maximum number of candidates."))
     if c.route == Route.COMPETITIVE_DIALOGUE and not c.max_dialogue_participants:
         errors.append(_("Set the maximum number of participants in dialogue phase 2."))
-    if c.route == Route.GRANT_ROUND:
-        if not c.grant_ceiling:
-            errors.append(_("Set the subsidy ceiling (Awb 4:22)."))
-        elif estimated_value(c) > c.grant_ceiling:
-            errors.append(_("The lots' budgets over the whole term exceed the subsidy ceiling."))
+    errors += grant_rules.grant_publish_errors(c, now) + grant_rules.wmo_price_errors(c)
     if c.phase == P.DRAFT:
         errors += guards.errors(c, FIRST_PHASE[c.route], now)
     return errors

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import policy_views, views
+from . import notice_views, policy_views, views
 
 app_name = "tenders"
 BASE = "gemeenten/<str:municipality>/opdrachten/<int:pk>"
@@ -31,4 +31,6 @@ urlpatterns = [
     path(f"{BASE}/vragen", views.ask, name="ask"),
     path(f"{BASE}/dialoog", views.dialogue, name="dialogue"),
     path(f"{BASE}/aanmelden", views.apply, name="apply"),
+    path(f"{BASE}/intrekking", notice_views.notice_list, name="notices"),
+    path(f"{BASE}/intrekking/<int:notice>.pdf", notice_views.notice_pdf, name="notice_pdf"),
 ]

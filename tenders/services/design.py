@@ -34,6 +34,19 @@ DESIGN_FIELDS = [
     "accelerated_reasons",
     "short_period_reasons",
     "framework_agreement",
+    "grant_ceiling_announced_on",
+    "grant_regulation",
+    "grant_regulation_reference",
+    "grant_multi_year",
+    "grant_enforceable_obligations",
+    "grant_fixed_budget_for_defined_services",
+    "grant_acquires_services",
+    "grant_assessment_reasons",
+    "grant_despite_reasons",
+    "wmo_services",
+    "wmo_price_basis",
+    "wmo_cost_price",
+    "wmo_indexation",
 ]
 
 
