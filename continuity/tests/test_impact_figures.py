@@ -74,8 +74,8 @@ LOT_ROWS += [(104, "transfers", "L2", "Y")]
 LOT_BUDGETS = {"L1": 80000, "L2": 10000}
 
 
-@pytest.fixture(scope="module")
-def lots():
+@pytest.fixture
+def lots():  # per test, not per module: mutation testing (mutmut) maps each test to the functions it runs
     return run(LOTS, LOT_ROWS, budgets=LOT_BUDGETS)
 
 
@@ -207,7 +207,12 @@ def test_the_budget_of_a_lot_in_which_nothing_goes_on_is_added_and_paid_to_its_w
     assert [o["work_ends"] for o in data["organisations"]] == [True, True, False]
     assert data["totals"]["organisations_work_ending"] == 2 and data["totals"]["organisations_losing_grant"] == 2
     # WK01 (youth) loses its only activity; WK02 keeps Drie's activity for elderly, loses Twee's for youth.
-    assert [(g["district"], g["target_group"]) for g in data["coverage_gaps"]] == [("WK01", "youth"), ("WK02", "youth")]
+    assert data["coverage_gaps"] == [
+        {"district": "WK01", "district_name": "Wijk WK01", "target_group": "youth", "target_group_name": "Groep youth"}
+        | {"cell": 0},  # cell = district × number of groups + group, as in each activity's gap_cells
+        {"district": "WK02", "district_name": "Wijk WK02", "target_group": "youth", "target_group_name": "Groep youth"}
+        | {"cell": 2},
+    ]
     assert [a["gap_cells"] for a in data["activities"]] == [[0], [2], []]
     assert [a["districts"] for a in data["activities"]] == [["WK01"], ["WK02"], ["WK02"]]
 
@@ -256,3 +261,18 @@ def test_volunteers_and_staff_are_shared_equally_when_an_organisation_records_no
     # Vol (elderly, WK02) keeps its second activity: only Leeg's youth cell in WK01 is left without any.
     assert [(g["district"], g["target_group"]) for g in data["coverage_gaps"]] == [("WK01", "youth")]
     assert [d["coverage_gaps"] for d in data["districts"]] == [1, 0]
+
+
+def test_cents_count_a_small_organisation_with_a_few_cents_gets_them_back_and_moving_them_is_a_switch():
+    """Subcontracting and provider switches have no threshold of a euro: Klein's €0.50 in a lot of €100 comes back
+    in full (15% of the lot is €15, more than it had), and €0.50 that moves is a change of provider."""
+    land = landscape(
+        orgs=[("Groot", False, 0, 0, 2024), ("Klein", True, 0, 0, 2024)],
+        acts=[(0, 99.5, 0, 0, 0, 0, 0, [0], [0]), (1, 0.5, 0, 0, 0, 0, 0, [0], [0])],
+    )
+    rows = [(101, "transfers", "L", "X"), (102, "transfers", "L", "X")]
+    t = run(land, rows, budgets={"L": 100})["totals"]
+    assert (t["funding_subcontracted"], t["funding_to_winners"], t["funding_ended"]) == (0.5, 99.5, 0)
+    h = run(land, [(102, "transfers", "", "X")], subcontracting_share=0)["horizon"]
+    assert h["cumulative_funding_moved"] == [0, 0.5, 1, 1.5]
+    assert h["cumulative_provider_switches"] == [0, 1, 1, 1.5]

@@ -7,7 +7,7 @@ import pytest
 
 from continuity import impact
 from core.testing import MunicipalityFactory
-from landscape.models import Funding, Organisation, TargetGroup
+from landscape.models import Activity, Funding, Organisation, TargetGroup
 
 from . import landscape_fixture
 
@@ -30,22 +30,28 @@ def pairs(act_index, group_index, codes):
 
 @pytest.fixture
 def two_towns():
-    """Voorbeeldstad (the worked example, plus an organisation with a grant and no activity) and Anderstad (the same
-    landscape again), read together."""
+    """Voorbeeldstad (the worked example, plus an organisation with a grant and no activity, and a grant of 1,000 to
+    Zelforganisatie without an activity) and Anderstad (the same landscape again), read together."""
     m1, org1, act1, _ = landscape_fixture.build()
     m2, org2, act2, _ = landscape_fixture.build(code="GM9002", name="Anderstad")
     idle = Organisation.objects.create(
         municipality=m1, name="Zonder activiteit", kind=Organisation.Kind.VOLUNTEER_ONLY, volunteers=3
     )
+    fund(m1, idle, None, 7000)
+    fund(m1, Organisation.objects.get(municipality=m1, name="Zelforganisatie"), None, 1000)
+    return m1, m2
+
+
+def fund(municipality, organisation, activity, amount):
     Funding.objects.create(
-        municipality=m1,
-        organisation=idle,
+        municipality=municipality,
+        organisation=organisation,
+        activity=activity,
         year=2024,
         kind=Funding.Kind.MUNICIPAL_GRANT,
         source_name="Subsidie",
-        amount_granted=Decimal("7000"),
+        amount_granted=Decimal(amount),
     )
-    return m1, m2
 
 
 def test_each_column_of_the_worked_example(two_towns):
@@ -64,8 +70,9 @@ def test_each_column_of_the_worked_example(two_towns):
     assert land.volunteer_hours.tolist() == [1000, 0, 3000, 1000, 500]
     assert land.preventive.tolist() == [1, 0, 1, 0, 1]
     assert land.since_year.tolist() == [2016, 2016, 2020, 2021, 2022]
-    # B's 10,000 without an activity is shared equally by b1 and b2; the 2023 grant of 99,999 is not the base year.
-    assert land.grant.tolist() == [60000, 40000, 25000, 5000, 5000]
+    # B's 10,000 without an activity is shared equally by b1 and b2, C's 1,000 goes to its one activity c1; the 2023
+    # grant of 99,999 is not the base year.
+    assert land.grant.tolist() == [60000, 40000, 25000, 5000, 6000]
     assert land.conditional.tolist() == [0, 0, 10000, 0, 2000]
     assert land.unconditional.tolist() == [0, 0, 5000, 0, 0]
     assert land.unlinked_grant == 7000  # the organisation without an activity: outside the analysis
@@ -93,6 +100,9 @@ def test_each_column_of_the_worked_example(two_towns):
 
 def test_two_municipalities_in_one_call_each_with_its_own_base_year(two_towns):
     m1, m2 = two_towns
+    # An organisation and an activity of Voorbeeldstad created after Anderstad's: the ids of the two towns interleave.
+    late = Organisation.objects.create(municipality=m1, name="Laat", kind=Organisation.Kind.LARGE_WELFARE)
+    fund(m1, late, Activity.objects.create(organisation=late, title="Laat", reach=7), 1000)  # since: unknown
     lands = impact.load_landscape([m1.pk, m2.pk], {m1.pk: 2024, m2.pk: 2023}, titles=False)
     assert sorted(lands) == sorted([m1.pk, m2.pk])
     first, other = lands[m1.pk], lands[m2.pk]
@@ -103,11 +113,15 @@ def test_two_municipalities_in_one_call_each_with_its_own_base_year(two_towns):
     assert other.conditional.tolist() == [0, 0, 0, 0, 0]
     assert other.unlinked_grant == 0
     assert len(other.ad_act) == len(first.ad_act) == 6 and len(other.at_act) == len(first.at_act) == 5
+    assert other.reach.tolist() == [100, 50, 80, 20, 30]
     assert pairs(other.ad_act, other.ad_district, other.district_code) == [
         (a, code.replace("9001", "9002")) for a, code in pairs(first.ad_act, first.ad_district, first.district_code)
     ]
-    assert first.grant.tolist() == [60000, 40000, 25000, 5000, 5000]
-    assert first.act_title == [""] * 5  # titles=False skips the titles
+    assert first.org_name[-1] == "Laat" and first.act_org.tolist() == [0, 0, 1, 1, 2, 4]
+    assert first.grant.tolist() == [60000, 40000, 25000, 5000, 6000, 1000]
+    assert first.reach.tolist() == [100, 50, 80, 20, 30, 7]
+    assert first.since_year.tolist() == [2016, 2016, 2020, 2021, 2022, 0]  # unknown: 0
+    assert first.act_title == [""] * 6  # titles=False skips the titles
     assert other.act_id.tolist() != first.act_id.tolist()
 
 
