@@ -52,5 +52,5 @@ if __name__ == "__main__":
     if args[:1] == ["all"]:
         chosen = sorted(results())
     else:
-        chosen = sample(int(args[0]) if args else 200, int(args[1]) if len(args) > 1 else 14)
+        chosen = sample(int(args[0]) if args else 100, int(args[1]) if len(args) > 1 else 14)
     print(" ".join(chosen) if mode == "names" else summary(chosen))

@@ -1,4 +1,4 @@
-"""Settings for mutation testing only (`make mutation`, docs/benchmarks.md "Mutation testing").
+"""Settings for mutation testing only (`make mutation`, docs/continuity.md "Mutation testing").
 
 mutmut runs the tests once per mutant in a fresh process. With the default in-memory SQLite test database every run
 would migrate a new database first (about 2.5 s, longer than the tests themselves); here the test database is a
