@@ -246,6 +246,24 @@ def r_continuity(name):
                 activities=[activity],
             )
             return lambda: services.moves_from_lots(s, c)
+        if name == "moves_from_bids":
+            from django.utils import timezone
+
+            from bids.models import EconomicOperator, Opening, Submission
+            from tenders import services as tender_services
+
+            c = _draft(w)
+            lot = tender_services.save_lot(
+                c, w.officer, title="Ouderen", annual_budget=Decimal("1000"), activities=[activity]
+            )
+            lead = EconomicOperator.objects.create(
+                name="Lead", kind="welfare", kvk_number="12121212", street="S 1", postcode="2311 CS", city="L",
+                contact_name="C", contact_email="c@example.org",
+            )  # fmt: skip
+            now = timezone.now()
+            bid = Submission.objects.create(commissioning=c, lot=lot, kind="bid", lead=lead, created_at=now)
+            Opening.objects.create(commissioning=c, kind="bid", started_at=now, opened_at=now)
+            return lambda: services.moves_from_bids(s, c, {lot.number: bid})
         if name == "set_lot_budgets":
             return lambda: services.set_lot_budgets(s, {"Ouderen": Decimal("1000")})
         raise KeyError(name)
@@ -312,6 +330,8 @@ def r_tenders(name):
             advance_to(c, w.officer, Phase.DIALOGUE_SELECTION)
             admitted = list(c.candidates.filter(status="admitted"))[: c.max_dialogue_participants]
             return lambda: services.select_for_phase_2(c, w.officer, admitted)
+        if name == "save_policy":
+            return lambda: services.save_policy(w.m, w.officer, minimum_extension_days=14)
         c = _draft(w)
         if name == "update_commissioning":
             return lambda: services.update_commissioning(c, w.officer, title="Samen Opgroeien 2027")
@@ -395,13 +415,130 @@ def r_audit(name):
     return recipe
 
 
+def r_bids_opening(name):
+    from bids import services
+    from bids.models import Opener
+    from bids.tests import factories_opening as f
+
+    def recipe(w):
+        c = f.commissioning_with_key(w.m, user=w.officer)
+        version = f.seal(c, f.operator("Wijkkracht"))
+        if name == "appoint_opener":
+            return lambda: services.appoint_opener(c, w.officer, f.municipal_user(c))
+        first = f.opener(c)
+        if name == "remove_opener":
+            return lambda: services.remove_opener(Opener.objects.get(user=first), w.officer)
+        if name == "confirm_opening":
+            second = f.opener(c)
+            after = f.deadline(c) + datetime.timedelta(minutes=1)
+            services.confirm_opening(c, first, "bid", f.token(first), now=after)
+            return lambda: services.confirm_opening(c, second, "bid", f.token(second), now=after)
+        if name == "record_read":
+            f.open_submissions(c, first, f.opener(c))
+            return lambda: services.record_read(version, w.officer, "answers")
+        raise KeyError(name)
+
+    return recipe
+
+
+def r_evaluation(name):
+    from evaluation import services
+    from evaluation.tests.factories import REASON, declare_all, score_all, world
+
+    def recipe(w):
+        scoring = {"freeze_criteria", "appoint_committee", "declare_interests", "save_score", "submit_scores"}
+        if name not in scoring | {"record_consensus"}:
+            return _award_recipe(name)
+        e = world()
+        if name == "freeze_criteria":
+            e.snapshot.delete()
+            return lambda: services.freeze_criteria(e.c, actor=e.officer)
+        if name == "appoint_committee":
+            e.committee.members.all().delete()
+            e.committee.delete()
+            return lambda: services.appoint_committee(e.lot, actor=e.officer, chair=e.chair, members=e.people)
+        if name == "declare_interests":
+            return lambda: services.declare_interests(e.member(e.people[0]), actor=e.people[0], has_conflict=False)
+        declare_all(e)
+        first = e.member(e.people[0])
+        if name == "save_score":
+            return lambda: services.save_score(
+                first, actor=e.people[0], submission=e.bids[0], criterion_key=e.keys[0], score=50, reason=REASON
+            )
+        if name == "submit_scores":
+            for b in e.bids:
+                for key in e.keys:
+                    services.save_score(first, actor=e.people[0], submission=b, criterion_key=key, score=50,
+                                        reason=REASON)  # fmt: skip
+            return lambda: services.submit_scores(first, actor=e.people[0])
+        if name == "record_consensus":
+            score_all(e, {})
+            return lambda: services.record_consensus(
+                e.committee, actor=e.chair, submission=e.bids[0], criterion_key=e.keys[0], score=50, reason=REASON
+            )
+        raise KeyError(name)
+
+    return recipe
+
+
+def _award_recipe(name):  # noqa: PLR0911 (one branch per service)
+    from evaluation import services
+    from evaluation.tests.test_award import CHARACTERISTICS, ranked_world
+
+    e = ranked_world()
+    if name == "decide_award":
+        return lambda: services.decide_award(e.lot, actor=e.officer, winner=e.bids[0], characteristics=CHARACTERISTICS)
+    d = services.decide_award(e.lot, actor=e.officer, winner=e.bids[0], characteristics=CHARACTERISTICS)
+    calls = {
+        "withdraw_award": lambda: services.withdraw_award(d, actor=e.officer, reason="Fout."),
+        "request_evidence": lambda: services.request_evidence(d, actor=e.officer),
+        "record_evidence": lambda: services.record_evidence(d, actor=e.officer),
+        "register_proceedings": lambda: services.register_proceedings(d, actor=e.officer, claimant="X"),
+        "request_debriefing": lambda: services.request_debriefing(
+            d, actor=e.officer, submission=e.bids[1], question="Waarom?"
+        ),
+    }
+    if name in calls:
+        return calls[name]
+    if name == "record_judgment":
+        case = services.register_proceedings(d, actor=e.officer, claimant="X")
+        return lambda: services.record_judgment(case, actor=e.officer, judgment="Afgewezen.")
+    if name == "answer_debriefing":
+        request = services.request_debriefing(d, actor=e.officer, submission=e.bids[1], question="Waarom?")
+        return lambda: services.answer_debriefing(request, actor=e.officer, answer="Zie de ankers.")
+    services.record_evidence(d, actor=e.officer)
+    if name == "make_definitive":
+        return lambda: services.make_definitive(d, actor=e.officer, now=d.standstill_ends_at)
+    raise KeyError(name)
+
+
+def r_contracts(name):
+    def recipe(w):
+        from contracts import services
+        from evaluation import services as evaluation
+        from evaluation.models import AwardDecision
+        from evaluation.tests.test_award import CHARACTERISTICS, ranked_world
+
+        e = ranked_world()
+        d = evaluation.decide_award(e.lot, actor=e.officer, winner=e.bids[0], characteristics=CHARACTERISTICS)
+        AwardDecision.objects.filter(pk=d.pk).update(definitive_at=d.standstill_ends_at)  # as make_definitive does
+        if name == "create_from_award":
+            return lambda: services.create_from_award(d, actor=e.officer)
+        raise KeyError(name)
+
+    return recipe
+
+
 RECIPE_FACTORIES = {
+    "evaluation": r_evaluation,
+    "contracts": r_contracts,
     "core": r_core,
     "landscape": r_landscape,
     "continuity": r_continuity,
     "tenders": r_tenders,
     "publication": r_publication,
     "audit": r_audit,
+    "bids": r_bids_opening,  # B1 and B2 add their own recipe factories for bids: chain them
 }
 
 
