@@ -204,6 +204,7 @@ def test_the_budget_of_a_lot_in_which_nothing_goes_on_is_added_and_paid_to_its_w
     assert (by_lot["Nieuw A"]["funding_added"], by_lot["Nieuw A"]["municipality_adds"]) == (5000, 5000)
     assert (by_lot["Nieuw B"]["funding_added"], by_lot["Nieuw B"]["grants_in_scope"]) == (3000, 0)
     assert by_lot[""]["funding_ended"] == 3000  # activities that end belong to no lot
+    assert (by_lot[""]["grants_in_scope"], by_lot[""]["funding_kept"]) == (3500, 500)  # today's grants in no lot
     assert [o["work_ends"] for o in data["organisations"]] == [True, True, False]
     assert data["totals"]["organisations_work_ending"] == 2 and data["totals"]["organisations_losing_grant"] == 2
     # WK01 (youth) loses its only activity; WK02 keeps Drie's activity for elderly, loses Twee's for youth.
@@ -215,6 +216,11 @@ def test_the_budget_of_a_lot_in_which_nothing_goes_on_is_added_and_paid_to_its_w
     ]
     assert [a["gap_cells"] for a in data["activities"]] == [[0], [2], []]
     assert [a["districts"] for a in data["activities"]] == [["WK01"], ["WK02"], ["WK02"]]
+    assert [(a["reach"], a["volunteer_hours"], a["preventive"]) for a in data["activities"]] == [
+        (10, 0, True),
+        (5, 0, False),
+        (0, 0, False),
+    ]
 
 
 def test_a_current_organisation_that_wins_is_counted_once_as_itself():

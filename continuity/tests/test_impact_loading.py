@@ -135,6 +135,7 @@ def test_a_municipality_without_organisations_has_an_empty_landscape_and_breaks_
     result = impact.compute(land, moves, STATUS_QUO_ASSUMPTIONS)
     assert result["totals"]["grant_before"] == 0 and result["totals"]["activities"] == 0
     assert result["organisations"] == [] and result["lots"] == [] and result["coverage_gaps"] == []
+    assert result["districts"] == [] and result["target_groups"] == []  # no group without figures is listed
 
 
 def test_latest_funding_year_is_the_newest_year_with_a_funding_line():
