@@ -374,7 +374,8 @@ class Declaration(models.Model):
     answered one by one."""
 
     participation = models.OneToOneField(Participation, on_delete=models.CASCADE, related_name="declaration")
-    # {"ground code": {"applies": bool, "explanation": "..."}}; the codes are listed in bids.rules.EXCLUSION_GROUNDS.
+    # {"ground code": {"applies": bool, "explanation_sealed": base64}}: the explanation is encrypted (bids.declarations
+    # reads it); the codes are listed in bids.rules.EXCLUSION_GROUNDS.
     answers = models.JSONField(default=dict)
     declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     declared_at = models.DateTimeField()

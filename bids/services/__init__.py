@@ -1,5 +1,24 @@
 """The only write path of bids, split by topic; each engineer adds the import lines of their own module."""
 
+from .consortium import (  # noqa: F401  (B2: consortia, commitments, declarations)
+    add_participation,
+    decide_participation,
+    declare,
+    delete_commitment,
+    ensure_lead_participation,
+    save_commitment,
+    set_consortium_name,
+    set_reliance,
+)
 from .opening import appoint_opener, confirm_opening, record_read, remove_opener
+from .operators import (  # noqa: F401  (B2: operators, colleagues, landscape matches)
+    accept_invitation,
+    confirm_operator_email,
+    decide_match,
+    invite_colleague,
+    propose_matches,
+    register_operator,
+    resend_confirmation,
+)
 
 __all__ = ["appoint_opener", "confirm_opening", "record_read", "remove_opener"]
