@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import notice_views, views
 
 app_name = "tenders"
 BASE = "gemeenten/<str:municipality>/opdrachten/<int:pk>"
@@ -18,6 +18,7 @@ urlpatterns = [
     path(f"{BASE}/beheer/criteria/<int:criterion>/verwijderen", views.criterion_delete, name="criterion_delete"),
     path(f"{BASE}/beheer/termijnen", views.deadline_set, name="deadline_set"),
     path(f"{BASE}/beheer/publiceren", views.publish, name="publish"),
+    path(f"{BASE}/beheer/aankondiging", notice_views.notice_record, name="notice_record"),
     path(f"{BASE}/beheer/fase", views.transition, name="transition"),
     path(f"{BASE}/beheer/rectificatie", views.rectify, name="rectify"),
     path(f"{BASE}/beheer/vragen/<int:question>", views.answer, name="answer"),

@@ -313,6 +313,8 @@ def r_tenders(name):
             admitted = list(c.candidates.filter(status="admitted"))[: c.max_dialogue_participants]
             return lambda: services.select_for_phase_2(c, w.officer, admitted)
         c = _draft(w)
+        if name == "record_notice":
+            return lambda: services.record_notice(c, w.officer, tenderned_id="412345", dispatched_at=timezone.now())
         if name == "update_commissioning":
             return lambda: services.update_commissioning(c, w.officer, title="Samen Opgroeien 2027")
         if name == "save_lot":

@@ -1,5 +1,6 @@
-"""The only write path of tenders, split by topic: design (draft only), procedure (publish, transition, cancel),
-rectification, questions (questions, clarifications, info sessions) and selection (candidates, dialogue).
+"""The only write path of tenders, split by topic: design (draft only), notice (the contract notice), procedure
+(publish, transition, cancel), rectification, questions (questions, clarifications, info sessions) and selection
+(candidates, dialogue).
 
 Every service runs in a transaction, locks the commissioning, checks the rules of tenders.rules (and the guards
 registered in tenders.guards), appends an audit event and, when something is published, sends a
@@ -23,6 +24,7 @@ from .design import (
     set_deadline,
     update_commissioning,
 )
+from .notice import record_notice
 from .procedure import cancel, publish, transition
 from .questions import MAX_QUESTION_LENGTH, add_info_session, answer_question, ask_question, publish_clarification
 from .rectification import RECTIFIABLE_FIELDS, rectify
@@ -47,6 +49,7 @@ __all__ = [
     "publish",
     "publish_clarification",
     "record_dialogue_session",
+    "record_notice",
     "rectify",
     "save_lot",
     "select_for_phase_2",
