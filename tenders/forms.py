@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from landscape.models import Activity, District, TargetGroup
 
 from . import rules
-from .models import CPVCode, Commissioning, Deadline, DistributionRule, LibraryCriterion, ReservedBudgetLine
+from .models import Commissioning, CPVCode, Deadline, DistributionRule, LibraryCriterion, ReservedBudgetLine
 from .rules import plausible_moment_error
 from .services.design import DESIGN_FIELDS
 

@@ -24,7 +24,6 @@ class NoticeForm(forms.Form):
             self.initial = {
                 "tenderned_id": commissioning.tenderned_notice_id,
                 "ted_id": commissioning.ted_notice_id,
-                "dispatched_at": commissioning.notice_dispatched_at and timezone.localtime(
-                    commissioning.notice_dispatched_at
-                ),
+                "dispatched_at": commissioning.notice_dispatched_at
+                and timezone.localtime(commissioning.notice_dispatched_at),
             }

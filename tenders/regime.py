@@ -119,10 +119,7 @@ def _general(value, threshold, warnings, on) -> "ThresholdCheck":
     if threshold is not None and value >= threshold.amount:
         requirements = [
             _("Use a European procedure with a contract notice on TenderNed/TED (Aw 2.26–2.32)."),
-            _(
-                "Observe the minimum time limits (Aw 2.71 ff.) and a standstill period of 20 calendar days "
-                "(Aw 2.127)."
-            ),
+            _("Observe the minimum time limits (Aw 2.71 ff.) and a standstill period of 20 calendar days (Aw 2.127)."),
         ]
         explanation = _("The estimated value is at or above the European threshold for services.")
         return ThresholdCheck(value, threshold, REGIME_EUROPEAN, True, explanation, requirements, on, warnings)

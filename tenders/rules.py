@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.access import has_role, represented_organisation_ids
 from core.formatting import percent
