@@ -1,6 +1,7 @@
 """The legal regime of a commissioning, derived from data: its CPV codes (Annex XIV of Directive 2014/24/EU or not),
-its estimated value (all lots over the whole term including options, excl. VAT; Aw 2.14–2.15) and the European
-threshold in force on the day the contract notice is dispatched (Europe/Amsterdam date; before the dispatch: today).
+its estimated value (all lots over the whole term including options, excl. VAT; Aw 2.14, Directive art. 5(1)) and the
+European threshold in force on the day the contract notice is dispatched (Europe/Amsterdam date; the estimate is
+valid at the moment the call for competition is sent, Directive art. 5(4); before the dispatch: today).
 And the rules that follow from it for the notice: under the European and the light regime the portal's own
 publication and the OCDS release may not precede the dispatch of the notice (Directive 2014/24/EU art. 52).
 
@@ -55,7 +56,7 @@ def estimated_value(commissioning) -> Decimal:
     return per_year * commissioning.total_years
 
 
-def lot_main_cpv(lot):
+def _lot_main_cpv(lot):
     """A lot's main CPV code: its own, or else the commissioning's."""
     return lot.main_cpv or lot.commissioning.main_cpv
 
@@ -63,11 +64,11 @@ def lot_main_cpv(lot):
 def social_services(commissioning) -> bool | None:
     """Whether the commissioning is a contract for social and other specific services (Annex XIV): decided by its
     main CPV code; when lots carry main CPV codes of both kinds, by the larger estimated value (Directive 2014/24/EU
-    art. 3(4), second subparagraph). None when no main CPV code is recorded: then nothing is assumed."""
+    art. 3(2), second subparagraph). None when no main CPV code is recorded: then nothing is assumed."""
     if commissioning.main_cpv is None:
         return None
     lots = list(commissioning.lots.select_related("main_cpv"))
-    codes = [lot_main_cpv(lot) for lot in lots]
+    codes = [_lot_main_cpv(lot) for lot in lots]
     if not lots or all(code.annex_xiv == commissioning.main_cpv.annex_xiv for code in codes):
         return commissioning.main_cpv.annex_xiv
     social = sum((lot.annual_budget for lot, code in zip(lots, codes, strict=True) if code.annex_xiv), Decimal(0))

@@ -112,7 +112,7 @@ def test_without_a_cpv_code_nothing_is_social_and_the_check_says_so_aw_2_38(m, u
     assert any("No main CPV code is recorded" in w for w in check.warnings)
 
 
-def test_mixed_lots_follow_the_larger_value_directive_art_3_4(m, user):
+def test_mixed_lots_follow_the_larger_value_directive_art_3_2(m, user):
     c = draft(m, user, term_years=1, option_count=0, main_cpv=cpv(SOCIAL_CPV))
     services.save_lot(c, user, title="Welzijn", annual_budget=Decimal("100000"))
     services.save_lot(c, user, title="Advies", annual_budget=Decimal("600000"), main_cpv=cpv(GENERAL_CPV))
@@ -127,7 +127,7 @@ def test_national_regime_label_is_aw_part_1_aw_1_4():
     assert "Aw part 1 (art. 1.4, 1.5, 1.10; Gids Proportionaliteit)" in label and "part 3" not in label
 
 
-def test_thresholds_of_the_dispatch_date_apply_in_amsterdam_directive_art_4(m, user):
+def test_thresholds_of_the_dispatch_date_apply_in_amsterdam_directive_art_5_4(m, user):
     """218,000: below the 221,000 of 2024–2025, above the 216,000 of 2026–2027. Dispatched at 00:30 on 1 January
     2026 in Amsterdam (still 31 December in UTC), the thresholds of 2026 apply."""
     c = one_year(m, user, GENERAL_CPV, "218000")
@@ -144,7 +144,7 @@ def test_thresholds_of_the_dispatch_date_apply_in_amsterdam_directive_art_4(m, u
     assert rules.check_threshold(c, regime.regime_date(c)).regime == rules.REGIME_EUROPEAN
 
 
-def test_before_the_dispatch_the_thresholds_of_today_apply_directive_art_4(m, user):
+def test_before_the_dispatch_the_thresholds_of_today_apply_directive_art_5_4(m, user):
     c = one_year(m, user, GENERAL_CPV, "218000")
     assert regime.regime_date(c, now=dt.datetime(2025, 6, 1, 12, tzinfo=AMS)) == date(2025, 6, 1)
     assert regime.regime_date(c, now=dt.datetime(2026, 6, 1, 0, 15, tzinfo=AMS)) == date(2026, 6, 1)
