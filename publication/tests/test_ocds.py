@@ -14,7 +14,7 @@ from publication import ocds, validation
 from publication.models import Release
 from tenders import services
 from tenders.models import Phase, Route
-from tenders.tests.factories import advance_to, complete, draft, officer, published
+from tenders.tests.factories import SOCIAL_CPV, advance_to, complete, cpv, draft, officer, published
 
 pytestmark = [
     pytest.mark.django_db,
@@ -99,7 +99,13 @@ def test_purchasing_organisation_is_the_procuring_entity(leiden):
     po.municipalities.set([leiden, other])
     user = officer(leiden)
     c = services.create_commissioning(
-        user, purchasing_organisation=po, title="Regionaal", goals="Samen", route=Route.OPEN, term_years=2
+        user,
+        purchasing_organisation=po,
+        title="Regionaal",
+        goals="Samen",
+        route=Route.OPEN,
+        term_years=2,
+        main_cpv=cpv(SOCIAL_CPV),
     )
     complete(c, user)
     services.publish(c, user)
