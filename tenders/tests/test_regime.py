@@ -259,3 +259,31 @@ def test_the_manage_page_shows_regime_cpv_and_notice_directive_art_52(client, m,
     page = client.get(reverse("tenders:manage", args=[m.cbs_code, c.pk])).content.decode()
     assert "Verlicht regime" in page and "85310000-5 Maatschappelijk werk" in page and "85320000-8" in page
     assert "412345" in page and "de dag waarop de aankondiging is verzonden" in page
+
+
+def test_cpv_codes_are_chosen_in_the_editor_with_dutch_messages_directive_art_23(client, m, user):
+    c = draft(m, user)
+    login(client, user)
+    edit = reverse("tenders:edit", args=[m.cbs_code, c.pk])
+    data = {
+        "title": c.title,
+        "goals": c.goals,
+        "route": c.route,
+        "term_years": 5,
+        "option_count": 4,
+        "option_years": 1,
+        "main_cpv": cpv(SOCIAL_CPV).pk,
+        "additional_cpv": [cpv(SOCIAL_CPV).pk],
+    }
+    response = client.post(edit, data)
+    assert response.status_code == 400 and "De hoofd-CPV-code is niet ook een aanvullende code." in (
+        response.content.decode()
+    )
+    response = client.post(edit, data | {"main_cpv": "999999"})
+    assert response.status_code == 400 and "Kies een CPV-code uit de lijst." in response.content.decode()
+    assert client.post(edit, data | {"additional_cpv": [cpv("85320000-8").pk]}).status_code == 302
+    assert [code.code for code in c.additional_cpv.all()] == ["85320000-8"]
+    lot_add = reverse("tenders:lot_add", args=[m.cbs_code, c.pk])
+    lot = {"lot-title": "Geldzorgen", "lot-annual_budget": "100000", "lot-main_cpv": cpv("85312320-8").pk}
+    assert client.post(lot_add, lot).status_code == 302
+    assert c.lots.get().main_cpv.code == "85312320-8"
