@@ -5,11 +5,15 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from core import services as core_services
 from core.testing import MunicipalityFactory
 from publication import ocds, ocds_tender, validation
 from publication.models import Release
+from publication.views import document_context
 from tenders import services
 from tenders.models import Deadline, Route
 from tenders.tests.factories import complete, cpv, draft, officer
@@ -106,3 +110,18 @@ def test_rationale_is_extended_by_adding_a_source_ocds(leiden, monkeypatch):
     tender = {}
     ocds_tender.extend_tender(c, tender, [], {}, ocds._iso)
     assert tender["procurementMethodRationale"].endswith(". Complexe opdracht (Aw 2.28).")
+
+
+def test_public_page_and_document_state_the_dispatch_date_directive_art_52_2(leiden, client):
+    user = officer(leiden)
+    c = complete(draft(leiden, user, additional_cpv=[cpv("85320000-8")]), user)
+    services.publish(c, user)
+    c.refresh_from_db()
+    day = timezone.localtime(c.notice_dispatched_at)
+    with translation.override("nl"):
+        html = render_to_string("publication/document_pdf.html", document_context(c))
+        page = client.get(reverse("publication:detail", args=[leiden.cbs_code, c.pk])).content.decode()
+    for text in (html, page):
+        assert f"Aankondiging naar TenderNed/TED verzonden op {day.day} " in text and "412345" in text
+        assert "85310000-5 Maatschappelijk werk" in text and "85320000-8 Sociale diensten" in text
+        assert "Verlicht regime voor sociale en andere specifieke diensten" in text
