@@ -19,7 +19,6 @@ class ContactDetails(models.Model):
     contact_name = models.CharField(_("contact point"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_telephone = models.CharField(_("contact telephone"), max_length=30, blank=True)
-    website = models.URLField(_("website"), blank=True)
 
     CONTACT_FIELDS = [
         "street_address",
@@ -28,7 +27,6 @@ class ContactDetails(models.Model):
         "contact_name",
         "contact_email",
         "contact_telephone",
-        "website",
     ]
 
     class Meta:

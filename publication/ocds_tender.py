@@ -89,7 +89,6 @@ def address_and_contact(owner) -> dict:
         "name": owner.contact_name,
         "email": owner.contact_email,
         "telephone": owner.contact_telephone,
-        "url": owner.website,
     }
     if any(contact.values()):
         party["contactPoint"] = {key: value for key, value in contact.items() if value}
