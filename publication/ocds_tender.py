@@ -59,7 +59,7 @@ def rationale(c, check) -> str:
 
 def extend_tender(c, tender: dict, lots, deadlines: dict, iso) -> None:
     """Add items, procurementMethodRationale, eligibilityCriteria and awardPeriod to an OCDS `tender`."""
-    check = rules.check_threshold(c, regime.regime_date(c, c.published_at))
+    check = rules.check_threshold(c, regime.regime_date(c))
     if found := items(c, lots):
         tender["items"] = found
     if text := rationale(c, check):

@@ -43,7 +43,7 @@ def document_context(c) -> dict:
         "criteria": criteria,
         "timeline": selectors.timeline(c, notes),
         "phases": selectors.route_phases(c),
-        "threshold": (threshold := rules.check_threshold(c, regime.regime_date(c, c.published_at))),
+        "threshold": (threshold := rules.check_threshold(c, regime.regime_date(c))),
         "regime_label": rules.REGIME_LABELS[threshold.regime],
         "additional_cpv": list(c.additional_cpv.all()),
         "clarifications": clarifications,

@@ -95,10 +95,10 @@ def threshold_on(category: str, on: date) -> Threshold | None:
 
 
 def regime_date(commissioning, now=None) -> date:
-    """The day whose thresholds apply: the Amsterdam date on which the notice was dispatched, or today before that."""
-    if commissioning.notice_dispatched_at:
-        return timezone.localdate(commissioning.notice_dispatched_at)
-    return timezone.localdate(now or timezone.now())
+    """The day whose thresholds apply (Directive art. 5(4)): the Amsterdam date on which the notice was dispatched;
+    without a notice the day the procedure started here (its publication); before either, today."""
+    moment = commissioning.notice_dispatched_at or commissioning.published_at or now or timezone.now()
+    return timezone.localdate(moment)
 
 
 def _social(value, threshold, warnings, on) -> "ThresholdCheck":

@@ -145,9 +145,14 @@ def test_thresholds_of_the_dispatch_date_apply_in_amsterdam_directive_art_5_4(m,
 
 
 def test_before_the_dispatch_the_thresholds_of_today_apply_directive_art_5_4(m, user):
-    c = one_year(m, user, GENERAL_CPV, "218000")
+    c = one_year(m, user, SOCIAL_CPV, "218000")  # national: no notice
     assert regime.regime_date(c, now=dt.datetime(2025, 6, 1, 12, tzinfo=AMS)) == date(2025, 6, 1)
     assert regime.regime_date(c, now=dt.datetime(2026, 6, 1, 0, 15, tzinfo=AMS)) == date(2026, 6, 1)
+    published = dt.datetime(2026, 3, 2, 0, 30, tzinfo=AMS)  # 1 March in UTC
+    services.publish(complete(c, user, budget=Decimal("1000"), now=published - timedelta(days=1)), user, now=published)
+    c.refresh_from_db()
+    assert c.notice_dispatched_at is None
+    assert regime.regime_date(c, now=dt.datetime(2026, 6, 1, 12, tzinfo=AMS)) == date(2026, 3, 2)
 
 
 def test_no_threshold_known_after_2027_warns_directive_art_6(m, user):
