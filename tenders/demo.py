@@ -264,6 +264,10 @@ def load_haarlem(stdout):
         max_candidates=3,
         max_dialogue_participants=2,
         **_cpv_fields(*HAARLEM_CPV),
+        short_period_reasons=(
+            "De aanbieders in Haarlem kennen de opdracht uit de marktconsultatie en de Spotlights; vier weken voor "
+            "de verzoeken tot deelneming is daarom proportioneel."
+        ),
     )
     services.save_lot(
         c,

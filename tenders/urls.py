@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import notice_views, views
+from . import contract_notice_views, notice_views, policy_views, views
 
 app_name = "tenders"
 BASE = "gemeenten/<str:municipality>/opdrachten/<int:pk>"
 urlpatterns = [
     path("gemeenten/<str:municipality>/opdrachten-beheer", views.manage_list, name="manage_list"),
     path("gemeenten/<str:municipality>/opdrachten-beheer/nieuw", views.create, name="create"),
+    path("gemeenten/<str:municipality>/inkoopbeleid", policy_views.policy, name="policy"),
     path(f"{BASE}/beheer", views.manage, name="manage"),
     path(f"{BASE}/beheer/gegevens", views.edit, name="edit"),
     path(f"{BASE}/beheer/percelen", views.lot_add, name="lot_add"),
@@ -18,7 +19,7 @@ urlpatterns = [
     path(f"{BASE}/beheer/criteria/<int:criterion>/verwijderen", views.criterion_delete, name="criterion_delete"),
     path(f"{BASE}/beheer/termijnen", views.deadline_set, name="deadline_set"),
     path(f"{BASE}/beheer/publiceren", views.publish, name="publish"),
-    path(f"{BASE}/beheer/aankondiging", notice_views.notice_record, name="notice_record"),
+    path(f"{BASE}/beheer/aankondiging", contract_notice_views.notice_record, name="notice_record"),
     path(f"{BASE}/beheer/fase", views.transition, name="transition"),
     path(f"{BASE}/beheer/rectificatie", views.rectify, name="rectify"),
     path(f"{BASE}/beheer/vragen/<int:question>", views.answer, name="answer"),
@@ -31,4 +32,6 @@ urlpatterns = [
     path(f"{BASE}/vragen", views.ask, name="ask"),
     path(f"{BASE}/dialoog", views.dialogue, name="dialogue"),
     path(f"{BASE}/aanmelden", views.apply, name="apply"),
+    path(f"{BASE}/intrekking", notice_views.notice_list, name="notices"),
+    path(f"{BASE}/intrekking/<int:notice>.pdf", notice_views.notice_pdf, name="notice_pdf"),
 ]

@@ -106,6 +106,7 @@ def test_purchasing_organisation_is_the_procuring_entity(leiden):
         route=Route.OPEN,
         term_years=2,
         main_cpv=cpv(SOCIAL_CPV),
+        short_period_reasons="Bekende markt in de regio.",  # light regime, 20 days (Aw 1.10)
     )
     complete(c, user)
     services.publish(c, user)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import diff
 
-from .. import rules
+from .. import rules, time_limits
 from ..models import Anchor, Commissioning, Criterion, Deadline, LibraryCriterion, Lot, ReservedBudgetLine
 from ._common import _audit, _aware, _check_budget, _ensure_draft, _lock, _scope_ids
 
@@ -30,6 +30,24 @@ DESIGN_FIELDS = [
     "max_dialogue_participants",
     "grant_ceiling",
     "distribution_rule",
+    "documents_electronically_available",
+    "accelerated",
+    "accelerated_reasons",
+    "short_period_reasons",
+    "framework_agreement",
+    "grant_ceiling_announced_on",
+    "grant_regulation",
+    "grant_regulation_reference",
+    "grant_multi_year",
+    "grant_enforceable_obligations",
+    "grant_fixed_budget_for_defined_services",
+    "grant_acquires_services",
+    "grant_assessment_reasons",
+    "grant_despite_reasons",
+    "wmo_services",
+    "wmo_price_basis",
+    "wmo_cost_price",
+    "wmo_indexation",
 ]
 
 
@@ -58,9 +76,12 @@ def _cpv_errors(main, additional) -> dict:
     return {}
 
 
-def _check_design(data: dict):
+def _check_design(data: dict, owner):
     errors = rules.term_errors(
-        data.get("term_years") or 0, data.get("option_count") or 0, data.get("option_years") or 0
+        data.get("term_years") or 0,
+        data.get("option_count") or 0,
+        data.get("option_years") or 0,
+        time_limits.policy_for(owner),
     )
     errors |= _cpv_errors(data.get("main_cpv"), data.get("additional_cpv"))
     if data.get("grant_ceiling") is not None and data["grant_ceiling"] <= 0:
@@ -88,7 +109,7 @@ def create_commissioning(user, *, municipality=None, purchasing_organisation=Non
     if (municipality is None) == (purchasing_organisation is None):
         raise ValidationError(_("A commissioning belongs to one municipality or one purchasing organisation."))
     data = {"term_years": 1, "option_count": 0, "option_years": 1, **fields}
-    _check_design(data)
+    _check_design(data, municipality or purchasing_organisation)
     scale = list(scale or rules.DEFAULT_SCALE)
     if errors := rules.scale_errors(scale):
         raise ValidationError({"scale": errors})
@@ -114,7 +135,7 @@ def update_commissioning(commissioning, user, **fields):
     assert not unknown, unknown
     before = _snapshot(c)
     data = {f: (list(getattr(c, f).all()) if f in M2M_FIELDS else getattr(c, f)) for f in DESIGN_FIELDS} | fields
-    _check_design(data)
+    _check_design(data, c.owner)
     for name, value in fields.items():
         if name in M2M_FIELDS:
             getattr(c, name).set(value or [])

@@ -14,7 +14,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenders', '0005_candidate_fields'),
+        ('tenders', '0007_grant_route_notices_wmo'),
     ]
 
     operations = [
