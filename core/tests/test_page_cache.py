@@ -212,6 +212,7 @@ def test_a_purchasing_organisations_commissioning_refreshes_its_member_municipal
         option_count=0,
         option_years=0,
         main_cpv=cpv(SOCIAL_CPV),
+        short_period_reasons="Bekende markt in de regio.",  # light regime, 20 days (Aw 1.10)
     )
     tender_services.publish(complete(c, user), user)
     for listing in listings:

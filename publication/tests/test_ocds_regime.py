@@ -83,7 +83,13 @@ def test_purchasing_organisation_publishes_its_own_contact_point_ocds(leiden):
     )
     user = officer(leiden)
     c = services.create_commissioning(
-        user, purchasing_organisation=po, title="Samen", goals="Doelen", route=Route.OPEN, main_cpv=cpv("85310000-5")
+        user,
+        purchasing_organisation=po,
+        title="Samen",
+        goals="Doelen",
+        route=Route.OPEN,
+        main_cpv=cpv("85310000-5"),
+        short_period_reasons="Bekende markt in de regio.",
     )
     complete(c, user)
     services.publish(c, user)

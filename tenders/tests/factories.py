@@ -94,6 +94,7 @@ def dispatch_notice(c, user, *, now=None):
     now = now or timezone.now()
     if regime.notice_required(rules.check_threshold(c, timezone.localdate(now))):
         services.record_notice(c, user, tenderned_id="412345", dispatched_at=now, now=now)
+        c.refresh_from_db(fields=["tenderned_notice_id", "ted_notice_id", "notice_dispatched_at"])
     return c
 
 

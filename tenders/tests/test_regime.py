@@ -149,7 +149,9 @@ def test_before_the_dispatch_the_thresholds_of_today_apply_directive_art_5_4(m, 
     assert regime.regime_date(c, now=dt.datetime(2025, 6, 1, 12, tzinfo=AMS)) == date(2025, 6, 1)
     assert regime.regime_date(c, now=dt.datetime(2026, 6, 1, 0, 15, tzinfo=AMS)) == date(2026, 6, 1)
     published = dt.datetime(2026, 3, 2, 0, 30, tzinfo=AMS)  # 1 March in UTC
-    services.publish(complete(c, user, budget=Decimal("1000"), now=published - timedelta(days=1)), user, now=published)
+    complete(c, user, budget=Decimal("1000"), now=published - timedelta(days=1))
+    services.set_deadline(c, user, "bids", published + timedelta(days=30))
+    services.publish(c, user, now=published)
     c.refresh_from_db()
     assert c.notice_dispatched_at is None
     assert regime.regime_date(c, now=dt.datetime(2026, 6, 1, 12, tzinfo=AMS)) == date(2026, 3, 2)
@@ -186,7 +188,7 @@ def test_european_regime_needs_the_notice_too_directive_art_52(m, user):
 
 
 def test_national_regime_needs_no_notice_directive_art_52(m, user):
-    c = complete(one_year(m, user, SOCIAL_CPV, "100000"), user)
+    c = complete(one_year(m, user, SOCIAL_CPV, "100000"), user, budget=Decimal("1000"))
     assert c.notice_dispatched_at is None  # the factory records a dispatch only where a notice is required
     services.publish(c, user)
     assert c.__class__.objects.get(pk=c.pk).is_published
