@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.access import login_view, public_view
+from evaluation import selectors as evaluation_selectors
 from core.page_cache import cached_public
 from core.pdf import pdf_response
 from tenders import rules, selectors
@@ -41,7 +42,10 @@ def document_context(c) -> dict:
         "lots": lots,
         "reserved": list(c.reserved_lines.all()),
         "criteria": criteria,
-        "timeline": selectors.timeline(c, notes),
+        "timeline": sorted(
+            selectors.timeline(c, notes) + evaluation_selectors.timeline_items(c, timezone.now()),
+            key=lambda item: item["at"],
+        ),
         "phases": selectors.route_phases(c),
         "threshold": rules.check_threshold(c, (c.published_at or c.created_at).date()),
         "clarifications": clarifications,
