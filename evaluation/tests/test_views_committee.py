@@ -158,7 +158,7 @@ def test_submitting_before_everything_is_scored_is_refused(client):
     seat = w.member(w.people[0])
     login(client, w.people[0])
     response = client.post(ev("submit", seat.pk), follow=True)
-    assert "Geef eerst elk criterium" in response.content.decode()
+    assert "Scoor eerst elk criterium" in response.content.decode()
     seat.refresh_from_db()
     assert seat.scores_submitted_at is None
 
