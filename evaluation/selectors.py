@@ -161,7 +161,12 @@ def timeline_items(commissioning, now) -> list[dict]:
     decisions = AwardDecision.objects.filter(lot__commissioning=commissioning, withdrawn_at__isnull=True)
     for d in decisions.select_related("lot"):
         items.append(
-            {"at": d.sent_at, "label": _("Award decision sent (%(lot)s)") % {"lot": d.lot}, "kind": "award", "past": True}
+            {
+                "at": d.sent_at,
+                "label": _("Award decision sent (%(lot)s)") % {"lot": d.lot},
+                "kind": "award",
+                "past": True,
+            }
         )
         items.append(
             {

@@ -11,9 +11,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.access import login_view, public_view
-from evaluation import selectors as evaluation_selectors
 from core.page_cache import cached_public
 from core.pdf import pdf_response
+from evaluation import selectors as evaluation_selectors
 from tenders import rules, selectors
 from tenders.models import Clarification
 from tenders.rules import applications_open

@@ -126,7 +126,9 @@ def test_proceedings_judgment_withdrawal_and_debriefing_answer(client):
     page = client.get(award_url(w)).content.decode()
     assert "termijn verstreken" in page  # overdue: due 15 days after a request 20 days ago
     assert client.post(award_url(w, "proceedings", decision.pk), {"proceedings-text": ""}).status_code == 400
-    assert client.post(award_url(w, "proceedings", decision.pk), {"proceedings-text": "Buurtwerk BV"}).status_code == 302
+    assert (
+        client.post(award_url(w, "proceedings", decision.pk), {"proceedings-text": "Buurtwerk BV"}).status_code == 302
+    )
     row = SummaryProceedings.objects.get()
     url = award_url(w, "judgment", row.pk)
     assert client.post(url, {f"judgment{row.pk}-text": "Vorderingen afgewezen."}).status_code == 302

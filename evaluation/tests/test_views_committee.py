@@ -2,7 +2,7 @@
 the final submission, the chair's spread and consensus, and who never sees what (Directive 2014/24/EU art. 24)."""
 
 import pytest
-from django.urls import resolve, reverse, get_resolver
+from django.urls import get_resolver, resolve, reverse
 
 from audit.models import AuditEvent
 from bids.models import Participation
@@ -52,7 +52,9 @@ def test_only_the_officer_appoints(client, role):
     w = world()
     Committee.objects.all().delete()
     login(client, user_with_role(role, w.m))
-    response = client.post(ev("appoint", "GM0546", w.c.pk, w.lot.pk), {"chair": w.chair.pk, "members": [w.people[0].pk]})
+    response = client.post(
+        ev("appoint", "GM0546", w.c.pk, w.lot.pk), {"chair": w.chair.pk, "members": [w.people[0].pk]}
+    )
     assert response.status_code == 403
     assert client.get(ev("overview", "GM0546", w.c.pk)).status_code == 403
     assert not Committee.objects.exists()
@@ -146,7 +148,9 @@ def test_a_short_reason_is_refused_with_a_dutch_message(client):
     seat = w.member(user)
     login(client, user)
     key = w.keys[0]
-    response = client.post(ev("bid", seat.pk, w.bids[0].pk), {"criterion": key, f"{key}-score": 75, f"{key}-reason": "ok"})
+    response = client.post(
+        ev("bid", seat.pk, w.bids[0].pk), {"criterion": key, f"{key}-score": 75, f"{key}-reason": "ok"}
+    )
     assert response.status_code == 400
     assert "tekens" in response.content.decode()
     assert not Score.objects.exists()
@@ -170,7 +174,9 @@ def test_no_member_sees_another_members_scores_before_all_submitted(client):
     declare_all(w)
     secret = "Geheime motivering van lid twee die verwijst naar het anker van dit criterium."
     second = w.member(w.people[1])
-    services.save_score(second, actor=w.people[1], submission=w.bids[0], criterion_key=w.keys[0], score=100, reason=secret)
+    services.save_score(
+        second, actor=w.people[1], submission=w.bids[0], criterion_key=w.keys[0], score=100, reason=secret
+    )
     first = w.member(w.people[0])
     login(client, w.people[0])
     for url in (ev("seat", first.pk), ev("bid", first.pk, w.bids[0].pk), ev("my_seats")):
@@ -182,7 +188,9 @@ def test_no_member_sees_another_members_scores_before_all_submitted(client):
     login(client, w.people[0])
     assert client.get(ev("consensus", first.pk)).status_code == 403  # a member is not the chair
     api_views = {
-        getattr(p.callback, "__module__", "") for p in get_resolver("wijkwaarde.api_urls").url_patterns if hasattr(p, "callback")
+        getattr(p.callback, "__module__", "")
+        for p in get_resolver("wijkwaarde.api_urls").url_patterns
+        if hasattr(p, "callback")
     }
     assert not any(m.startswith("evaluation") for m in api_views)
     assert resolve("/beoordeling/mijn").app_name == "evaluation"
@@ -217,6 +225,8 @@ def test_a_member_cannot_record_consensus(client):
     login(client, w.people[0])
     cell = f"{w.bids[0].pk}-{w.keys[0]}"
     seat = w.member(w.people[0])
-    response = client.post(ev("record_consensus", seat.pk), {"cell": cell, f"{cell}-score": 50, f"{cell}-reason": REASON})
+    response = client.post(
+        ev("record_consensus", seat.pk), {"cell": cell, f"{cell}-score": 50, f"{cell}-reason": REASON}
+    )
     assert response.status_code == 403
     assert not Consensus.objects.exists()

@@ -154,7 +154,9 @@ def proceedings(request, municipality, pk, lot, decision):
     def act(lot, text):
         services.register_proceedings(_decision(lot, decision), actor=request.user, claimant=text)
 
-    return _text_action(request, municipality, pk, lot, "proceedings", act, _("The summary proceedings were registered."))
+    return _text_action(
+        request, municipality, pk, lot, "proceedings", act, _("The summary proceedings were registered.")
+    )
 
 
 @require_POST
@@ -203,7 +205,9 @@ def definitive(request, municipality, pk, lot, decision):
     def act(d):
         services.make_definitive(d, actor=request.user)
 
-    return _simple(request, municipality, pk, lot, decision, act, _("The award is definitive; the contract record was made."))
+    return _simple(
+        request, municipality, pk, lot, decision, act, _("The award is definitive; the contract record was made.")
+    )
 
 
 @role_view(OFFICER)

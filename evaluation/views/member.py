@@ -104,9 +104,7 @@ def seat(request, seat):
 
 def _bid_page(request, seat, submission, snapshot, forms=None, status=200):
     committee = seat.committee
-    criteria = [
-        {**c, "scale": snapshot.data["scale"]} for c in snapshot.data["criteria"] if c["leaf"]
-    ]
+    criteria = [{**c, "scale": snapshot.data["scale"]} for c in snapshot.data["criteria"] if c["leaf"]]
     own = selectors.own_scores(seat)
     version = selectors.counting_version(submission)
     answers = selectors.opened_answers(submission, criteria)
@@ -117,7 +115,9 @@ def _bid_page(request, seat, submission, snapshot, forms=None, status=200):
         saved = own.get((submission.pk, c["key"]))
         initial = {"score": saved.score, "reason": saved.reason} if saved else None
         form = (forms or {}).get(c["key"]) or ScoreForm(initial=initial, criterion=c, prefix=c["key"])
-        items.append({"criterion": c, "answer": answers[i]["answer"] if answers else None, "form": form, "saved": saved})
+        items.append(
+            {"criterion": c, "answer": answers[i]["answer"] if answers else None, "form": form, "saved": saved}
+        )
     context = {
         "seat": seat,
         "committee": committee,

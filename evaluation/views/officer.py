@@ -20,9 +20,7 @@ OFFICER = Role.PROCUREMENT_OFFICER
 
 
 def lots_overview(c, forms=None) -> list[dict]:
-    committees = {
-        k.lot_id: k for k in Committee.objects.filter(commissioning=c).prefetch_related("members__user")
-    }
+    committees = {k.lot_id: k for k in Committee.objects.filter(commissioning=c).prefetch_related("members__user")}
     rows = []
     for lot in c.lots.all():
         committee = committees.get(lot.pk)
