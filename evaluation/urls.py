@@ -9,6 +9,7 @@ DECISION = f"{LOT}/gunning/<int:decision>"
 
 urlpatterns = [
     # the procurement officer
+    path("gemeenten/<str:municipality>", officer.commissionings, name="commissionings"),
     path(BASE, officer.overview, name="overview"),
     path(f"{LOT}/commissie", officer.appoint, name="appoint"),
     path(f"{LOT}/gunning", award.award, name="award"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path(f"{LOT}/brieven/<int:letter>", award.letter, name="letter"),
     # committee members and the chair
     path("mijn", member.my_seats, name="my_seats"),
+    path("gemeenten/<str:municipality>/mijn", member.my_seats_here, name="my_seats_here"),
     path("zetels/<int:seat>", member.seat, name="seat"),
     path("zetels/<int:seat>/verklaring", member.declaration, name="declaration"),
     path("zetels/<int:seat>/inschrijvingen/<int:submission>", member.bid, name="bid"),

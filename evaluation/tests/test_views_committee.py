@@ -10,6 +10,7 @@ from core.models import Role
 from core.testing import MunicipalityFactory, login, user_with_role
 from evaluation import services
 from evaluation.models import Committee, Consensus, Score
+from tenders.tests.factories import provider
 
 from .factories import REASON, declare_all, operator, score_all, world
 
@@ -230,3 +231,17 @@ def test_a_member_cannot_record_consensus(client):
     )
     assert response.status_code == 403
     assert not Consensus.objects.exists()
+
+
+def test_the_officer_finds_commissionings_in_evaluation_through_the_menu(client):
+    w = world()
+    login(client, w.officer)
+    page = client.get(ev("commissionings", "GM0546")).content.decode()
+    assert ev("overview", "GM0546", w.c.pk) in page
+    assert ev("commissionings", "GM0546") in page  # the menu entry
+    login(client, w.people[0])
+    assert client.get(ev("commissionings", "GM0546")).status_code == 403
+    page = client.get(ev("my_seats_here", "GM0546")).content.decode()
+    assert ev("declaration", w.member(w.people[0]).pk) in page or ev("seat", w.member(w.people[0]).pk) in page
+    login(client, provider(w.m)[0])
+    assert client.get(ev("my_seats_here", "GM0546")).status_code == 403

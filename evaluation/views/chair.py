@@ -40,7 +40,12 @@ def _page(request, seat, forms=None, status=200):
         row["name"] = selectors.display_name(committee, row["submission"])
         row["consensus"] = consensus.get((row["submission"].pk, row["key"]))
         row["anchor"] = key
-        initial = {"score": row["consensus"].score} if row["consensus"] else {"score": row["median"]}
+        done = row["consensus"]
+        initial = (
+            {"score": done.score, "reason": done.reason, "deviation_reason": done.deviation_reason}
+            if done
+            else {"score": row["median"]}
+        )
         row["form"] = (forms or {}).get(key) or ConsensusForm(initial=initial, scale=snapshot.data["scale"], prefix=key)
     members = [m for m in committee.members.all() if m.role == Member.Role.MEMBER]
     ranking = selectors.ranking(committee, snapshot)

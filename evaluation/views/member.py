@@ -11,21 +11,33 @@ from django.views.decorators.http import require_POST
 
 from bids import access as bids_access
 from bids import services as bids_services
-from core.access import login_view
+from core.access import login_view, role_view
+from tenders import selectors as tender_selectors
 
 from .. import rules, selectors, services
-from ..access import seat_of
+from ..access import COMMITTEE_ROLES, seat_of
 from ..forms import DeclarationForm, ScoreForm, add_errors
 from ..models import CriteriaSnapshot, Member
 from . import private
 
 
+def _seats_page(request, seats):
+    seats = list(seats.select_related("committee__lot", "committee__commissioning__municipality"))
+    for s in seats:
+        s.is_chair = s.role == Member.Role.CHAIR
+    return private(render(request, "evaluation/my_seats.html", {"seats": seats}))
+
+
 @login_view
 def my_seats(request):
-    seats = Member.objects.filter(user=request.user).select_related(
-        "committee__lot", "committee__commissioning__municipality"
-    )
-    return private(render(request, "evaluation/my_seats.html", {"seats": seats}))
+    return _seats_page(request, Member.objects.filter(user=request.user))
+
+
+@role_view(*COMMITTEE_ROLES)
+def my_seats_here(request, municipality):
+    """The same list within one municipality (its menu links here)."""
+    here = tender_selectors.of_municipality(request.municipality)
+    return _seats_page(request, Member.objects.filter(user=request.user, committee__commissioning__in=here))
 
 
 def _declaration_page(request, seat, form=None, status=200):

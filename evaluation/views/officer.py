@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from core.access import role_view
 from core.models import Role
 from tenders import selectors as tender_selectors
+from tenders.models import Phase
 
 from .. import award_rules, rules, services
 from ..forms import CommitteeForm, add_errors
@@ -17,6 +18,7 @@ from ..models import Committee
 from . import private
 
 OFFICER = Role.PROCUREMENT_OFFICER
+EVALUATED = (Phase.EVALUATION, Phase.AWARDED)
 
 
 def lots_overview(c, forms=None) -> list[dict]:
@@ -40,6 +42,13 @@ def lots_overview(c, forms=None) -> list[dict]:
 def _page(request, c, forms=None, status=200):
     context = {"commissioning": c, "rows": lots_overview(c, forms)}
     return private(render(request, "evaluation/officer_overview.html", context, status=status))
+
+
+@role_view(OFFICER)
+def commissionings(request, municipality):
+    """The municipality's commissionings in evaluation or awarded: the way in to committees and award decisions."""
+    items = tender_selectors.of_municipality(request.municipality).filter(phase__in=EVALUATED).order_by("-published_at")
+    return private(render(request, "evaluation/officer_list.html", {"commissionings": items}))
 
 
 @role_view(OFFICER)
