@@ -42,9 +42,10 @@ def labels(committee) -> dict[int, str]:
     return {b.pk: (letters[i] if i < 26 else f"Z{i - 25}") for i, b in enumerate(bids_of(committee))}
 
 
-def display_name(committee, submission) -> str:
+def display_name(committee, submission, names: dict[int, str] | None = None) -> str:
+    """ "Inschrijving A" in an anonymous committee, else the bid's name; pass `names` (labels()) in a loop."""
     if committee.anonymous:
-        return f"Inschrijving {labels(committee)[submission.pk]}"
+        return f"Inschrijving {(names or labels(committee))[submission.pk]}"
     return str(submission)
 
 

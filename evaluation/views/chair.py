@@ -34,10 +34,11 @@ def _page(request, seat, forms=None, status=200):
     titles = {c["key"]: c["title"] for c in snapshot.data["criteria"]}
     consensus = {(c.submission_id, c.criterion_key): c for c in committee.consensus.all()}
     rows = selectors.spread(committee, snapshot)
+    names = selectors.labels(committee)
     for row in rows:
         key = f"{row['submission'].pk}-{row['key']}"
         row["title"] = titles[row["key"]]
-        row["name"] = selectors.display_name(committee, row["submission"])
+        row["name"] = selectors.display_name(committee, row["submission"], names)
         row["consensus"] = consensus.get((row["submission"].pk, row["key"]))
         row["anchor"] = key
         done = row["consensus"]
@@ -50,7 +51,7 @@ def _page(request, seat, forms=None, status=200):
     members = [m for m in committee.members.all() if m.role == Member.Role.MEMBER]
     ranking = selectors.ranking(committee, snapshot)
     for r in ranking:
-        r["name"] = selectors.display_name(committee, r["submission"])
+        r["name"] = selectors.display_name(committee, r["submission"], names)
     context = {
         "seat": seat,
         "committee": committee,

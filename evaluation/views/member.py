@@ -42,12 +42,13 @@ def my_seats_here(request, municipality):
 
 def _declaration_page(request, seat, form=None, status=200):
     committee = seat.committee
+    bids = selectors.operator_names(committee)
     context = {
         "seat": seat,
         "committee": committee,
         "opened": selectors.bids_opened(committee.commissioning_id),
-        "bids": selectors.operator_names(committee),
-        "all_names": sorted({n for row in selectors.operator_names(committee) for n in row["names"]}),
+        "bids": bids,
+        "all_names": sorted({n for row in bids for n in row["names"]}),
         "form": form or DeclarationForm(),
     }
     return private(render(request, "evaluation/declaration.html", context, status=status))
@@ -94,10 +95,11 @@ def seat(request, seat):
     own = selectors.own_scores(seat)
     visible = rules.may_see_bids(seat, opened=selectors.bids_opened(committee.commissioning_id))
     bids = selectors.bids_of(committee) if visible else []
+    names = selectors.labels(committee) if visible else {}
     rows = [
         {
             "submission": b,
-            "name": selectors.display_name(committee, b),
+            "name": selectors.display_name(committee, b, names),
             "done": sum(1 for k in keys if (b.pk, k) in own),
             "total": len(keys),
         }
