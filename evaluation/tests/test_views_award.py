@@ -168,3 +168,13 @@ def test_the_public_timeline_shows_the_end_of_the_standstill_aw_2_127(client):
     assert "opschortende termijn" not in client.get(url).content.decode()
     decided(w)
     assert "Einde van de opschortende termijn" in client.get(url).content.decode()
+
+
+def test_the_officer_downloads_every_letter(client):
+    w = ranked_world()
+    decision = decided(w)
+    login(client, w.officer)
+    for letter in decision.letters.all():
+        response = client.get(award_url(w, "letter", letter.pk))
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        assert "no-store" in response["Cache-Control"]

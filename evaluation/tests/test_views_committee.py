@@ -245,3 +245,24 @@ def test_the_officer_finds_commissionings_in_evaluation_through_the_menu(client)
     assert ev("declaration", w.member(w.people[0]).pk) in page or ev("seat", w.member(w.people[0]).pk) in page
     login(client, provider(w.m)[0])
     assert client.get(ev("my_seats_here", "GM0546")).status_code == 403
+
+
+def test_a_member_submits_definitively_and_can_no_longer_change_a_score(client):
+    w = world(bids=2, members=2)
+    declare_all(w)
+    user = w.people[0]
+    seat = w.member(user)
+    for b in w.bids:
+        for key in w.keys:
+            services.save_score(seat, actor=user, submission=b, criterion_key=key, score=50, reason=REASON)
+    login(client, user)
+    assert client.post(ev("submit", seat.pk)).status_code == 302
+    seat.refresh_from_db()
+    assert seat.scores_submitted_at is not None
+    key = w.keys[0]
+    response = client.post(
+        ev("bid", seat.pk, w.bids[0].pk), {"criterion": key, f"{key}-score": 100, f"{key}-reason": REASON}
+    )
+    assert response.status_code == 400
+    assert "Uw scores voor dit perceel zijn definitief." in response.content.decode()
+    assert Score.objects.get(member=seat, submission=w.bids[0], criterion_key=key).score == 50
