@@ -8,6 +8,7 @@ from django.utils import timezone
 from audit.services import record
 from bids.models import Participation
 
+from . import events
 from .models import Contract, ContractCommitment, ContractParty
 
 
@@ -67,4 +68,5 @@ def create_from_award(decision, *, actor=None, now=None) -> Contract:
                 "commitments": contract.commitments.count(),
             },
         )
+        events.contract_created.send(sender=Contract, contract=contract, actor=actor)
         return contract
