@@ -97,3 +97,21 @@ def test_a_contract_is_active_from_its_start_date():
     services.record_evidence(decision, actor=w.officer)
     services.make_definitive(decision, actor=w.officer, now=decision.standstill_ends_at)
     assert _last(w)["contracts"][0]["status"] == "active"
+
+
+def test_the_export_writes_the_bytes_of_the_stdlib_encoder_faster(tmp_path):
+    """publication.export (orjson) writes exactly what json.dumps(ensure_ascii=False, indent=2) wrote before."""
+    import json
+
+    from publication import export
+
+    w = ranked_world()
+    _consortium(w)
+    w.c.title = "Sociale basis “Leidse wijken” – één loket"
+    w.c.save(update_fields=["title"])
+    services.decide_award(w.lot, actor=w.officer, winner=w.bids[0], characteristics=CHARACTERISTICS)
+    releases = list(Release.objects.filter(commissioning=w.c))
+    package = ocds.record_package([ocds.record(releases)], "/api/v1/ocds/records")
+    assert export.serialise(package) == json.dumps(package, ensure_ascii=False, indent=2).encode()
+    export.write(tmp_path / "records.json", package)
+    assert json.loads((tmp_path / "records.json").read_text(encoding="utf-8")) == package
