@@ -61,7 +61,7 @@ def synthetic_release(n: int) -> dict:
                {"id": operators[1]["id"], "name": operators[1]["name"]}]  # fmt: skip
     operators[0]["roles"].append("supplier")
     operators[1]["roles"].append("supplier")
-    lots = [{"id": str(k), "title": f"Perceel {k}: {('Jeugd', 'Ouderen')[k - 1]}", "description": "Sociale basis in de wijk",
+    lots = [{"id": str(k), "title": f"Perceel {k}: {('Jeugd', 'Ouderen')[k - 1]}", "description": "Sociale basis",
              "value": _money(budget * 6), "status": "complete"} for k in (1, 2)]  # fmt: skip
     municipality = f"GM{n % 400:04d}"
     return {

@@ -14,9 +14,9 @@ from django.utils import timezone, translation
 
 from bids import ocds as bids_ocds
 from tenders import rules
+from tenders.models import Commissioning, Deadline, Phase, Route
 
 from . import ocds_award
-from tenders.models import Commissioning, Deadline, Phase, Route
 
 OCDS_VERSION = "1.1"
 LOTS_EXTENSION = (

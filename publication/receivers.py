@@ -1,6 +1,6 @@
 """publication listens to the procedure's domain events (tenders.events, ADR 0007): every published change of a
-commissioning becomes the next OCDS release, stored in the sender's transaction (ADR 0005); so do the award decisions and
-their withdrawal (evaluation.events) and the contract of a definitive award (contracts.events)."""
+commissioning becomes the next OCDS release, stored in the sender's transaction (ADR 0005); so do the award decisions
+and their withdrawal (evaluation.events) and the contract of a definitive award (contracts.events)."""
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
