@@ -7,4 +7,6 @@ from .models import ProcurementReport
 
 def on_award_definitive(sender, *, decision, actor, **kwargs):
     services.create_from_award(decision, actor=actor)
-    services.generate_report(decision, actor=actor, trigger=ProcurementReport.Trigger.DEFINITIVE, now=decision.definitive_at)
+    services.generate_report(
+        decision, actor=actor, trigger=ProcurementReport.Trigger.DEFINITIVE, now=decision.definitive_at
+    )

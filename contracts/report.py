@@ -7,7 +7,6 @@ excluded, never the relations declared); the standstill and any summary proceedi
 
 from decimal import Decimal
 
-
 from bids.models import Opening, Participation
 from evaluation import selectors, standstill
 from evaluation.models import CriteriaSnapshot
@@ -27,7 +26,7 @@ HUNDRED = Decimal("100")
 
 def _tenderers(decision, committee, snapshot) -> list[dict]:
     ranking = {r["submission"].pk: r for r in selectors.ranking(committee, snapshot)}
-    return [
+    rows = [
         {
             "name": str(s),
             "received": s.created_at,
@@ -37,6 +36,7 @@ def _tenderers(decision, committee, snapshot) -> list[dict]:
         }
         for s in selectors.bids_of(committee)
     ]
+    return sorted(rows, key=lambda r: (r["rank"] is None, r["rank"] or 0, r["name"]))
 
 
 def _subcontracting(decision) -> dict:

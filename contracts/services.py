@@ -79,7 +79,9 @@ def create_from_award(decision, *, actor=None, now=None) -> Contract:
         return contract
 
 
-def generate_report(decision, *, actor=None, trigger=ProcurementReport.Trigger.ON_DEMAND, now=None) -> ProcurementReport:
+def generate_report(
+    decision, *, actor=None, trigger=ProcurementReport.Trigger.ON_DEMAND, now=None
+) -> ProcurementReport:
     """The procurement report of the lot of a standing award decision (art. 84), a Dutch PDF, kept as a new version
     each time: made when the award becomes definitive, or when the procurement officer asks for it."""
     now = now or timezone.now()
