@@ -264,6 +264,9 @@ class SealedVersion(models.Model):
     superseded_at = models.DateTimeField(null=True, blank=True)
     # Set by the opening: the data key re-wrapped by the KEK, so that authorised readers can decrypt it.
     opened_data_key = models.BinaryField(null=True, blank=True)
+    # The bidder's own copy of the canonical manifest, encrypted with the submission's draft key: its members can
+    # download what they sent (and check it against the receipt) without the commissioning's private key.
+    bidder_manifest = models.BinaryField(blank=True, default=b"")
 
     class Meta:
         ordering = ["submission", "number"]
@@ -374,7 +377,8 @@ class Declaration(models.Model):
     answered one by one."""
 
     participation = models.OneToOneField(Participation, on_delete=models.CASCADE, related_name="declaration")
-    # {"ground code": {"applies": bool, "explanation": "..."}}; the codes are listed in bids.rules.EXCLUSION_GROUNDS.
+    # {"ground code": {"applies": bool, "explanation_sealed": base64}}: the explanation is encrypted (bids.declarations
+    # reads it); the codes are listed in bids.rules.EXCLUSION_GROUNDS.
     answers = models.JSONField(default=dict)
     declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     declared_at = models.DateTimeField()

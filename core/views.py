@@ -81,7 +81,7 @@ def login_page(request):
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.method == "POST" and form.is_valid():
         user = form.user
-        if needs_second_factor(user):
+        if needs_second_factor(user) or otp.confirmed_device(user):  # providers who linked an app too
             request.session[PENDING] = user.pk
             request.session[PENDING_NEXT] = next_url
             if otp.confirmed_device(user):

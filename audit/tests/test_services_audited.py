@@ -400,6 +400,67 @@ def r_publication(name):
     return recipe
 
 
+def r_bids_operators_consortium(name):
+    """bids (B2): operators, matches, consortia, commitments, declarations."""
+    from bids import services
+    from bids.models import OperatorMatch
+    from bids.tests import factories_b2 as f
+
+    def recipe(w):
+        from core.models import Role
+        from core.testing import user_with_role
+
+        if name == "register_operator":
+            return lambda: services.register_operator(password="een lang wachtwoord 2026", **f.operator_values())
+        if name in ("confirm_operator_email", "resend_confirmation"):
+            operator, user = f.register("Nieuw", confirmed=False)
+            raw, digest = "token-voor-de-test", f.token_digest("token-voor-de-test")
+            operator.tokens.update(token_sha256=digest)
+            if name == "resend_confirmation":
+                return lambda: services.resend_confirmation(operator, user)
+            return lambda: services.confirm_operator_email(raw)
+        if name in ("invite_colleague", "accept_invitation"):
+            operator, user = f.register("Buurtkracht")
+            token = services.invite_colleague(operator, user, "collega@example.org")
+            token.token_sha256 = f.token_digest("uitnodiging")
+            token.save()
+            if name == "invite_colleague":
+                return lambda: services.invite_colleague(operator, user, "tweede@example.org")
+            return lambda: services.accept_invitation("uitnodiging", password="een lang wachtwoord 2026")
+        if name in ("propose_matches", "decide_match"):
+            operator, user = f.register("De Linde")
+            _org(w, name=operator.name)
+            if name == "propose_matches":
+                return lambda: services.propose_matches(operator, user)
+            services.propose_matches(operator, user)
+            match = OperatorMatch.objects.get(operator=operator)
+            return lambda: services.decide_match(match, user_with_role(Role.POLICY_ADVISOR, w.m), confirm=True)
+        s, lead_user = f.submission(_published(w))
+        if name == "ensure_lead_participation":
+            s.participations.all().delete()
+            return lambda: services.ensure_lead_participation(s, lead_user)
+        if name == "add_participation":
+            other, _user = f.register("Buurtmoeders")
+            return lambda: services.add_participation(s, lead_user, operator=other, ring=2)
+        if name == "set_consortium_name":
+            return lambda: services.set_consortium_name(s, lead_user, "Samen Sterk")
+        p, p_user = f.invited(s, lead_user, "Buurtmoeders", confirm=None)
+        if name == "decide_participation":
+            return lambda: services.decide_participation(p, p_user, confirm=True)
+        if name == "save_commitment":
+            return lambda: f.commit(p, lead_user)
+        if name == "delete_commitment":
+            c = f.commit(p, lead_user)
+            return lambda: services.delete_commitment(c, lead_user)
+        if name == "declare":
+            return lambda: services.declare(p, p_user, f.no_exclusion_grounds())
+        if name == "set_reliance":
+            return lambda: services.set_reliance(p, p_user, [s.participations.get(ring=0)])
+        raise KeyError(name)
+
+    return recipe
+
+
 def r_audit(name):
     from audit import services
 
@@ -439,6 +500,24 @@ def r_bids_opening(name):
         raise KeyError(name)
 
     return recipe
+
+
+def r_bids(name):
+    """bids has a recipe factory per topic (module of bids.services): drafts, keys and submission keep theirs beside
+    their tests (bids/tests/audit_recipes_*.py, RECIPES); the opening's and the operators' are above."""
+    import importlib
+    import pkgutil
+
+    import bids.tests
+    from bids.services import opening
+
+    recipes = {}
+    for module in pkgutil.iter_modules(bids.tests.__path__):
+        if module.name.startswith("audit_recipes"):
+            recipes |= importlib.import_module(f"bids.tests.{module.name}").RECIPES
+    if name in recipes:
+        return recipes[name]
+    return r_bids_opening(name) if hasattr(opening, name) else r_bids_operators_consortium(name)
 
 
 def r_evaluation(name):
@@ -540,7 +619,7 @@ RECIPE_FACTORIES = {
     "tenders": r_tenders,
     "publication": r_publication,
     "audit": r_audit,
-    "bids": r_bids_opening,  # B1 and B2 add their own recipe factories for bids: chain them
+    "bids": r_bids,  # one recipe factory per topic of bids, chosen by the service's module
 }
 
 

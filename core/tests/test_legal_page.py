@@ -27,6 +27,7 @@ HELPERS = {
     "phases_of": "orders a route's phases for the public timeline; the rule is the table (allowed_transitions)",
     "requests_deadline": "reads the deadline for requests to participate for applications_open and the views",
     "next_submission_deadline": "reads the next submission deadline for clarification_errors and the service",
+    "annual_budget": "sums the lots' budgets per year for ceiling_errors (the rule)",
 }
 
 
