@@ -3,6 +3,7 @@ read and download them; only the procurement officer makes one on demand. Sent w
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -25,6 +26,20 @@ def _commissioning(request, pk):
     if not c.is_published:
         raise Http404
     return c
+
+
+@role_view(OFFICER, AUDITOR)
+def municipality_reports(request, municipality):
+    """The commissionings of the municipality with an award decision, each with its number of reports."""
+    decided = (
+        tender_selectors.published(request.municipality)
+        .filter(lots__award_decisions__isnull=False)
+        .annotate(reports=Count("lots__procurement_reports", distinct=True))
+        .order_by("-published_at")
+    )
+    response = render(request, "contracts/municipality_reports.html", {"commissionings": decided})
+    response["Cache-Control"] = PRIVATE
+    return response
 
 
 @role_view(OFFICER, AUDITOR)

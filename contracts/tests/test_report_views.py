@@ -93,3 +93,16 @@ def test_without_an_award_decision_no_report_is_made(client):
     response = client.post(_urls(w)["make"], follow=True)
     assert "nog geen gunningsbeslissing" in response.content.decode()
     assert not ProcurementReport.objects.exists()
+
+
+def test_the_municipality_list_leads_officers_and_auditors_to_the_reports(client, decided):
+    w = decided
+    services.generate_report(w.decision, actor=w.officer)
+    url = reverse("contracts:municipality_reports", args=[w.m.cbs_code])
+    for username, role in (("inkoper2", Role.PROCUREMENT_OFFICER), ("auditor", Role.AUDITOR)):
+        login(client, user_with_role(role, w.m, username=username))
+        page = client.get(url).content.decode()
+        assert reverse("contracts:reports", args=[w.m.cbs_code, w.c.pk]) in page and "1 procesverbaal" in page
+        assert "Processen-verbaal van de aanbesteding" in page  # the menu entry
+    login(client, user_with_role(Role.EVALUATOR, w.m, username="lid9"))
+    assert client.get(url).status_code == 403
