@@ -23,6 +23,9 @@ def report_world():
     from evaluation.tests import factories
 
     w = factories.world(members=3)
+    type(w.m).objects.filter(pk=w.m.pk).update(
+        street_address="Stadhuisplein 1", postal_code="2311 EJ", locality="Leiden"
+    )
     declare_all(w, conflict_for=[w.people[2]])
     member = w.member(w.people[2])
     type(member).objects.filter(pk=member.pk).update(relations=PRIVATE)
@@ -61,7 +64,7 @@ def test_the_definitive_award_makes_the_report_with_the_content_of_directive_art
     assert report.trigger == ProcurementReport.Trigger.DEFINITIVE and report.decision == decision
     text = _text(report, tmp_path)
     assert "Procesverbaal van de aanbesteding" in text and "art. 84" in text
-    assert "Gemeente Leiden (GM0546)" in text  # (a) the contracting authority
+    assert "Gemeente Leiden (GM0546), Stadhuisplein 1, 2311 EJ Leiden" in text  # (a) name and address
     assert w.c.title in text and "Perceel 1" in text  # (a) subject
     assert "Openbare procedure" in text  # the procedure and its legal basis
     assert "Inschrijver 1" in text and "Inschrijver 2" in text and "Inschrijver 3" in text  # the tenderers
