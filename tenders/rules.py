@@ -15,7 +15,7 @@ from core.access import has_role, represented_organisation_ids
 from core.formatting import percent
 from core.models import MUNICIPAL_ROLES
 
-from . import guards
+from . import guards, selection_rules
 from .models import Candidate, Deadline, Phase, Route, ServiceCategory, Threshold
 
 P = Phase
@@ -365,8 +365,7 @@ def publish_errors(commissioning, now=None) -> list[str]:
             errors.append(_("Describe the selection criteria."))
         if not c.max_candidates:
             errors.append(_("Set the maximum number of candidates."))
-    if c.route == Route.COMPETITIVE_DIALOGUE and not c.max_dialogue_participants:
-        errors.append(_("Set the maximum number of participants in dialogue phase 2."))
+    errors += selection_rules.method_errors(c, check_threshold(c, timezone.localdate(now)).regime)
     if c.route == Route.GRANT_ROUND:
         if not c.grant_ceiling:
             errors.append(_("Set the subsidy ceiling (Awb 4:22)."))
@@ -406,6 +405,9 @@ def transition_errors(commissioning, to_phase: str, now=None) -> list[str]:
             errors.append(_("Admit or reject every candidate first (%(n)s undecided).") % {"n": undecided})
         elif not c.candidates.filter(status=CS.ADMITTED).exists():
             errors.append(_("Admit at least one candidate first."))
+        else:
+            regime = check_threshold(c, timezone.localdate(c.published_at or now)).regime
+            errors += selection_rules.admission_errors(c, regime)
     if to_phase == P.DIALOGUE_2:
         selected = c.candidates.filter(selected_for_phase_2=True).count()
         if not selected:
