@@ -340,8 +340,8 @@ def load_haarlem(stdout):
         c,
         officer,
         participants[:2],
-        scores={p: score for p, score in zip(participants, HAARLEM_SOLUTION_SCORES, strict=False)},
-        reasons={p: HAARLEM_REDUCTION for p in participants[2:]},
+        scores=dict(zip(participants, HAARLEM_SOLUTION_SCORES, strict=False)),
+        reasons=dict.fromkeys(participants[2:], HAARLEM_REDUCTION),
     )
     services.transition(c, officer, Phase.DIALOGUE_2, now=deadlines[K.DIALOGUE_1_SUBMISSIONS] + timedelta(days=2))
     for p in participants[:2]:

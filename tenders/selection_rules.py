@@ -113,16 +113,21 @@ def admission_errors(commissioning, regime: str) -> list[str]:
     announced maximum; ties at the cut-off are decided by the announced tie-break rule (the reasons of the
     candidate left out state it). Fewer than the legal minimum may go on only when no more qualify."""
     c = commissioning
-    decided = [cand for cand in c.candidates.all() if cand.status != CS.APPLIED]
+    decided = [cand for cand in c.candidates.select_related("organisation") if cand.status != CS.APPLIED]
     admitted = [cand for cand in decided if cand.status == CS.ADMITTED]
     errors = []
     unscored = [cand.name for cand in admitted if cand.selection_score is None]
     if unscored:
         errors.append(_("Admitted without a score: %(names)s.") % {"names": ", ".join(unscored)})
-    below = [cand.name for cand in admitted if cand.selection_score is not None and not qualifies(cand.selection_score, c.selection_minimum_score)]
+    minimum = c.selection_minimum_score
+    below = [
+        cand.name
+        for cand in admitted
+        if cand.selection_score is not None and not qualifies(cand.selection_score, minimum)
+    ]
     if below:
         errors.append(_("Admitted below the minimum score: %(names)s.") % {"names": ", ".join(below)})
-    qualified = [cand for cand in decided if qualifies(cand.selection_score, c.selection_minimum_score)]
+    qualified = [cand for cand in decided if qualifies(cand.selection_score, minimum)]
     expected = min(c.max_candidates or len(qualified), len(qualified))
     if len(admitted) != expected:
         errors.append(

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from core.testing import MunicipalityFactory
+from core.models import Role
+from core.testing import MunicipalityFactory, login, user_with_role
 from tenders import rules, selection_rules, services
 from tenders.models import Deadline, Phase, Route, ServiceCategory
 
@@ -252,3 +253,36 @@ def test_procedure_rationale_joins_the_grounds_and_the_lot_reasons_directive_art
     assert c.procedure_rationale() == "Choice of procedure: Complex.\n\nDivision into lots: Samenhang."
     assert draft(m, user, procedure_grounds="", lot_reasons="").procedure_rationale() == ""
 
+
+# --- pages --------------------------------------------------------------------------------------------------------
+def test_officer_reduces_on_the_dashboard_with_scores_and_reasons_directive_art_66(client, m, user):
+    c, (a, b, third) = _at_dialogue_selection(m, user)
+    url = reverse("tenders:dialogue_select", args=[m.cbs_code, c.pk])
+    login(client, user)
+    dashboard = client.get(reverse("tenders:manage", args=[m.cbs_code, c.pk])).content.decode()
+    assert f'name="select-score_{third.pk}"' in dashboard and f'name="select-reasons_{third.pk}"' in dashboard
+    data = {"select-participants": [a.pk, b.pk], f"select-score_{a.pk}": 80, f"select-score_{b.pk}": 70}
+    data |= {f"select-score_{third.pk}": 60}
+    bad = client.post(url, data)  # no reasons for the participant left out
+    assert bad.status_code == 400 and f"Geef {third.name} een motivering." in bad.content.decode()
+    assert client.post(url, data | {f"select-score_{a.pk}": 101}).status_code == 400
+    assert not c.candidates.filter(selected_for_phase_2=True).exists()
+    ok = client.post(url, data | {f"select-reasons_{third.pk}": "Uw oplossing scoort lager."})
+    assert ok.status_code == 302
+    assert set(c.candidates.filter(selected_for_phase_2=True).values_list("pk", flat=True)) == {a.pk, b.pk}
+    client.logout()
+    login(client, third.applied_by)
+    page = client.get(reverse("tenders:apply", args=[m.cbs_code, c.pk])).content.decode()
+    assert "Uw oplossing scoort lager." in page and "uw oplossing scoorde 60 van 100" in page
+
+
+def test_reducing_is_for_the_procurement_officer_of_the_municipality_only_directive_art_66(client, m, user):
+    c, (a, b, third) = _at_dialogue_selection(m, user)
+    url = reverse("tenders:dialogue_select", args=[m.cbs_code, c.pk])
+    data = {"select-participants": [a.pk, b.pk, third.pk]}
+    assert client.post(url, data)["Location"].startswith(reverse("core:login"))
+    for u in (user_with_role(Role.POLICY_ADVISOR, m), a.applied_by, officer(MunicipalityFactory())):
+        login(client, u)
+        assert client.post(url, data).status_code == 403
+        client.logout()
+    assert not c.candidates.filter(selected_for_phase_2=True).exists()
