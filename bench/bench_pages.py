@@ -221,6 +221,7 @@ def publish_commissioning(m, core_services, Role):
         term_years=5,
         option_count=4,
         option_years=1,
+        tie_break="Bij gelijke score beslist de hoogste score op het zwaarste criterium.",
     )
     for i in range(3):
         tenders.save_lot(c, user, title=f"Perceel {i + 1}", annual_budget=Decimal("1000000"))

@@ -426,8 +426,10 @@ class Candidate(models.Model):
     """A candidate in the selection stage (preselection and competitive dialogue): an organisation that applied,
     alone or as the lead of a consortium, before the deadline for requests to participate. The procurement officer
     scores it against the selection criteria and admits or rejects it with reasons (a rejected candidate is told
-    why, Aw 2.130). Only admitted candidates are invited to bid or take part in dialogue phase 1; in a competitive
-    dialogue at most `max_dialogue_participants` of them go on to dialogue phase 2 (Aw 2.30)."""
+    why, Directive 2014/24/EU art. 55(2)); the admitted are the best-scoring qualified ones (tenders.selection_rules).
+    Only admitted candidates are invited to bid or take part in dialogue phase 1; in a competitive dialogue with an
+    announced reduction the best-scoring solutions, at most `max_dialogue_participants`, go on to dialogue phase 2
+    (Directive art. 66)."""
 
     class Status(models.TextChoices):
         APPLIED = "applied", _("Applied")
