@@ -65,6 +65,10 @@ class CommissioningForm(forms.ModelForm):
             ),
             "selection_minimum_score": _("Optional: candidates scoring lower do not qualify."),
             "tie_break": _("Every route: how equal scores are decided, e.g. the higher score on the first criterion."),
+            "dialogue_reduction": _(
+                "Competitive dialogue only: the documents announce that the participants are reduced after dialogue "
+                "phase 1 (Directive 2014/24/EU art. 66); without it all of them go on to phase 2."
+            ),
             "dialogue_reduction_method": _(
                 "How the award criteria are applied to the solutions of dialogue phase 1 to reduce the participants."
             ),
