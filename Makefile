@@ -17,7 +17,7 @@ install: $(STAMP)
 demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
-	$(MANAGE) load_demo
+	BIDS_KEK_CREATE=true $(MANAGE) load_demo
 	@echo ""
 	@echo "wijkwaarde draait op http://127.0.0.1:8000, met een worker voor taken op de achtergrond  (stoppen: Ctrl+C)"
 	bash scripts/serve.sh
@@ -42,7 +42,7 @@ bench: install
 	$(BIN)/python bench/run.py
 
 # Update the Dutch translations of every app (edit the .po files), then compile them.
-APPS := core audit landscape continuity tenders publication
+APPS := core audit landscape continuity tenders publication bids
 messages: install
 	for app in $(APPS); do mkdir -p $$app/locale; (cd $$app && ../$(BIN)/python ../manage.py makemessages -l nl --no-obsolete --no-location); done
 	$(MANAGE) compilemessages --ignore=.venv

@@ -67,6 +67,14 @@ def _audit_signing_key_outside_the_repository(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _bids_kek_outside_the_repository(settings, tmp_path):
+    """Every test seals with its own key-encryption key, never the developer's file under var/ (bids/sealing.py)."""
+    settings.BIDS_KEK = ""
+    settings.BIDS_KEK_FILE = str(tmp_path / "bids-kek")
+    settings.BIDS_KEK_CREATE = True
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache(settings):
     """Each test starts with an empty cache and an empty public page store (core.page_cache.store); the login lock,
     core.throttle, is a database row. Tests use a memory cache, so that tests without a database can run (production

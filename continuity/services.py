@@ -257,23 +257,60 @@ def moves_from_lots(scenario: Scenario, commissioning, winners: dict | None = No
     number, else "Winner of lot N", an assumption until bids exist), and each lot's budget becomes the scenario's
     lot budget. An activity in several lots goes to the first. A commissioning for several municipalities gives
     this municipality the share of each lot budget that its current grants in the lot have. Returns the count."""
+    winners = winners or {}
+
+    def fate(lot, activity):
+        winner = (winners.get(lot.number) or "").strip() or _("Winner of lot %(n)s") % {"n": lot.number}
+        return Outcome.TRANSFERS, winner
+
+    return _moves_for_lots(scenario, commissioning, fate, actor=actor, role=role)
+
+
+def moves_from_bids(scenario: Scenario, commissioning, bids: dict, *, actor=None, role="") -> int:
+    """The scenario "after award" from real bids: `bids` maps a lot number to the opened bid assumed to win it
+    (bids.Submission). An activity whose organisation takes part in that bid — as lead, consortium member, or as
+    a subcontractor with a commitment that continues this activity — continues with its organisation; every other
+    activity in the lot moves to the bid's consortium. Organisations are recognised by their confirmed match to
+    the landscape registry (bids.OperatorMatch). Lot budgets as in moves_from_lots."""
+    from bids.selectors_continuity import continuing_activities, winning_name
+
+    if not bids:
+        raise ValidationError(_("Choose a bid for at least one lot."))
+    plans = {}
+    for number, bid in bids.items():
+        if bid.commissioning_id != commissioning.pk or bid.lot is None or bid.lot.number != number:
+            raise ValidationError(_("This bid is not a bid on lot %(n)s of this commissioning.") % {"n": number})
+        plans[number] = (winning_name(bid), continuing_activities(bid))
+
+    def fate(lot, activity):
+        if lot.number not in plans:
+            return None
+        winner, continuing = plans[lot.number]
+        return (Outcome.CONTINUES, "") if activity.pk in continuing else (Outcome.TRANSFERS, winner)
+
+    return _moves_for_lots(scenario, commissioning, fate, actor=actor, role=role)
+
+
+def _moves_for_lots(scenario: Scenario, commissioning, fate, *, actor=None, role="") -> int:
+    """Moves for every activity of this municipality in the lots' scope, as `fate(lot, activity)` decides
+    ((outcome, winner), or None to leave the lot out), and the lots' budgets as the scenario's lot budgets."""
     from tenders.selectors import lot_scope
 
     if commissioning.municipality_id not in (None, scenario.municipality_id) and scenario.municipality not in (
         commissioning.municipalities()
     ):
         raise ValidationError(_("This commissioning is not for this municipality."))
-    winners = winners or {}
     moves, budgets = {}, {}
     scope = lot_scope(commissioning)
     for row in scope["lots"]:
         lot = row["lot"]
         name = f"{lot.number}. {lot.title}"
-        winner = (winners.get(lot.number) or "").strip() or _("Winner of lot %(n)s") % {"n": lot.number}
         mine = [a for a in row["activities"] if a.organisation.municipality_id == scenario.municipality_id]
-        for a in mine:
-            moves.setdefault(a.pk, (a.pk, Outcome.TRANSFERS, name, winner))
-        if mine:
+        decided = [(a, fate(lot, a)) for a in mine]
+        decided = [(a, f) for a, f in decided if f is not None]
+        for a, (outcome, winner) in decided:
+            moves.setdefault(a.pk, (a.pk, outcome, name, winner))
+        if decided:
             own = sum((scope["grants"].get(a.pk) or Decimal("0") for a in mine), Decimal("0"))
             share = own / row["grants"] if row["grants"] and len(mine) < len(row["activities"]) else Decimal("1")
             budgets[name] = (lot.annual_budget * share).quantize(Decimal("0.01"))

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from bids import ocds as bids_ocds
 from tenders import rules
 from tenders.models import Commissioning, Deadline, Phase, Route
 
@@ -19,7 +20,7 @@ OCDS_VERSION = "1.1"
 LOTS_EXTENSION = (
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json"
 )
-EXTENSIONS = [LOTS_EXTENSION]
+EXTENSIONS = [LOTS_EXTENSION, bids_ocds.BIDS_EXTENSION]
 
 PROCUREMENT_METHOD = {
     Route.OPEN: "open",
@@ -195,7 +196,7 @@ def _build_release(c: Commissioning, *, release_id: str, date, tags: list[str]) 
             "amount": _money(value + sum((r.total for r in reserved), Decimal("0"))),
         },
     }
-    return {
+    release = {
         "ocid": ocid(c),
         "id": release_id,
         "date": _iso(date),
@@ -207,6 +208,13 @@ def _build_release(c: Commissioning, *, release_id: str, date, tags: list[str]) 
         "planning": planning,
         "tender": tender,
     }
+    submissions = bids_ocds.release_section(c, _iso)
+    if submissions:
+        release["parties"] += submissions["parties"]
+        tender["tenderers"] = submissions["tenderers"]
+        tender["numberOfTenderers"] = submissions["numberOfTenderers"]
+        release["bids"] = submissions["bids"]
+    return release
 
 
 def _amendments(c: Commissioning, release_id: str, tags: list[str]) -> list[dict]:

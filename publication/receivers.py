@@ -10,6 +10,7 @@ RELEASE_KINDS = {
     events.PUBLISHED: "tender",
     events.PHASE_CHANGED: "tenderUpdate",
     events.CLARIFIED: "tenderUpdate",
+    events.SUBMISSIONS_OPENED: "tenderUpdate",
     events.RECTIFIED: "tenderAmendment",
     events.CANCELLED: "tenderCancellation",
 }

@@ -22,8 +22,10 @@ PHASE_CHANGED = "phase_changed"  # payload: message, from_phase, to_phase
 CANCELLED = "cancelled"  # payload: message, from_phase, to_phase, reason
 RECTIFIED = "rectified"  # payload: message, rectification
 CLARIFIED = "clarified"  # payload: message, clarification
+# Sent by a later stage (bids) when the submissions of a commissioning were opened; payload: message, opening.
+SUBMISSIONS_OPENED = "submissions_opened"
 
-KINDS = frozenset({PUBLISHED, PHASE_CHANGED, CANCELLED, RECTIFIED, CLARIFIED})
+KINDS = frozenset({PUBLISHED, PHASE_CHANGED, CANCELLED, RECTIFIED, CLARIFIED, SUBMISSIONS_OPENED})
 
 procedure_changed = Signal()
 

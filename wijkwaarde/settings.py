@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "continuity",
     "tenders",
     "publication",
+    "bids",
 ]
 
 MIDDLEWARE = [
@@ -277,3 +278,11 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 AUDIT_SIGNING_KEY = os.environ.get("AUDIT_SIGNING_KEY", "")
 AUDIT_SIGNING_KEY_FILE = os.environ.get("AUDIT_SIGNING_KEY_FILE", str(BASE_DIR / "var" / "audit-signing-key.pem"))
 AUDIT_TRUSTED_PUBLIC_KEYS = [k for k in os.environ.get("AUDIT_TRUSTED_PUBLIC_KEYS", "").split(",") if k.strip()]
+
+# Sealed bids (bids/sealing.py, docs/security.md): the key-encryption key that wraps each commissioning's private key
+# and the drafts' data keys. It must NOT live in the database, the media folder or a backup of them: an environment
+# variable (base64 of 32 random bytes) or a file readable by the application only. Development and the demo (DEBUG
+# on) create the file under var/ on first use; production refuses to start sealing without one.
+BIDS_KEK = os.environ.get("BIDS_KEK", "")
+BIDS_KEK_FILE = os.environ.get("BIDS_KEK_FILE", str(BASE_DIR / "var" / "bids-kek"))
+BIDS_KEK_CREATE = env_bool("BIDS_KEK_CREATE", DEBUG)

@@ -246,6 +246,24 @@ def r_continuity(name):
                 activities=[activity],
             )
             return lambda: services.moves_from_lots(s, c)
+        if name == "moves_from_bids":
+            from django.utils import timezone
+
+            from bids.models import EconomicOperator, Opening, Submission
+            from tenders import services as tender_services
+
+            c = _draft(w)
+            lot = tender_services.save_lot(
+                c, w.officer, title="Ouderen", annual_budget=Decimal("1000"), activities=[activity]
+            )
+            lead = EconomicOperator.objects.create(
+                name="Lead", kind="welfare", kvk_number="12121212", street="S 1", postcode="2311 CS", city="L",
+                contact_name="C", contact_email="c@example.org",
+            )  # fmt: skip
+            now = timezone.now()
+            bid = Submission.objects.create(commissioning=c, lot=lot, kind="bid", lead=lead, created_at=now)
+            Opening.objects.create(commissioning=c, kind="bid", started_at=now, opened_at=now)
+            return lambda: services.moves_from_bids(s, c, {lot.number: bid})
         if name == "set_lot_budgets":
             return lambda: services.set_lot_budgets(s, {"Ouderen": Decimal("1000")})
         raise KeyError(name)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BidsConfig(AppConfig):
+    name = "bids"
+    verbose_name = _("Bids")
+
+    def ready(self):
+        from . import checks  # noqa: F401 (registers the deployment checks)
