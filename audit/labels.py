@@ -41,6 +41,12 @@ ACTION_LABELS = {
     "landscape.import": gettext_lazy("Landscape imported"),
     "landscape.generate_synthetic": gettext_lazy("Synthetic landscape generated"),
     # continuity
+    "evaluation.criteria_frozen": gettext_lazy("Award criteria frozen for the evaluation"),
+    "evaluation.committee_appointed": gettext_lazy("Evaluation committee appointed"),
+    "evaluation.interests_declared": gettext_lazy("Conflict-of-interest declaration made"),
+    "evaluation.score_saved": gettext_lazy("Score saved"),
+    "evaluation.scores_submitted": gettext_lazy("Scores submitted"),
+    "evaluation.consensus_recorded": gettext_lazy("Consensus score recorded"),
     "continuity.create": gettext_lazy("Scenario created"),
     "continuity.update": gettext_lazy("Scenario changed"),
     "continuity.delete": gettext_lazy("Scenario deleted"),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tenders",
     "publication",
     "bids",
+    "evaluation",
 ]
 
 MIDDLEWARE = [

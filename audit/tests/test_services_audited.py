@@ -413,7 +413,45 @@ def r_audit(name):
     return recipe
 
 
+def r_evaluation(name):
+    from evaluation import services
+    from evaluation.tests.factories import REASON, declare_all, score_all, world
+
+    def recipe(w):
+        e = world()
+        if name == "freeze_criteria":
+            e.snapshot.delete()
+            return lambda: services.freeze_criteria(e.c, actor=e.officer)
+        if name == "appoint_committee":
+            e.committee.members.all().delete()
+            e.committee.delete()
+            return lambda: services.appoint_committee(e.lot, actor=e.officer, chair=e.chair, members=e.people)
+        if name == "declare_interests":
+            return lambda: services.declare_interests(e.member(e.people[0]), actor=e.people[0], has_conflict=False)
+        declare_all(e)
+        first = e.member(e.people[0])
+        if name == "save_score":
+            return lambda: services.save_score(
+                first, actor=e.people[0], submission=e.bids[0], criterion_key=e.keys[0], score=50, reason=REASON
+            )
+        if name == "submit_scores":
+            for b in e.bids:
+                for key in e.keys:
+                    services.save_score(first, actor=e.people[0], submission=b, criterion_key=key, score=50,
+                                        reason=REASON)  # fmt: skip
+            return lambda: services.submit_scores(first, actor=e.people[0])
+        if name == "record_consensus":
+            score_all(e, {})
+            return lambda: services.record_consensus(
+                e.committee, actor=e.chair, submission=e.bids[0], criterion_key=e.keys[0], score=50, reason=REASON
+            )
+        raise KeyError(name)
+
+    return recipe
+
+
 RECIPE_FACTORIES = {
+    "evaluation": r_evaluation,
     "core": r_core,
     "landscape": r_landscape,
     "continuity": r_continuity,

@@ -1,0 +1,121 @@
+"""Reads of the evaluation: the bids a committee evaluates, their labels, the criteria snapshot's arithmetic, the
+spread of the members' scores and the ranking from the consensus. No score depends on another bid (ADR 0004)."""
+
+import hashlib
+from decimal import Decimal
+from statistics import median
+
+from bids.models import Opening, SealedVersion, Submission
+
+from . import rules
+from .models import Consensus, Score
+
+HUNDRED = Decimal("100")
+
+
+def bids_opened(commissioning) -> bool:
+    return Opening.objects.filter(commissioning=commissioning, kind="bid", opened_at__isnull=False).exists()
+
+
+def bids_of(committee) -> list[Submission]:
+    """The bids that count in the committee's lot: submitted, not withdrawn, opened. Ordered by their label."""
+    if not bids_opened(committee.commissioning_id):
+        return []
+    ids = SealedVersion.objects.filter(
+        submission__lot=committee.lot_id,
+        submission__kind=Submission.Kind.BID,
+        submission__status=Submission.Status.SUBMITTED,
+        withdrawn_at__isnull=True,
+        superseded_at__isnull=True,
+    ).values_list("submission_id", "receipt_sha256")
+    order = sorted(ids, key=lambda pair: hashlib.sha256(f"{committee.pk}:{pair[1]}".encode()).hexdigest())
+    found = Submission.objects.in_bulk([pk for pk, _ in order])
+    return [found[pk] for pk, _ in order]
+
+
+def labels(committee) -> dict[int, str]:
+    """A stable letter per bid ("A", "B", ...), in an order that says nothing about who submitted first."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return {b.pk: (letters[i] if i < 26 else f"Z{i - 25}") for i, b in enumerate(bids_of(committee))}
+
+
+def display_name(committee, submission) -> str:
+    if committee.anonymous:
+        return f"Inschrijving {labels(committee)[submission.pk]}"
+    return str(submission)
+
+
+def effective_weights(snapshot) -> dict[str, Decimal]:
+    """Leaf key → its share of the total (a fraction): leaf weight × parent weight × ..., each as a percentage."""
+    by_key = {c["key"]: c for c in snapshot.data["criteria"]}
+    weights = {}
+    for key, c in by_key.items():
+        if not c["leaf"]:
+            continue
+        w, node = Decimal(str(c["weight"])) / HUNDRED, c
+        while node["parent"]:
+            node = by_key[node["parent"]]
+            w *= Decimal(str(node["weight"])) / HUNDRED
+        weights[key] = w
+    return weights
+
+
+def total(snapshot, scores: dict[str, int]) -> Decimal:
+    """The bid's total on 0–100: Σ leaf score × effective weight. Depends on this bid's scores only."""
+    weights = effective_weights(snapshot)
+    return sum((Decimal(scores[k]) * w for k, w in weights.items() if k in scores), Decimal("0")).quantize(
+        Decimal("0.01")
+    )
+
+
+def own_scores(member) -> dict[tuple[int, str], Score]:
+    return {(s.submission_id, s.criterion_key): s for s in member.scores.all()}
+
+
+def spread(committee, snapshot) -> list[dict]:
+    """Per bid and leaf criterion: the members' scores, median, range, and whether they disagree strongly (more
+    than one step of the scale apart). Empty until every scoring member has submitted (rules.may_see_all_scores)."""
+    if not rules.all_submitted(committee):
+        return []
+    scale = snapshot.data["scale"]
+    step = min(b - a for a, b in zip(scale, scale[1:], strict=False))
+    members = rules.scoring_members(committee)
+    scores = Score.objects.filter(member__in=members).select_related("member__user")
+    grid: dict[tuple[int, str], list] = {}
+    for s in scores:
+        grid.setdefault((s.submission_id, s.criterion_key), []).append(s)
+    rows = []
+    for bid in bids_of(committee):
+        for key in rules.leaf_keys(snapshot):
+            cell = grid.get((bid.pk, key), [])
+            values = [s.score for s in cell]
+            rows.append(
+                {
+                    "submission": bid,
+                    "key": key,
+                    "scores": cell,
+                    "median": median(values) if values else None,
+                    "range": (max(values) - min(values)) if values else 0,
+                    "disagree": bool(values) and max(values) - min(values) > step,
+                }
+            )
+    return rows
+
+
+def ranking(committee, snapshot) -> list[dict]:
+    """Bids by their consensus total, highest first; equal totals share a rank and are flagged for the published
+    tie-break rule. Only bids with a consensus on every leaf criterion are ranked."""
+    keys = set(rules.leaf_keys(snapshot))
+    per_bid: dict[int, dict[str, int]] = {}
+    for c in Consensus.objects.filter(committee=committee):
+        per_bid.setdefault(c.submission_id, {})[c.criterion_key] = c.score
+    rows = [
+        {"submission": bid, "total": total(snapshot, per_bid[bid.pk])}
+        for bid in bids_of(committee)
+        if set(per_bid.get(bid.pk, {})) >= keys
+    ]
+    rows.sort(key=lambda r: -r["total"])
+    for row in rows:
+        row["rank"] = 1 + sum(1 for r in rows if r["total"] > row["total"])
+        row["tie"] = sum(1 for r in rows if r["total"] == row["total"]) > 1
+    return rows
