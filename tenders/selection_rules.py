@@ -108,6 +108,26 @@ def qualifies(score, minimum_score) -> bool:
     return score is not None and (minimum_score is None or score >= minimum_score)
 
 
+def decision_errors(commissioning, candidate, *, admit: bool, score) -> list[str]:
+    """Directive art. 65(2): one decision may not contradict the ranking of those already decided: admitting a
+    candidate while a qualified one scoring higher is rejected, or rejecting a qualified candidate while one scoring
+    lower is admitted (equal scores are left to the announced tie-break rule)."""
+    minimum = commissioning.selection_minimum_score
+    others = commissioning.candidates.exclude(pk=candidate.pk).exclude(status=CS.APPLIED).select_related("organisation")
+    if admit:
+        rejected = [o for o in others if o.status == CS.REJECTED and qualifies(o.selection_score, minimum)]
+        if higher := [o.name for o in rejected if o.selection_score > score]:
+            message = _("%(names)s scored higher and was rejected: revise that decision first.")
+            return [message % {"names": ", ".join(higher)}]
+        return []
+    if not qualifies(score, minimum):
+        return []
+    if lower := [o.name for o in others if o.status == CS.ADMITTED and (o.selection_score or 0) < score]:
+        message = _("%(names)s scored lower and was admitted: revise that decision first.")
+        return [message % {"names": ", ".join(lower)}]
+    return []
+
+
 def admission_errors(commissioning, regime: str) -> list[str]:
     """Directive art. 65(2) and 55(2): the admitted candidates are exactly the best-scoring qualified ones, up to the
     announced maximum; ties at the cut-off are decided by the announced tie-break rule (the reasons of the

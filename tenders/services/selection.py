@@ -81,6 +81,8 @@ def decide_candidate(candidate, user, *, admit=None, status=None, reasons: str =
         raise ValidationError({"score": _("Score the candidate on the selection criteria before admitting it.")})
     if admit and not selection_rules.qualifies(score, c.selection_minimum_score):
         raise ValidationError({"score": _("The minimum score to qualify is %(n)s.") % {"n": c.selection_minimum_score}})
+    if errors := selection_rules.decision_errors(c, candidate, admit=admit, score=score):
+        raise ValidationError(errors)
     if admit and c.max_candidates:
         admitted = c.candidates.filter(status=ADMITTED).exclude(pk=candidate.pk).count()
         if admitted >= c.max_candidates:

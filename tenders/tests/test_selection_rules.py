@@ -86,14 +86,26 @@ def test_admission_follows_ranking_directive_art_55_2(m, user):
     low, lower, best = (candidate(c, name) for name in ("Laag", "Lager", "Best"))
     _decide(c, user, low, admit=True, score=20)
     _decide(c, user, lower, admit=True, score=10)
-    _decide(c, user, best, admit=False, score=95, reasons="Geen plek meer.")
-    now = after(c, K.REQUESTS)
-    errors = rules.transition_errors(c, Phase.INVITATION, now)
-    assert any("Rejected while scoring higher than an admitted candidate: Stichting Best." in e for e in errors)
-    with pytest.raises(ValidationError):
-        services.transition(c, user, Phase.INVITATION, now=now)
+    # Scores 10 and 20 admitted while 95 is rejected: refused at the decision ...
+    with pytest.raises(ValidationError, match="Stichting Laag, Stichting Lager scored lower and was admitted"):
+        _decide(c, user, best, admit=False, score=95, reasons="Geen plek meer.")
     _decide(c, user, lower, admit=False, score=10, reasons="Laagste score van de drie.")
     _decide(c, user, best, admit=True, score=95)
+    _decide(c, user, low, admit=False, score=20, reasons="Herzien.")
+    with pytest.raises(ValidationError, match="Stichting Laag scored higher and was rejected"):
+        _decide(c, user, lower, admit=True, score=10)
+    _decide(c, user, low, admit=True, score=20)
+    # ... and at the end of the selection stage: the admitted are exactly the best-scoring (here data decided
+    # before the rule existed).
+    now = after(c, K.REQUESTS)
+    c.candidates.filter(pk=best.pk).update(status="rejected", reasons="Geen plek meer.")
+    c.candidates.filter(pk=lower.pk).update(status="admitted")
+    errors = rules.transition_errors(c, Phase.INVITATION, now)
+    assert "Rejected while scoring higher than an admitted candidate: Stichting Best." in errors
+    with pytest.raises(ValidationError):
+        services.transition(c, user, Phase.INVITATION, now=now)
+    c.candidates.filter(pk=best.pk).update(status="admitted")
+    c.candidates.filter(pk=lower.pk).update(status="rejected")
     services.transition(c, user, Phase.INVITATION, now=now)
 
 
