@@ -42,7 +42,7 @@ bench: install
 	$(BIN)/python bench/run.py
 
 # Update the Dutch translations of every app (edit the .po files), then compile them.
-APPS := core audit landscape continuity tenders publication bids evaluation
+APPS := core audit landscape continuity tenders publication bids evaluation contracts
 messages: install
 	for app in $(APPS); do mkdir -p $$app/locale; (cd $$app && ../$(BIN)/python ../manage.py makemessages -l nl --no-obsolete --no-location); done
 	$(MANAGE) compilemessages --ignore=.venv

@@ -47,6 +47,16 @@ ACTION_LABELS = {
     "evaluation.score_saved": gettext_lazy("Score saved"),
     "evaluation.scores_submitted": gettext_lazy("Scores submitted"),
     "evaluation.consensus_recorded": gettext_lazy("Consensus score recorded"),
+    "evaluation.award_decided": gettext_lazy("Award decision taken and sent"),
+    "evaluation.award_withdrawn": gettext_lazy("Award decision withdrawn"),
+    "evaluation.evidence_requested": gettext_lazy("Evidence requested from the winner"),
+    "evaluation.evidence_received": gettext_lazy("Evidence of the winner received"),
+    "evaluation.proceedings_registered": gettext_lazy("Summary proceedings registered"),
+    "evaluation.judgment_recorded": gettext_lazy("Judgment recorded"),
+    "evaluation.debriefing_requested": gettext_lazy("Debriefing requested"),
+    "evaluation.debriefing_answered": gettext_lazy("Debriefing answered"),
+    "evaluation.award_definitive": gettext_lazy("Award made definitive"),
+    "contracts.created": gettext_lazy("Contract record created"),
     "continuity.create": gettext_lazy("Scenario created"),
     "continuity.update": gettext_lazy("Scenario changed"),
     "continuity.delete": gettext_lazy("Scenario deleted"),
@@ -79,11 +89,19 @@ ACTION_LABELS = {
     "tenders.candidate_decide": gettext_lazy("Candidate admitted or refused"),
     "tenders.dialogue_select": gettext_lazy("Candidates selected for the dialogue"),
     "tenders.dialogue_session": gettext_lazy("Dialogue session recorded"),
+    "tenders.policy": gettext_lazy("Procurement policy changed"),
     # publication
     "publication.release": gettext_lazy("Open-data release published"),
     "publication.subscribe": gettext_lazy("Subscribed to updates"),
     "publication.subscription_confirm": gettext_lazy("Subscription to updates confirmed"),
     "publication.unsubscribe": gettext_lazy("Unsubscribed from updates"),
+    # bids: the opening
+    "bids.opener_appoint": gettext_lazy("Opener appointed"),
+    "bids.opener_remove": gettext_lazy("Opener removed"),
+    "bids.opening_confirm": gettext_lazy("Opening confirmed by an opener"),
+    "bids.opening_second_factor_failed": gettext_lazy("Opening refused: wrong second-factor code"),
+    "bids.opening": gettext_lazy("Submissions opened"),
+    "bids.read": gettext_lazy("Opened submission read"),
 }
 
 # Writes through the Django admin: "<app label>.admin_<verb>" (core.admin.AuditedModelAdmin).

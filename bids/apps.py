@@ -7,4 +7,8 @@ class BidsConfig(AppConfig):
     verbose_name = _("Bids")
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the deployment checks)
+        from . import (
+            checks,  # noqa: F401 (registers the deployment checks)
+            opening_rules,  # noqa: F401  (registers the "open first" guards of the procedure)
+            recipients,  # noqa: F401 (registers the cancellation recipients)
+        )

@@ -406,6 +406,9 @@ class Opening(models.Model):
     started_at = models.DateTimeField()
     opened_at = models.DateTimeField(null=True, blank=True)
     record_pdf = models.FileField(upload_to="bids/openings/", blank=True)
+    # The check of every counting version at the opening (Annex IV (g)): [{"version": id, "ok": bool, "problem": code}]
+    # with problem "" | "undecryptable" | "receipt_mismatch" | "file_mismatch"; listed in the opening record.
+    integrity = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["commissioning", "kind"], name="opening_once")]

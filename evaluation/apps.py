@@ -9,6 +9,7 @@ class EvaluationConfig(AppConfig):
     def ready(self):
         from tenders.events import procedure_changed
 
+        from . import guards  # noqa: F401 (registers the transition guards)
         from .receivers import on_procedure_changed
 
         procedure_changed.connect(on_procedure_changed, dispatch_uid="evaluation.procedure_changed")

@@ -118,3 +118,82 @@ class Consensus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} {self.criterion_key}: {self.score}"
+
+
+class AwardDecision(models.Model):
+    """The award decision for a lot (gunningsbeslissing, Aw 2.130), sent to every tenderer at once; it starts the
+    standstill period (Aw 2.127). It can be withdrawn; a new decision starts a new standstill. It becomes definitive
+    after the standstill, once the winner's evidence (Directive 2014/24/EU art. 59(4)) is in and no summary
+    proceedings are pending."""
+
+    lot = models.ForeignKey("tenders.Lot", on_delete=models.PROTECT, related_name="award_decisions")
+    winner = models.ForeignKey("bids.Submission", on_delete=models.PROTECT, related_name="+")
+    characteristics = models.TextField(_("characteristics and relative advantages of the winning bid"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"))
+    standstill_ends_at = models.DateTimeField(_("end of the standstill period"))
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+    evidence_requested_at = models.DateTimeField(null=True, blank=True)
+    evidence_received_at = models.DateTimeField(null=True, blank=True)
+    definitive_at = models.DateTimeField(_("definitive award"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["lot", "sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lot"], condition=models.Q(withdrawn_at__isnull=True), name="award_decision_one_standing"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot}: {self.winner}"
+
+    @property
+    def standing(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class AwardLetter(models.Model):
+    """The letter to one tenderer (PDF, Dutch): the winner, the winning bid's characteristics and relative
+    advantages, the recipient's scores against the winner's, the end of the standstill and the remedies."""
+
+    decision = models.ForeignKey(AwardDecision, on_delete=models.CASCADE, related_name="letters")
+    submission = models.ForeignKey("bids.Submission", on_delete=models.PROTECT, related_name="award_letters")
+    pdf = models.FileField(upload_to="evaluation/letters/")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["decision", "submission"], name="award_letter_once")]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id} → {self.submission_id}"
+
+
+class SummaryProceedings(models.Model):
+    """A kort geding against the award decision: registered within the standstill, it suspends the definitive award
+    until the judgment is recorded."""
+
+    decision = models.ForeignKey(AwardDecision, on_delete=models.CASCADE, related_name="proceedings")
+    claimant = models.CharField(_("claimant"), max_length=255)
+    registered_at = models.DateTimeField(_("registered at"))
+    judgment_at = models.DateTimeField(_("judgment recorded at"), null=True, blank=True)
+    judgment = models.TextField(_("judgment"), blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.claimant} ({self.registered_at:%Y-%m-%d})"
+
+
+class DebriefingRequest(models.Model):
+    """A tenderer's request for the reasons of the decision, answered within 15 days (Directive art. 55(2))."""
+
+    decision = models.ForeignKey(AwardDecision, on_delete=models.CASCADE, related_name="debriefings")
+    submission = models.ForeignKey("bids.Submission", on_delete=models.PROTECT, related_name="+")
+    question = models.TextField(_("question"))
+    received_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} ({self.received_at:%Y-%m-%d})"

@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 
 from core.access import login_view, public_view
 from core.page_cache import cached_public
+from core.pdf import pdf_response
 from tenders import rules, selectors
 from tenders.models import Clarification
 from tenders.rules import applications_open
 
 from . import ocds, services
 from .models import Subscription
-from .pdf import pdf_response
 
 
 def _public(request, pk):

@@ -264,6 +264,10 @@ def load_haarlem(stdout):
             "versnippering; verdelen in percelen zou de samenhang tussen de onderdelen verbreken. Kleine organisaties "
             "doen mee als onderaannemer; het criterium ‘Onderaanneming van kleine organisaties’ waardeert dat."
         ),
+        short_period_reasons=(
+            "De aanbieders in Haarlem kennen de opdracht uit de marktconsultatie en de Spotlights; vier weken voor "
+            "de verzoeken tot deelneming is daarom proportioneel."
+        ),
     )
     services.save_lot(
         c,

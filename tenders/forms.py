@@ -51,7 +51,13 @@ class CommissioningForm(forms.ModelForm):
         widgets = {
             "goals": forms.Textarea(attrs={"rows": 4}),
             "selection_criteria": forms.Textarea(attrs={"rows": 3}),
+            "accelerated_reasons": forms.Textarea(attrs={"rows": 2}),
+            "short_period_reasons": forms.Textarea(attrs={"rows": 2}),
             "contract_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "grant_ceiling_announced_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "grant_assessment_reasons": forms.Textarea(attrs={"rows": 3}),
+            "grant_despite_reasons": forms.Textarea(attrs={"rows": 3}),
+            "wmo_cost_price": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
             "selection_criteria": _("Procedure with preselection and competitive dialogue only."),
@@ -74,12 +80,31 @@ class CommissioningForm(forms.ModelForm):
             ),
             "procedure_grounds": _("Competitive dialogue only: why this procedure may be used (Aw 2.28)."),
             "lot_reasons": _("Required with a single lot: why the contract is not divided into lots (Aw 1.5)."),
-            "grant_ceiling": _("Grant round only: the total amount available (Awb 4:22)."),
+            "documents_electronically_available": _(
+                "European procedures: otherwise the minimum period for bids is 5 days longer (Aw 2.72)."
+            ),
+            "accelerated": _(
+                "Only for a duly substantiated urgency, open or restricted route: shorter European periods, "
+                "clarifications up to 4 days before the bid deadline (Aw 2.54(2))."
+            ),
+            "short_period_reasons": _(
+                "Light and national regime: why a period shorter than the European minimum is proportionate (Aw 1.10)."
+            ),
+            "framework_agreement": _(
+                "Under the European regime at most 4 years, options included (Directive art. 33(1))."
+            ),
+            "grant_ceiling": _("Grant round only: the amount available per year (Awb 4:22)."),
+            "grant_regulation": _("Grant round only: the regulation the subsidy rests on (Awb 4:23)."),
+            "grant_multi_year": _(
+                "Grant round only: these questions decide whether it is a grant or a public contract."
+            ),
+            "wmo_price_basis": _("Wmo services only: the price is based on the cost price, with indexation."),
         }
 
-    def __init__(self, *args, now=None, **kwargs):
+    def __init__(self, *args, now=None, policy=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
+        self.policy = policy  # the owner's procurement policy (term caps); the defaults when None
         self.fields["distribution_rule"].required = False  # grant rounds only; there is one rule
         term = self.fields["term_years"]
         term.validators.append(MinValueValidator(1, message=_("The initial term must be at least one year.")))
@@ -107,7 +132,7 @@ class CommissioningForm(forms.ModelForm):
         data = super().clean()
         term, count, years = data.get("term_years"), data.get("option_count"), data.get("option_years")
         if term is not None and term >= 1 and count is not None and years is not None:
-            for field, message in rules.term_errors(term, count, years).items():
+            for field, message in rules.term_errors(term, count, years, self.policy).items():
                 self._field_error(field, message)
         if data.get("grant_ceiling") is not None and data["grant_ceiling"] <= 0:
             self._field_error("grant_ceiling", _("The subsidy ceiling must be more than € 0."))
@@ -398,6 +423,11 @@ class AnswerForm(forms.Form):
 
 class ClarificationForm(forms.Form):
     introduction = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    extend_to = DateTimeField(
+        label=_("Extend the next submission deadline to (Amsterdam time)"),
+        required=False,
+        help_text=_("Only when the clarifications come less than 10 days before that deadline (Aw 2.54)."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="clarify", **kwargs)

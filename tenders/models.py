@@ -49,6 +49,13 @@ class DistributionRule(models.TextChoices):
     QUALITY_RANKING = "quality_ranking", _("Ranking by quality: the best applications first, until the ceiling")
 
 
+class WmoPriceBasis(models.TextChoices):
+    """How the price of Wmo services bought from a third party is set (Uitvoeringsbesluit Wmo 2015 art. 5.4(1))."""
+
+    FIXED_PRICE = "fixed_price", _("A fixed price, based on the cost price (art. 5.4(1)(a))")
+    REAL_PRICE_FLOOR = "real_price_floor", _("A real price as the lower limit for bids (art. 5.4(1)(b))")
+
+
 class Threshold(models.Model):
     """A European procurement threshold for municipalities, valid from a date (dated data, not a constant)."""
 
@@ -125,17 +132,61 @@ class Commissioning(models.Model):
     dialogue_reduction_method = models.TextField(_("how the participants are reduced"), blank=True)
     procedure_grounds = models.TextField(_("grounds for choosing the competitive dialogue"), blank=True)
     lot_reasons = models.TextField(_("reasons for the division into lots, or for not dividing"), blank=True)
-    grant_ceiling = models.DecimalField(_("subsidy ceiling (Awb 4:22)"), null=True, blank=True, **MONEY)
+    # Grant rounds (Awb title 4.2): the ceiling is per year (the period it applies to, Awb 4:22), announced with the
+    # distribution rule before that period (Awb 4:26, 4:27) on the basis of a subsidy regulation (Awb 4:23).
+    grant_ceiling = models.DecimalField(_("subsidy ceiling per year (Awb 4:22)"), null=True, blank=True, **MONEY)
     distribution_rule = models.CharField(
         _("distribution rule (Awb 4:26)"),
         max_length=24,
         choices=DistributionRule.choices,
         default=DistributionRule.QUALITY_RANKING,
     )
+    grant_ceiling_announced_on = models.DateField(
+        _("ceiling and distribution rule announced on (Awb 4:26, 4:27)"), null=True, blank=True
+    )
+    grant_regulation = models.CharField(_("subsidy regulation (Awb 4:23)"), max_length=255, blank=True)
+    grant_regulation_reference = models.CharField(
+        _("where the subsidy regulation is published (link or Gemeenteblad number)"), max_length=500, blank=True
+    )
+    # Grant or public contract? The substance questions (tenders.grant_rules.assess_grant derives the assessment).
+    grant_multi_year = models.BooleanField(_("does the grant run for several years?"), null=True, blank=True)
+    grant_enforceable_obligations = models.BooleanField(
+        _("are there enforceable obligations to deliver defined services?"), null=True, blank=True
+    )
+    grant_fixed_budget_for_defined_services = models.BooleanField(
+        _("is a fixed budget paid for defined services?"), null=True, blank=True
+    )
+    grant_acquires_services = models.BooleanField(
+        _("does the municipality acquire the services for itself (pays for performance)?"), null=True, blank=True
+    )
+    grant_assessment_reasons = models.TextField(_("reasons for these answers"), blank=True)
+    grant_despite_reasons = models.TextField(
+        _("why it is still a grant although the answers point to a public contract"), blank=True
+    )
+    wmo_services = models.BooleanField(_("Wmo services bought from third parties"), default=False)
+    wmo_price_basis = models.CharField(
+        _("price basis (Uitvoeringsbesluit Wmo 2015 art. 5.4)"),
+        max_length=24,
+        choices=WmoPriceBasis.choices,
+        blank=True,
+    )
+    wmo_cost_price = models.TextField(_("cost price the price is based on (art. 5.4(3))"), blank=True)
+    wmo_indexation = models.CharField(_("indexation of the price (art. 5.4(3)(e))"), max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # Time limits (tenders.time_limits): the documents are freely and fully available electronically (else the EU
+    # bid period is 5 days longer, Aw 2.72); an accelerated procedure (urgency, with reasons) shortens the EU periods
+    # and the time between the last clarifications and the bid deadline (Aw 2.54(2)); a period shorter than the
+    # European minimum under the light or national regime needs recorded reasons (proportionality, Aw 1.10).
+    documents_electronically_available = models.BooleanField(
+        _("tender documents fully and freely available electronically"), default=True
+    )
+    accelerated = models.BooleanField(_("accelerated procedure (urgency)"), default=False)
+    accelerated_reasons = models.TextField(_("reasons for the urgency"), blank=True)
+    short_period_reasons = models.TextField(_("reasons for periods shorter than the European minimum"), blank=True)
+    framework_agreement = models.BooleanField(_("framework agreement"), default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -303,7 +354,10 @@ class Deadline(models.Model):
     class Kind(models.TextChoices):
         QUESTIONS = "questions", _("Deadline for questions")
         REQUESTS = "requests", _("Deadline for requests to participate")
+        INVITATION_QUESTIONS = "invitation_questions", _("Deadline for questions of the invited candidates")
+        DIALOGUE_1_QUESTIONS = "dialogue_1_questions", _("Deadline for questions in dialogue phase 1")
         DIALOGUE_1_SUBMISSIONS = "dialogue_1_submissions", _("Deadline for submitting solutions (dialogue phase 1)")
+        DIALOGUE_2_QUESTIONS = "dialogue_2_questions", _("Deadline for questions in dialogue phase 2")
         BIDS = "bids", _("Deadline for bids")
         FINAL_BIDS = "final_bids", _("Deadline for final bids")
         APPLICATIONS = "applications", _("End of the application period")
@@ -488,3 +542,9 @@ class DialogueSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate} {self.held_at:%Y-%m-%d}"
+
+
+# Notices of a cancellation live in a module of their own (this one is long enough); importing them here registers
+# them with the tenders app.
+from .notice_models import CancellationNotice  # noqa: E402, F401
+from .policy import ProcurementPolicy  # noqa: E402, F401 (its own module; registered with the other models)

@@ -1,7 +1,8 @@
 """Domain rules of commissioning: the procedure and candidate state machines, which deadlines each route needs, the
-term rules, the criteria guards, the threshold check, and every "may this happen now?" question (publish_errors,
-transition_errors, may_cancel, questions_open, applications_open, may_ask, ...). Reads only; services enforce them
-and views turn them into `may_*` flags for the templates."""
+term rules (caps from the municipal policy), the criteria guards, the threshold check, and every "may this happen
+now?" question (publish_errors, transition_errors, may_cancel, questions_open, applications_open, may_ask, ...).
+Time limits by regime live in tenders.time_limits. Reads only; services enforce them and views turn them into
+`may_*` flags for the templates."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -15,8 +16,9 @@ from core.access import has_role, represented_organisation_ids
 from core.formatting import percent
 from core.models import MUNICIPAL_ROLES
 
-from . import guards, selection_rules
+from . import grant_rules, guards, selection_rules, time_limits
 from .models import Candidate, Deadline, Phase, Route, ServiceCategory, Threshold
+from .policy import ProcurementPolicy
 
 P = Phase
 K = Deadline.Kind
@@ -60,7 +62,7 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
         P.FINAL_BIDS: frozenset({P.EVALUATION, P.CANCELLED}),
         P.EVALUATION: frozenset({P.AWARDED, P.CANCELLED}),
     },
-    # Awb title 4.2: ceiling and distribution rule published before the application period (Awb 4:25–4:26).
+    # Awb title 4.2: ceiling and distribution rule announced before the period (Awb 4:26–4:27; tenders.grant_rules).
     Route.GRANT_ROUND: {
         P.DRAFT: frozenset({P.APPLICATION_PERIOD}),
         P.APPLICATION_PERIOD: frozenset({P.EVALUATION, P.CANCELLED}),
@@ -132,55 +134,29 @@ def phases_of(route: str) -> list[str]:
 
 
 # --- Term rules ---------------------------------------------------------------------------------------------------
-# Term rules of the municipal procurement policy (proportionality, Aw 1.10 and the Gids Proportionaliteit): a
-# contract runs at most MAX_TOTAL_YEARS including options, and one option is never longer than the initial term.
-MAX_TOTAL_YEARS = 10
-MAX_INITIAL_YEARS = 6
-
-
-def term_errors(term_years: int, option_count: int, option_years: int) -> dict[str, str]:
+# The caps on a contract's term are municipal procurement policy, not law (proportionality, Aw 1.10 and the Gids
+# Proportionaliteit): configurable per municipality (tenders.policy.ProcurementPolicy). One option is never longer
+# than the initial term. A material change of a published commissioning extends the following deadlines by the
+# policy's minimum (tenders.time_limits.extension_errors).
+def term_errors(term_years: int, option_count: int, option_years: int, policy=None) -> dict[str, str]:
+    caps = policy or ProcurementPolicy()
     errors = {}
     if term_years < 1:
         errors["term_years"] = _("The initial term must be at least one year.")
-    elif term_years > MAX_INITIAL_YEARS:
-        errors["term_years"] = _("The initial term may be at most %(n)s years.") % {"n": MAX_INITIAL_YEARS}
+    elif term_years > caps.max_initial_years:
+        errors["term_years"] = _("The initial term may be at most %(n)s years (municipal procurement policy).") % {
+            "n": caps.max_initial_years
+        }
     if option_count and option_years < 1:
         errors["option_years"] = _("An option must last at least one year.")
     elif option_count and option_years > term_years:
         errors["option_years"] = _("One option may not last longer than the initial term.")
-    if term_years + option_count * option_years > MAX_TOTAL_YEARS:
+    if term_years + option_count * option_years > caps.max_total_years:
         errors["option_count"] = _(
-            "The initial term plus all options may be at most %(n)s years; now it is %(total)s years."
-        ) % {"n": MAX_TOTAL_YEARS, "total": term_years + option_count * option_years}
+            "The initial term plus all options may be at most %(n)s years (municipal procurement policy); now it is "
+            "%(total)s years."
+        ) % {"n": caps.max_total_years, "total": term_years + option_count * option_years}
     return errors
-
-
-# --- Rectifications ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class MinimumExtension:
-    valid_from: date
-    days: int
-    source: str
-
-
-# A material change of the tender documents after publication (award criteria: weights or anchors; lot budgets)
-# extends the deadline for submissions, so that every bidder can take the change into account: the term for bids
-# must stay reasonable after the change (Aw 2012 art. 2.116, with the minimum terms of art. 2.71 ff.; EU basis:
-# Directive 2014/24/EU art. 47(3), an extension "proportionate to the importance of the change"). Which extension
-# is proportionate is policy, not law: dated data, so that a new policy applies to rectifications from its date on
-# and earlier rectifications stay explainable. The rule in force on the day of the rectification applies.
-MINIMUM_EXTENSIONS = [
-    MinimumExtension(
-        date(2016, 7, 1),
-        10,
-        "Aw 2012 art. 2.116 (redelijke termijn) en richtlijn 2014/24/EU art. 47 lid 3; gemeentelijk inkoopbeleid",
-    ),
-]
-
-
-def minimum_extension(on: date) -> MinimumExtension:
-    valid = [rule for rule in MINIMUM_EXTENSIONS if rule.valid_from <= on]
-    return max(valid, key=lambda rule: rule.valid_from)
 
 
 # --- Criteria -----------------------------------------------------------------------------------------------------
@@ -272,17 +248,8 @@ def estimated_value(commissioning) -> Decimal:
 def check_threshold(commissioning, on: date) -> ThresholdCheck:
     value = estimated_value(commissioning)
     if commissioning.route == Route.GRANT_ROUND:
-        return ThresholdCheck(
-            value,
-            None,
-            REGIME_GRANT,
-            False,
-            _("A grant round is not a public contract: procurement thresholds do not apply."),
-            [
-                _("Publish the subsidy ceiling and the distribution rule before the application period (Awb 4:25)."),
-                _("Distribute by quality ranking as announced (Awb 4:26); decide on all applications together."),
-            ],
-        )
+        explanation, requirements = grant_rules.grant_threshold_texts(commissioning)
+        return ThresholdCheck(value, None, REGIME_GRANT, False, explanation, requirements)
     threshold = threshold_on(commissioning.service_category, on)
     above = threshold is not None and value >= threshold.amount
     if commissioning.service_category == ServiceCategory.SOCIAL:
@@ -344,7 +311,8 @@ def publish_errors(commissioning, now=None) -> list[str]:
     lots = list(c.lots.all())
     if not lots:
         errors.append(_("Add at least one lot."))
-    errors += [str(e) for e in term_errors(c.term_years, c.option_count, c.option_years).values()]
+    policy = time_limits.policy_for(c)
+    errors += [str(e) for e in term_errors(c.term_years, c.option_count, c.option_years, policy).values()]
     errors += criteria_errors(c)
     deadlines = {d.kind: d.at for d in c.deadlines.all()}
     required = REQUIRED_DEADLINES[c.route]
@@ -354,23 +322,20 @@ def publish_errors(commissioning, now=None) -> list[str]:
     if not missing:
         if deadlines[required[0]] <= now:
             errors.append(_("The %(deadline)s has already passed.") % {"deadline": Deadline.Kind(required[0]).label})
-        for earlier, later in zip(required, required[1:], strict=False):
-            if deadlines[earlier] >= deadlines[later]:
-                errors.append(
-                    _("The %(a)s must come before the %(b)s.")
-                    % {"a": Deadline.Kind(earlier).label.lower(), "b": Deadline.Kind(later).label.lower()}
-                )
+        errors += time_limits.order_errors(c.route, deadlines)
+        errors += time_limits.period_errors(c, now, deadlines).values()
+        errors += time_limits.question_window_errors(c, deadlines).values()
+    if lots:
+        errors += time_limits.framework_errors(c, check_threshold(c, timezone.localdate(now)).regime)
+    if c.accelerated and (c.route not in (Route.OPEN, Route.PRESELECTION) or not c.accelerated_reasons.strip()):
+        errors.append(_("An accelerated procedure needs reasons for the urgency, and an open or restricted route."))
     if c.route in SELECTION_ROUTES:
         if not c.selection_criteria.strip():
             errors.append(_("Describe the selection criteria."))
         if not c.max_candidates:
             errors.append(_("Set the maximum number of candidates."))
     errors += selection_rules.method_errors(c, check_threshold(c, timezone.localdate(now)).regime)
-    if c.route == Route.GRANT_ROUND:
-        if not c.grant_ceiling:
-            errors.append(_("Set the subsidy ceiling (Awb 4:22)."))
-        elif estimated_value(c) > c.grant_ceiling:
-            errors.append(_("The lots' budgets over the whole term exceed the subsidy ceiling."))
+    errors += grant_rules.grant_publish_errors(c, now) + grant_rules.wmo_price_errors(c)
     if c.phase == P.DRAFT:
         errors += guards.errors(c, FIRST_PHASE[c.route], now)
     return errors
@@ -408,6 +373,8 @@ def transition_errors(commissioning, to_phase: str, now=None) -> list[str]:
         else:
             regime = check_threshold(c, timezone.localdate(c.published_at or now)).regime
             errors += selection_rules.admission_errors(c, regime)
+    if to_phase == P.INVITATION:
+        errors += time_limits.invitation_errors(c, now)
     if to_phase == P.DIALOGUE_2:
         selected = c.candidates.filter(selected_for_phase_2=True).count()
         if not selected:
@@ -424,10 +391,13 @@ def may_rectify(commissioning) -> bool:
 
 
 def questions_open(commissioning, now=None) -> bool:
+    """Questions are open until the questions deadline of the current phase's round (tenders.time_limits): the
+    first round, the round of the invited candidates, the round of each dialogue phase."""
     now = now or timezone.now()
-    if not commissioning.is_published or commissioning.phase in TERMINAL:
+    kind = time_limits.question_round(commissioning)
+    if not commissioning.is_published or kind is None:
         return False
-    deadline = commissioning.deadlines.filter(kind=K.QUESTIONS).first()
+    deadline = commissioning.deadlines.filter(kind=kind).first()
     return deadline is not None and now < deadline.at
 
 
@@ -459,6 +429,8 @@ def may_record_dialogue_session(commissioning) -> bool:
     return commissioning.phase in (P.DIALOGUE_1, P.DIALOGUE_2)
 
 
-def may_ask(user, municipality) -> bool:
-    """Providers ask: provider representatives and any registered user without a municipal role here."""
-    return not has_role(user, MUNICIPAL_ROLES, municipality) or bool(represented_organisation_ids(user))
+def may_ask(user, municipality, commissioning=None) -> bool:
+    """Providers ask: provider representatives and any registered user without a municipal role here; in the
+    rounds of the invited and the dialogue phases only the candidates taking part."""
+    provider = not has_role(user, MUNICIPAL_ROLES, municipality) or bool(represented_organisation_ids(user))
+    return provider and (commissioning is None or time_limits.may_ask_in_round(user, commissioning))

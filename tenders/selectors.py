@@ -14,8 +14,8 @@ from core.models import Role
 from landscape import selectors as landscape_selectors
 from landscape.models import Activity, Funding
 
-from . import rules
-from .models import Anchor, Candidate, Commissioning, Criterion, DialogueSession, Phase, Route
+from . import rules, time_limits
+from .models import Anchor, Candidate, Commissioning, Criterion, Deadline, DialogueSession, Phase, Route
 
 DESIGN_ROLES = (Role.POLICY_ADVISOR, Role.PROCUREMENT_OFFICER)
 OFFICER_ROLES = (Role.PROCUREMENT_OFFICER,)
@@ -315,3 +315,33 @@ def question_counts(commissioning) -> dict:
         unanswered=Count("id", filter=Q(answer="")),
         ready=Count("id", filter=Q(clarification__isnull=True) & ~Q(answer="")),
     )
+
+
+def time_limit_notes(commissioning, now=None) -> list[str]:
+    """The time limits that apply to the commissioning, for its dashboard: the minimum periods of its regime
+    (from the publication, or from now for a draft), the clarification minimum and the policy's minimum extension."""
+    c = commissioning
+    dispatch = c.published_at or now or timezone.now()
+    notes = [
+        _("%(deadline)s: at least %(days)s calendar days after %(start)s (%(basis)s).")
+        % {
+            "deadline": Deadline.Kind(p.kind).label,
+            "days": p.days,
+            "start": p.start_text(),
+            "basis": p.basis_text(),
+        }
+        for p in time_limits.minimum_periods(c, dispatch)
+    ]
+    if c.route != Route.GRANT_ROUND:
+        notes.append(
+            _("Clarifications: at least %(days)s calendar days before the next submission deadline (Aw 2.54).")
+            % {"days": time_limits.clarification_minimum_days(c)}
+        )
+    notes.append(
+        _(
+            "A material change after publication: every following submission deadline at least %(days)s calendar "
+            "days later (municipal procurement policy)."
+        )
+        % {"days": time_limits.policy_for(c).minimum_extension_days}
+    )
+    return notes

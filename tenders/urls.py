@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import notice_views, policy_views, views
 
 app_name = "tenders"
 BASE = "gemeenten/<str:municipality>/opdrachten/<int:pk>"
 urlpatterns = [
     path("gemeenten/<str:municipality>/opdrachten-beheer", views.manage_list, name="manage_list"),
     path("gemeenten/<str:municipality>/opdrachten-beheer/nieuw", views.create, name="create"),
+    path("gemeenten/<str:municipality>/inkoopbeleid", policy_views.policy, name="policy"),
     path(f"{BASE}/beheer", views.manage, name="manage"),
     path(f"{BASE}/beheer/gegevens", views.edit, name="edit"),
     path(f"{BASE}/beheer/percelen", views.lot_add, name="lot_add"),
@@ -30,4 +31,6 @@ urlpatterns = [
     path(f"{BASE}/vragen", views.ask, name="ask"),
     path(f"{BASE}/dialoog", views.dialogue, name="dialogue"),
     path(f"{BASE}/aanmelden", views.apply, name="apply"),
+    path(f"{BASE}/intrekking", notice_views.notice_list, name="notices"),
+    path(f"{BASE}/intrekking/<int:notice>.pdf", notice_views.notice_pdf, name="notice_pdf"),
 ]

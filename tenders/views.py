@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,7 +14,7 @@ from core.access import has_role, login_view, represented_organisation_ids, role
 from core.models import Role
 from landscape.models import Organisation
 
-from . import forms, rules, selectors, services
+from . import forms, rules, selectors, services, time_limits
 from .models import Phase, Question, Route
 
 DESIGN = (Role.POLICY_ADVISOR, Role.PROCUREMENT_OFFICER)
@@ -113,7 +112,8 @@ def _dashboard(request, c, status=200, **bound):
         "may_rectify": rules.may_rectify(c),
         "may_select_for_phase_2": rules.may_select_for_phase_2(c),
         "may_record_dialogue_session": rules.may_record_dialogue_session(c),
-        "minimum_extension": rules.minimum_extension(timezone.localdate()),
+        "policy": time_limits.policy_for(c),
+        "time_limit_notes": selectors.time_limit_notes(c),
         "is_dialogue": c.route == Route.COMPETITIVE_DIALOGUE,
         **_dashboard_forms(c, bound),
     }
@@ -137,12 +137,13 @@ def _submit(request, c, name, form, action, success):
 @role_view(*DESIGN)
 def manage_list(request, municipality):
     items = selectors.of_municipality(request.municipality).select_related("purchasing_organisation")
-    return render(request, "tenders/manage_list.html", {"commissionings": items})
+    may_edit_policy = has_role(request.user, [OFFICER, Role.ADMINISTRATOR], request.municipality)
+    return render(request, "tenders/manage_list.html", {"commissionings": items, "may_edit_policy": may_edit_policy})
 
 
 @role_view(*DESIGN)
 def create(request, municipality):
-    form = forms.CommissioningForm(request.POST or None)
+    form = forms.CommissioningForm(request.POST or None, policy=time_limits.policy_for(request.municipality))
     if request.method == "POST" and form.is_valid():
         try:
             c = services.create_commissioning(request.user, municipality=request.municipality, **form.cleaned_data)
@@ -160,7 +161,7 @@ def create(request, municipality):
 @role_view(*DESIGN)
 def edit(request, municipality, pk):
     c = _get(request, pk)
-    form = forms.CommissioningForm(request.POST or None, instance=c)
+    form = forms.CommissioningForm(request.POST or None, instance=c, policy=time_limits.policy_for(c))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_commissioning(c, request.user, **{f: form.cleaned_data[f] for f in form.changed_data})
@@ -500,7 +501,7 @@ def ask(request, municipality, pk):
     c = selectors.published(request.municipality).filter(pk=pk).first()
     if c is None:
         raise Http404
-    if not rules.may_ask(request.user, request.municipality):
+    if not rules.may_ask(request.user, request.municipality, c):
         raise PermissionDenied
     form = forms.QuestionForm(request.POST or None, commissioning=c)
     if request.method == "POST" and form.is_valid():

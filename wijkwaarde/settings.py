@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "publication",
     "bids",
     "evaluation",
+    "contracts",
 ]
 
 MIDDLEWARE = [

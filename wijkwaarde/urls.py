@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("continuity.urls")),
     path("", include("tenders.urls")),
     path("", include("publication.urls")),
+    path("inschrijven/", include("bids.urls")),
     path("api/v1/", include("wijkwaarde.api_urls")),
     path("admin/", admin.site.urls),
 ]

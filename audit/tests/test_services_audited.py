@@ -330,6 +330,8 @@ def r_tenders(name):
             advance_to(c, w.officer, Phase.DIALOGUE_SELECTION)
             admitted = list(c.candidates.filter(status="admitted"))[: c.max_dialogue_participants]
             return lambda: services.select_for_phase_2(c, w.officer, admitted)
+        if name == "save_policy":
+            return lambda: services.save_policy(w.m, w.officer, minimum_extension_days=14)
         c = _draft(w)
         if name == "update_commissioning":
             return lambda: services.update_commissioning(c, w.officer, title="Samen Opgroeien 2027")
@@ -413,11 +415,40 @@ def r_audit(name):
     return recipe
 
 
+def r_bids_opening(name):
+    from bids import services
+    from bids.models import Opener
+    from bids.tests import factories_opening as f
+
+    def recipe(w):
+        c = f.commissioning_with_key(w.m, user=w.officer)
+        version = f.seal(c, f.operator("Wijkkracht"))
+        if name == "appoint_opener":
+            return lambda: services.appoint_opener(c, w.officer, f.municipal_user(c))
+        first = f.opener(c)
+        if name == "remove_opener":
+            return lambda: services.remove_opener(Opener.objects.get(user=first), w.officer)
+        if name == "confirm_opening":
+            second = f.opener(c)
+            after = f.deadline(c) + datetime.timedelta(minutes=1)
+            services.confirm_opening(c, first, "bid", f.token(first), now=after)
+            return lambda: services.confirm_opening(c, second, "bid", f.token(second), now=after)
+        if name == "record_read":
+            f.open_submissions(c, first, f.opener(c))
+            return lambda: services.record_read(version, w.officer, "answers")
+        raise KeyError(name)
+
+    return recipe
+
+
 def r_evaluation(name):
     from evaluation import services
     from evaluation.tests.factories import REASON, declare_all, score_all, world
 
     def recipe(w):
+        scoring = {"freeze_criteria", "appoint_committee", "declare_interests", "save_score", "submit_scores"}
+        if name not in scoring | {"record_consensus"}:
+            return _award_recipe(name)
         e = world()
         if name == "freeze_criteria":
             e.snapshot.delete()
@@ -450,14 +481,64 @@ def r_evaluation(name):
     return recipe
 
 
+def _award_recipe(name):  # noqa: PLR0911 (one branch per service)
+    from evaluation import services
+    from evaluation.tests.test_award import CHARACTERISTICS, ranked_world
+
+    e = ranked_world()
+    if name == "decide_award":
+        return lambda: services.decide_award(e.lot, actor=e.officer, winner=e.bids[0], characteristics=CHARACTERISTICS)
+    d = services.decide_award(e.lot, actor=e.officer, winner=e.bids[0], characteristics=CHARACTERISTICS)
+    calls = {
+        "withdraw_award": lambda: services.withdraw_award(d, actor=e.officer, reason="Fout."),
+        "request_evidence": lambda: services.request_evidence(d, actor=e.officer),
+        "record_evidence": lambda: services.record_evidence(d, actor=e.officer),
+        "register_proceedings": lambda: services.register_proceedings(d, actor=e.officer, claimant="X"),
+        "request_debriefing": lambda: services.request_debriefing(
+            d, actor=e.officer, submission=e.bids[1], question="Waarom?"
+        ),
+    }
+    if name in calls:
+        return calls[name]
+    if name == "record_judgment":
+        case = services.register_proceedings(d, actor=e.officer, claimant="X")
+        return lambda: services.record_judgment(case, actor=e.officer, judgment="Afgewezen.")
+    if name == "answer_debriefing":
+        request = services.request_debriefing(d, actor=e.officer, submission=e.bids[1], question="Waarom?")
+        return lambda: services.answer_debriefing(request, actor=e.officer, answer="Zie de ankers.")
+    services.record_evidence(d, actor=e.officer)
+    if name == "make_definitive":
+        return lambda: services.make_definitive(d, actor=e.officer, now=d.standstill_ends_at)
+    raise KeyError(name)
+
+
+def r_contracts(name):
+    def recipe(w):
+        from contracts import services
+        from evaluation import services as evaluation
+        from evaluation.models import AwardDecision
+        from evaluation.tests.test_award import CHARACTERISTICS, ranked_world
+
+        e = ranked_world()
+        d = evaluation.decide_award(e.lot, actor=e.officer, winner=e.bids[0], characteristics=CHARACTERISTICS)
+        AwardDecision.objects.filter(pk=d.pk).update(definitive_at=d.standstill_ends_at)  # as make_definitive does
+        if name == "create_from_award":
+            return lambda: services.create_from_award(d, actor=e.officer)
+        raise KeyError(name)
+
+    return recipe
+
+
 RECIPE_FACTORIES = {
     "evaluation": r_evaluation,
+    "contracts": r_contracts,
     "core": r_core,
     "landscape": r_landscape,
     "continuity": r_continuity,
     "tenders": r_tenders,
     "publication": r_publication,
     "audit": r_audit,
+    "bids": r_bids_opening,  # B1 and B2 add their own recipe factories for bids: chain them
 }
 
 

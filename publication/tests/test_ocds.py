@@ -99,7 +99,13 @@ def test_purchasing_organisation_is_the_procuring_entity(leiden):
     po.municipalities.set([leiden, other])
     user = officer(leiden)
     c = services.create_commissioning(
-        user, purchasing_organisation=po, title="Regionaal", goals="Samen", route=Route.OPEN, term_years=2
+        user,
+        purchasing_organisation=po,
+        title="Regionaal",
+        goals="Samen",
+        route=Route.OPEN,
+        term_years=2,
+        short_period_reasons="Bekende markt in de regio.",  # light regime, 20 days (Aw 1.10)
     )
     complete(c, user)
     services.publish(c, user)

@@ -61,11 +61,12 @@ def test_deadlines_around_the_end_of_summer_time_show_cest_and_cet(client, m, us
     sunday_noon = datetime(2027, 10, 31, 12, 0, tzinfo=AMSTERDAM)  # CET, UTC+1
     assert saturday_noon.astimezone(UTC).hour == 10 and sunday_noon.astimezone(UTC).hour == 11
     complete(c, user)
-    services.set_deadline(c, user, K.QUESTIONS, saturday_noon)
+    # The questions close two weeks earlier (room for the clarifications, Aw 2.54), still in summer time.
+    services.set_deadline(c, user, K.QUESTIONS, saturday_noon - timedelta(days=14))
     services.set_deadline(c, user, K.BIDS, sunday_noon)
     services.publish(c, user)
     timeline = _timeline(_page(client, m, c))
-    assert "zaterdag 30 oktober 2027, 12:00 CEST</time> — Termijn voor vragen" in timeline
+    assert "zaterdag 16 oktober 2027, 12:00 CEST</time> — Termijn voor vragen" in timeline
     assert "zondag 31 oktober 2027, 12:00 CET</time> — Termijn voor inschrijvingen" in timeline
     # 24 hours of wall-clock difference are 25 real hours: the server clock counts the real ones.
     assert sunday_noon - saturday_noon == timedelta(hours=24)

@@ -1,5 +1,6 @@
 """The only write path of tenders, split by topic: design (draft only), procedure (publish, transition, cancel),
-rectification, questions (questions, clarifications, info sessions) and selection (candidates, dialogue).
+rectification, questions (questions, clarifications, info sessions), selection (candidates, dialogue) and policy
+(the municipal procurement policy).
 
 Every service runs in a transaction, locks the commissioning, checks the rules of tenders.rules (and the guards
 registered in tenders.guards), appends an audit event and, when something is published, sends a
@@ -23,6 +24,7 @@ from .design import (
     set_deadline,
     update_commissioning,
 )
+from .policy import POLICY_FIELDS, save_policy
 from .procedure import cancel, publish, transition
 from .questions import MAX_QUESTION_LENGTH, add_info_session, answer_question, ask_question, publish_clarification
 from .rectification import RECTIFIABLE_FIELDS, rectify
@@ -31,6 +33,7 @@ from .selection import apply_as_candidate, decide_candidate, record_dialogue_ses
 __all__ = [
     "DESIGN_FIELDS",
     "MAX_QUESTION_LENGTH",
+    "POLICY_FIELDS",
     "RECTIFIABLE_FIELDS",
     "add_criterion",
     "add_info_session",
@@ -48,6 +51,7 @@ __all__ = [
     "publish_clarification",
     "record_dialogue_session",
     "rectify",
+    "save_policy",
     "save_lot",
     "select_for_phase_2",
     "set_anchor",

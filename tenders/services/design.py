@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import diff
 
-from .. import rules
+from .. import rules, time_limits
 from ..models import Anchor, Commissioning, Criterion, Deadline, LibraryCriterion, Lot, ReservedBudgetLine
 from ._common import _audit, _aware, _check_budget, _ensure_draft, _lock, _scope_ids
 
@@ -36,6 +36,24 @@ DESIGN_FIELDS = [
     "lot_reasons",
     "grant_ceiling",
     "distribution_rule",
+    "documents_electronically_available",
+    "accelerated",
+    "accelerated_reasons",
+    "short_period_reasons",
+    "framework_agreement",
+    "grant_ceiling_announced_on",
+    "grant_regulation",
+    "grant_regulation_reference",
+    "grant_multi_year",
+    "grant_enforceable_obligations",
+    "grant_fixed_budget_for_defined_services",
+    "grant_acquires_services",
+    "grant_assessment_reasons",
+    "grant_despite_reasons",
+    "wmo_services",
+    "wmo_price_basis",
+    "wmo_cost_price",
+    "wmo_indexation",
 ]
 
 
@@ -43,9 +61,12 @@ def _snapshot(commissioning) -> dict:
     return {f: str(getattr(commissioning, f)) if getattr(commissioning, f) is not None else None for f in DESIGN_FIELDS}
 
 
-def _check_design(data: dict):
+def _check_design(data: dict, owner):
     errors = rules.term_errors(
-        data.get("term_years") or 0, data.get("option_count") or 0, data.get("option_years") or 0
+        data.get("term_years") or 0,
+        data.get("option_count") or 0,
+        data.get("option_years") or 0,
+        time_limits.policy_for(owner),
     )
     if data.get("grant_ceiling") is not None and data["grant_ceiling"] <= 0:
         errors["grant_ceiling"] = _("The subsidy ceiling must be more than € 0.")
@@ -75,7 +96,7 @@ def create_commissioning(user, *, municipality=None, purchasing_organisation=Non
     if (municipality is None) == (purchasing_organisation is None):
         raise ValidationError(_("A commissioning belongs to one municipality or one purchasing organisation."))
     data = {"term_years": 1, "option_count": 0, "option_years": 1, **fields}
-    _check_design(data)
+    _check_design(data, municipality or purchasing_organisation)
     scale = list(scale or rules.DEFAULT_SCALE)
     if errors := rules.scale_errors(scale):
         raise ValidationError({"scale": errors})
@@ -98,7 +119,7 @@ def update_commissioning(commissioning, user, **fields):
     assert not unknown, unknown
     before = _snapshot(c)
     data = {f: getattr(c, f) for f in DESIGN_FIELDS} | fields
-    _check_design(data)
+    _check_design(data, c.owner)
     for name, value in fields.items():
         setattr(c, name, value)
     c.save()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from .. import events, rules, selection_rules
 from ..models import Phase, PhaseChange
 from ._common import _audit, _ensure_draft, _lock
+from ._notices import _issue_notices
 
 
 @transaction.atomic
@@ -73,7 +74,9 @@ def transition(commissioning, user, to_phase: str, now=None):
 @transaction.atomic
 def cancel(commissioning, user, *, reason: str, now=None):
     """Discontinue the procedure (possible in every published phase before the award), with a reason that is
-    published on the public page and in the OCDS release (tender.status "cancelled"); subscribers are e-mailed."""
+    published on the public page and in the OCDS release (tender.status "cancelled"); subscribers are e-mailed, and
+    every candidate, tenderer and applicant gets a notice with the reasons (Directive 2014/24/EU art. 55(1)), in a
+    grant round a decision open to objection (Awb 3:45, 6:7)."""
     now = now or timezone.now()
     c = _lock(commissioning)
     reason = (reason or "").strip()
@@ -84,7 +87,8 @@ def cancel(commissioning, user, *, reason: str, now=None):
     before = _change_phase(c, user, Phase.CANCELLED, now)
     c.cancellation_reason = reason
     c.save(update_fields=["cancellation_reason"])
-    _audit("tenders.cancel", c, user, summary={"before": {"phase": before}, "reason": reason})
+    notices = _issue_notices(c, reason, now)
+    _audit("tenders.cancel", c, user, summary={"before": {"phase": before}, "reason": reason, "notices": len(notices)})
     events.send(
         events.CANCELLED,
         c,

@@ -5,10 +5,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .. import events, rules
+from .. import events, rules, time_limits
 from ..models import Clarification, InfoSession, Question
 from ._common import _audit, _aware, _ensure_open, _lock
+from .rectification import _data_text, rectify
 
 MAX_QUESTION_LENGTH = 5000
 
@@ -19,6 +21,8 @@ def ask_question(commissioning, user, text: str, lot=None, now=None):
     c = _lock(commissioning)
     if not rules.questions_open(c, now):
         raise ValidationError(_("Questions can no longer be asked: the deadline for questions has passed."))
+    if not time_limits.may_ask_in_round(user, c):
+        raise ValidationError(_("In this round only the candidates taking part may ask questions."))
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write your question.")})
@@ -48,12 +52,29 @@ def answer_question(question, user, *, answer: str, topic: str = ""):
 
 
 @transaction.atomic
-def publish_clarification(commissioning, user, *, introduction="", now=None):
+def publish_clarification(commissioning, user, *, introduction="", extend_to=None, now=None):
     """Publish all answered, unpublished questions as the next numbered clarifications document. Questions are
-    numbered on from the previous document, grouped by topic, so later clarifications extend earlier ones."""
+    numbered on from the previous document, grouped by topic, so later clarifications extend earlier ones.
+
+    Clarifications come at least 10 calendar days (4 when accelerated) before the next submission deadline
+    (Aw 2.54); later, only together with an extension of that deadline to `extend_to`, published in the same act
+    as a rectification."""
     now = now or timezone.now()
     c = _lock(commissioning)
     _ensure_open(c)
+    if errors := time_limits.clarification_errors(c, now, extend_to):
+        raise ValidationError(errors)
+    if extend_to is not None and (deadline := time_limits.next_submission_deadline(c, now)) is not None:
+        rectify(
+            c,
+            user,
+            explanation=_data_text(
+                gettext_lazy("The %(deadline)s is extended so that the clarifications come in time (Aw 2.54).")
+            )
+            % {"deadline": _data_text(deadline.get_kind_display()).lower()},
+            deadlines={deadline.kind: extend_to},
+            now=now,
+        )
     pending = list(
         c.questions.select_for_update()
         .filter(clarification__isnull=True)

@@ -1,17 +1,18 @@
 """Rectifications: the only way a published commissioning changes. Every change keeps its previous value; a material
-change (criteria, budgets) extends the submission deadline."""
+change (criteria, budgets, a lot's scope or description) extends every submission deadline still ahead by the
+municipality's minimum (tenders.time_limits). Selection criteria are frozen at the requests deadline, everything at
+the submission deadline."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import events, rules
+from .. import events, rules, time_limits
 from ..models import Anchor, Deadline, Rectification
 from ._common import _audit, _aware, _check_budget, _ensure_open, _lock, _scope_ids
 
@@ -104,7 +105,15 @@ def _rectify_lots(c, lots: dict) -> list[dict]:
         if "description" in new and new["description"].strip() != lot.description:
             after = new["description"].strip()
             changes.append(
-                _change(target, f"{target}:description", name, gettext_lazy("description"), lot.description, after)
+                _change(
+                    target,
+                    f"{target}:description",
+                    name,
+                    gettext_lazy("description"),
+                    lot.description,
+                    after,
+                    material=True,
+                )
             )
             lot.description = after
         lot.save()
@@ -127,6 +136,7 @@ def _rectify_lots(c, lots: dict) -> list[dict]:
                         attribute,
                         _names(before),
                         _names(after),
+                        material=True,
                     )
                 )
                 getattr(lot, relation).set(after)
@@ -210,51 +220,42 @@ def _rectify_deadlines(c, deadlines: dict, now) -> list[dict]:
     return changes
 
 
-def _check_material_extension(c, before: dict, after: dict, now):
-    """A material change (criteria or budgets) extends the route's submission deadline by at least the minimum of
-    rules.MINIMUM_EXTENSIONS in force; once that deadline has passed, bids are in and criteria and budgets are
-    fixed."""
-    kind = rules.SUBMISSION_DEADLINE[c.route]
-    label = Deadline.Kind(kind).label.lower()
-    old = before.get(kind)
-    if old is None or old <= now:
-        raise ValidationError(
-            _("Criteria and budgets can no longer be changed: the %(deadline)s has passed.") % {"deadline": label}
-        )
-    days = rules.minimum_extension(timezone.localdate(now)).days
-    new = after.get(kind)
-    if new is None or new - old < timedelta(days=days):
-        raise ValidationError(
-            {
-                kind: _(
-                    "Changing criteria or budgets is a material change: extend the %(deadline)s by at least "
-                    "%(days)s days, to %(date)s or later."
-                )
-                % {"deadline": label, "days": days, "date": _moment(old + timedelta(days=days))}
-            }
-        )
+def _check_deadlines(c, before: dict, after: dict, material: bool, now):
+    """After the change: a material change extends every submission deadline still ahead by the policy minimum;
+    the minimum periods by regime (counted from the publication) and the order of all deadlines still hold."""
+    errors = time_limits.extension_errors(c, before, after, now) if material else {}
+    if before != after:
+        errors |= {k: v for k, v in time_limits.period_errors(c, c.published_at, after).items() if k in after}
+        errors |= time_limits.question_window_errors(c, after)
+        if order := time_limits.order_errors(c.route, after):
+            errors.setdefault(NON_FIELD_ERRORS, []).extend(order)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
 def rectify(commissioning, user, *, explanation, fields=None, lots=None, criteria=None, deadlines=None, now=None):
-    """Publish a correction of a published commissioning: the only way it changes. It may change the title, goals
-    and selection criteria, the lots (budget, description, scope), the award criteria (weights, anchors) and the
-    deadlines. The rectification record keeps every previous value, shown next to the item as "changed by
+    """Publish a correction of a published commissioning: the only way it changes, until the submission deadline
+    (selection criteria until the requests deadline). It may change the title, goals and selection criteria, the
+    lots (budget, description, scope), the award criteria (weights, anchors) and the deadlines. The rectification
+    record keeps every previous value, shown next to the item as "changed by
     rectification N". Nothing is written when a guard fails."""
     now = now or timezone.now()
     c = _lock(commissioning)
     _ensure_open(c)
     if not explanation.strip():
         raise ValidationError({"explanation": _("Explain what is corrected and why.")})
-    deadlines = deadlines or {}
+    deadlines, fields = deadlines or {}, fields or {}
+    changed_selection = "selection_criteria" in fields and fields["selection_criteria"] != c.selection_criteria
+    if errors := time_limits.freeze_errors(c, now, selection_criteria_changed=changed_selection):
+        raise ValidationError(errors)
     old_deadlines = {d.kind: d.at for d in c.deadlines.all()}
-    changes = _rectify_fields(c, fields or {})
+    changes = _rectify_fields(c, fields)
     changes += _rectify_lots(c, lots or {})
     changes += _rectify_criteria(c, criteria or {})
     material = any(ch["material"] for ch in changes)
     changes += _rectify_deadlines(c, deadlines, now)
-    if material:
-        _check_material_extension(c, old_deadlines, {**old_deadlines, **deadlines}, now)
+    _check_deadlines(c, old_deadlines, {**old_deadlines, **deadlines}, material, now)
     number = c.rectifications.count() + 1
     rectification = Rectification.objects.create(
         commissioning=c,

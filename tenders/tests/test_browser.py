@@ -182,7 +182,8 @@ def test_officer_designs_and_publishes_a_competitive_dialogue_in_the_browser(pag
     _open_and_submit(
         page, "/beheer/criteria/bibliotheek", {"#id_library-item": library_value, "#id_library-weight": "100"}
     )
-    for kind, days in (("questions", 5), ("requests", 15), ("dialogue_1_submissions", 45), ("final_bids", 90)):
+    # Requests 30 days after the notice: the European minimum, so no reasons are needed (Aw 1.10).
+    for kind, days in (("questions", 5), ("requests", 30), ("dialogue_1_submissions", 45), ("final_bids", 90)):
         _open_and_submit(page, "/beheer/termijnen", {"#id_deadline-kind": kind, "#id_deadline-at": _local(days)})
     page.locator("form[action$='/beheer/publiceren'] button").click()
     page.wait_for_load_state()

@@ -1,7 +1,8 @@
 """Rectifications after publication: what they may change (title, goals, lots, criteria, deadlines), the extension a
-material change requires (Aw 2012 art. 2.116), the previous values kept and shown, and the OCDS tenderAmendment."""
+material change requires (municipal policy within Directive 2014/24/EU art. 47(3) and Aw 1.10), the previous values
+kept and shown, and the OCDS tenderAmendment."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,9 +18,10 @@ from landscape.models import District, TargetGroup
 from publication import ocds, validation
 from publication.models import Release
 from publication.views import document_context
-from tenders import rules, services
+from tenders import services
 from tenders.forms import RectificationForm
 from tenders.models import Deadline, Phase
+from tenders.policy import DEFAULTS
 
 from .factories import advance_to, after, draft, officer, published
 
@@ -48,7 +50,7 @@ def _bids(c):
 
 
 def _minimum():
-    return rules.minimum_extension(date.today()).days
+    return DEFAULTS["minimum_extension_days"]
 
 
 def test_rectification_changes_logs_and_numbers(c, user):
@@ -73,7 +75,7 @@ def test_rectification_changes_logs_and_numbers(c, user):
     assert services.rectify(c, user, explanation="Tweede correctie").number == 2
 
 
-def test_material_change_needs_the_minimum_deadline_extension_aw_2_116(c, user):
+def test_material_change_needs_the_minimum_deadline_extension_directive_art_47_3_policy(c, user):
     lot, bids = c.lots.get(), _bids(c)
     change = {lot.pk: {"annual_budget": Decimal("1100000")}}
     with pytest.raises(ValidationError, match=f"extend the deadline for bids by at least {_minimum()} days"):
@@ -88,14 +90,13 @@ def test_material_change_needs_the_minimum_deadline_extension_aw_2_116(c, user):
     assert _bids(c) == bids + _minimum() * DAYS
 
 
-def test_minimum_extension_is_dated_data_the_rule_in_force_on_the_day_applies(monkeypatch):
-    monkeypatch.setattr(
-        rules,
-        "MINIMUM_EXTENSIONS",
-        [rules.MinimumExtension(date(2016, 7, 1), 10, "oud"), rules.MinimumExtension(date(2027, 1, 1), 15, "nieuw")],
-    )
-    assert rules.minimum_extension(date(2026, 12, 31)).days == 10
-    assert rules.minimum_extension(date(2027, 1, 1)).days == 15
+def test_minimum_extension_is_the_municipality_s_policy_policy(c, user, m):
+    services.save_policy(m, user, minimum_extension_days=15)
+    lot, bids = c.lots.get(), _bids(c)
+    change = {lot.pk: {"annual_budget": Decimal("1100000")}}
+    with pytest.raises(ValidationError, match="by at least 15 days"):
+        services.rectify(c, user, explanation="Meer budget", lots=change, deadlines={K.BIDS: bids + 10 * DAYS})
+    services.rectify(c, user, explanation="Meer budget", lots=change, deadlines={K.BIDS: bids + 15 * DAYS})
 
 
 def test_criteria_weights_and_anchors_can_be_rectified_and_must_still_sum_to_100(c, user):
@@ -125,17 +126,20 @@ def test_criteria_weights_and_anchors_can_be_rectified_and_must_still_sum_to_100
     ]
 
 
-def test_a_change_of_lot_scope_alone_is_not_material_and_needs_no_extension(c, user, m):
+def test_a_change_of_lot_scope_is_material_and_extends_the_deadline_directive_art_47_3(c, user, m):
     lot = c.lots.get()
     district = District.objects.create(municipality=m, cbs_code="WK054601", name="Binnenstad-Noord")
     group = TargetGroup.objects.first()
+    scope = {lot.pk: {"description": "Jeugd in de binnenstad", "districts": [district], "target_groups": [group]}}
+    with pytest.raises(ValidationError, match="material change"):
+        services.rectify(c, user, explanation="Scope verduidelijkt", lots=scope)
+    assert not lot.districts.exists()
     r = services.rectify(
-        c,
-        user,
-        explanation="Scope verduidelijkt",
-        lots={lot.pk: {"description": "Jeugd in de binnenstad", "districts": [district], "target_groups": [group]}},
+        c, user, explanation="Scope verduidelijkt", lots=scope, deadlines={K.BIDS: _bids(c) + _minimum() * DAYS}
     )
+    assert all(ch["material"] for ch in r.changes[:3])
     assert {ch["field"] for ch in r.changes} == {
+        "deadline:bids",
         f"lot:{lot.pk}:description",
         f"lot:{lot.pk}:districts",
         f"lot:{lot.pk}:target_groups",

@@ -116,6 +116,8 @@ def test_officer_designs_and_publishes_through_the_pages(client, m, po_user):
             "option_years": 1,
             "tie_break": "Bij gelijke score beslist de hoogste score op het eerste criterium.",
             "lot_reasons": "Eén perceel: samenhang in de wijk.",
+            "documents_electronically_available": "on",
+            "short_period_reasons": "Bekende markt; 30 dagen is proportioneel.",
         },
     )
     c = Commissioning.objects.get()
@@ -396,7 +398,10 @@ def test_lot_of_a_published_commissioning_changes_only_by_a_rectification_of_the
     assert richer.status_code == 400 and "materiële wijziging" in richer.content.decode()
     assert not c.rectifications.exists()
     scope = {**form, "lot-explanation": "Koffie-inloop hoort erbij", "lot-activities": [activity.pk]}
-    assert client.post(url, scope).status_code == 302
+    assert client.post(url, scope).status_code == 400  # a change of scope is material too (Directive art. 47(3))
+    later = c.deadlines.get(kind=K.BIDS).at + timedelta(days=10, minutes=1)
+    later = timezone.localtime(later).strftime("%Y-%m-%dT%H:%M")
+    assert client.post(url, {**scope, "lot-submission_deadline": later}).status_code == 302
     assert list(lot.activities.all()) == [activity]
     assert c.rectifications.get().changes[0]["after"] == "Koffie-inloop"
     page = client.get(reverse("publication:detail", args=[m.cbs_code, c.pk])).content.decode()

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from tenders.models import Commissioning, Phase
 
-from . import rules, selectors
-from .models import Committee, Consensus, CriteriaSnapshot, Member, Score
+from .. import rules, selectors
+from ..models import Committee, Consensus, CriteriaSnapshot, Member, Score
 
 
 def _snapshot_data(commissioning) -> dict:

@@ -1,4 +1,5 @@
-"""PDFs a person can read, rendered with WeasyPrint from a print template (no external resources are fetched)."""
+"""PDFs a person can read, rendered with WeasyPrint from a print template (no external resources are fetched).
+Shared by every stage (publication, bids, evaluation, contracts): an app never imports another app for its PDFs."""
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContractsConfig(AppConfig):
+    name = "contracts"
+    verbose_name = _("Contracts")
+
+    def ready(self):
+        from evaluation.events import award_definitive
+
+        from .receivers import on_award_definitive
+
+        award_definitive.connect(on_award_definitive, dispatch_uid="contracts.award_definitive")

@@ -1,0 +1,72 @@
+"""Contracts: the record a definitive award creates — parties, lot, budget, term and options, the consortium and
+every subcontract commitment exactly as promised in the bid. Monitoring (KPIs, reports) builds on it later.
+Written only through contracts.services."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Contract(models.Model):
+    award = models.OneToOneField("evaluation.AwardDecision", on_delete=models.PROTECT, related_name="contract")
+    commissioning = models.ForeignKey("tenders.Commissioning", on_delete=models.PROTECT, related_name="contracts")
+    lot = models.OneToOneField("tenders.Lot", on_delete=models.PROTECT, related_name="contract")
+    submission = models.ForeignKey("bids.Submission", on_delete=models.PROTECT, related_name="+")
+    supplier_name = models.CharField(_("contractor"), max_length=255)
+    annual_budget = models.DecimalField(_("budget per year"), **MONEY)
+    contract_start = models.DateField(_("start"), null=True, blank=True)
+    term_years = models.PositiveSmallIntegerField(_("initial term (years)"))
+    option_count = models.PositiveSmallIntegerField(_("number of options to extend"))
+    option_years = models.PositiveSmallIntegerField(_("years per option"))
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["commissioning", "lot__number"]
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+
+    def __str__(self) -> str:
+        return f"{self.lot} – {self.supplier_name}"
+
+    @property
+    def total_years(self) -> int:
+        return self.term_years + self.option_count * self.option_years
+
+
+class ContractParty(models.Model):
+    """A party to the contract as in the bid: the lead (ring 0), consortium members (1), subcontractors (2, 3)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="parties")
+    operator = models.ForeignKey("bids.EconomicOperator", on_delete=models.PROTECT, related_name="+")
+    ring = models.PositiveSmallIntegerField(_("ring"))
+    role = models.CharField(_("role"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["contract", "ring", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.operator} ({self.ring})"
+
+
+class ContractCommitment(models.Model):
+    """A subcontract commitment copied from the bid: what monitoring will hold the contractor to."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="commitments")
+    operator = models.ForeignKey("bids.EconomicOperator", on_delete=models.PROTECT, related_name="+")
+    amount_per_year = models.DecimalField(_("amount per year"), **MONEY)
+    share_of_lot_budget = models.DecimalField(
+        _("share of the lot budget (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    years = models.PositiveSmallIntegerField(_("years"))
+    activities = models.ManyToManyField("landscape.Activity", blank=True, related_name="+")
+    districts = models.ManyToManyField("landscape.District", blank=True, related_name="+")
+    continues_activity = models.ForeignKey(
+        "landscape.Activity", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    description = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.operator}: € {self.amount_per_year}/jaar × {self.years}"
