@@ -2,6 +2,7 @@
 admission follows the scores, enough candidates are invited under the EU regime, participants are reduced between the
 dialogue phases only as announced, and the grounds for the procedure and the lots are recorded."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -165,7 +166,10 @@ def test_at_least_3_invited_competitive_dialogue_directive_art_65_2(m, user):
 
 def test_fewer_qualified_than_5_continue_and_are_recorded_directive_art_65_2(m, user):
     c = _eu(m, user, Route.PRESELECTION, max_candidates=5, selection_minimum_score=50)
-    services.publish(c, user)
+    now = timezone.now()  # the European minimum periods: 30 days for requests, then 40 for bids
+    services.set_deadline(c, user, K.REQUESTS, now + timedelta(days=31))
+    services.set_deadline(c, user, K.BIDS, now + timedelta(days=31 + 41))
+    services.publish(c, user, now=now)
     c.refresh_from_db()
     a, b, weak = (candidate(c, name) for name in ("A", "B", "Zwak"))
     _decide(c, user, a, admit=True, score=70)
