@@ -50,7 +50,10 @@ def draft(m, user, deadlines: dict, route=Route.OPEN, budget=Decimal("1000000"),
         defaults |= {"selection_scoring": "Eén score van 0 tot 100."}
     if route == Route.COMPETITIVE_DIALOGUE:
         defaults |= {"max_dialogue_participants": 3, "dialogue_reduction": True}
-        defaults |= {"dialogue_reduction_method": "Gunningscriteria op de oplossingen.", "procedure_grounds": "Complex."}
+        defaults |= {
+            "dialogue_reduction_method": "Gunningscriteria op de oplossingen.",
+            "procedure_grounds": "Complex.",
+        }
     c = services.create_commissioning(user, municipality=m, **(defaults | fields))
     services.save_lot(c, user, title="Perceel 1", annual_budget=budget)
     services.add_criterion(c, user, title="Plan", weight=100, anchors=anchors(c.scale))
