@@ -222,6 +222,7 @@ def publish_commissioning(m, core_services, Role):
         option_count=4,
         option_years=1,
         main_cpv=CPVCode.objects.get(code="85310000-5"),
+        tie_break="Bij gelijke score beslist de hoogste score op het zwaarste criterium.",
     )
     for i in range(3):
         tenders.save_lot(c, user, title=f"Perceel {i + 1}", annual_budget=Decimal("1000000"))

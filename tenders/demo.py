@@ -184,6 +184,11 @@ def load_leiden(stdout):
         option_count=4,
         option_years=1,
         **_cpv_fields(*LEIDEN_CPV),
+        tie_break=TIE_BREAK,
+        lot_reasons=(
+            "Drie percelen naar levensfase en doelgroep (Samen Opgroeien, Samen Meedoen, Basiskracht): groot genoeg "
+            "voor samenhang en regie, klein genoeg dat ook middelgrote welzijnsorganisaties kunnen inschrijven."
+        ),
     )
     districts = list(District.objects.filter(municipality=m))
     for title, description, group_codes in LEIDEN_LOTS:
@@ -235,6 +240,12 @@ def load_leiden(stdout):
     return c
 
 
+TIE_BREAK = (
+    "Bij gelijke totaalscore gaat voor wie hoger scoort op het zwaarst wegende criterium; is dat ook gelijk, dan "
+    "beslist loting onder toezicht van een notaris."
+)
+
+
 @transaction.atomic
 def load_haarlem(stdout):
     m = _prerequisites(stdout, "GM0392", HAARLEM_TITLE)
@@ -261,9 +272,29 @@ def load_haarlem(stdout):
             "Ervaring met alle dienstverlening binnen de opdracht (sociale basis, wijkteams, ambulante "
             "begeleiding, dagopvang); samenwerking met vrijwilligersorganisaties en sociaal ondernemers."
         ),
+        selection_scoring=(
+            "Elk selectiecriterium krijgt 0, 25, 50, 75 of 100 punten; de score is het gemiddelde, van 0 tot 100."
+        ),
+        selection_minimum_score=50,
         max_candidates=3,
         max_dialogue_participants=2,
         **_cpv_fields(*HAARLEM_CPV),
+        dialogue_reduction=True,
+        dialogue_reduction_method=(
+            "Na dialoogfase 1 worden de gunningscriteria toegepast op de ingediende oplossingen; de twee best "
+            "scorende samenwerkingsverbanden gaan door naar dialoogfase 2. De anderen horen waarom."
+        ),
+        tie_break=TIE_BREAK,
+        procedure_grounds=(
+            "De gemeente kan de oplossing niet vooraf omschrijven: de samenhang tussen sociale basis, wijkteams, "
+            "ambulante begeleiding en dagopvang vraagt om een nieuw ontwerp en om onderhandeling over de inrichting "
+            "(Aw 2.28 lid 1, onder a en b)."
+        ),
+        lot_reasons=(
+            "Eén perceel van € 9,5 miljoen per jaar: het doel is één samenhangend aanbod in de wijk zonder "
+            "versnippering; verdelen in percelen zou de samenhang tussen de onderdelen verbreken. Kleine organisaties "
+            "doen mee als onderaannemer; het criterium ‘Onderaanneming van kleine organisaties’ waardeert dat."
+        ),
         short_period_reasons=(
             "De aanbieders in Haarlem kennen de opdracht uit de marktconsultatie en de Spotlights; vier weken voor "
             "de verzoeken tot deelneming is daarom proportioneel."
@@ -341,7 +372,13 @@ def load_haarlem(stdout):
     services.transition(
         c, officer, Phase.DIALOGUE_SELECTION, now=deadlines[K.DIALOGUE_1_SUBMISSIONS] + timedelta(hours=1)
     )
-    services.select_for_phase_2(c, officer, participants[:2])
+    services.select_for_phase_2(
+        c,
+        officer,
+        participants[:2],
+        scores=dict(zip(participants, HAARLEM_SOLUTION_SCORES, strict=False)),
+        reasons=dict.fromkeys(participants[2:], HAARLEM_REDUCTION),
+    )
     services.transition(c, officer, Phase.DIALOGUE_2, now=deadlines[K.DIALOGUE_1_SUBMISSIONS] + timedelta(days=2))
     for p in participants[:2]:
         services.record_dialogue_session(
@@ -363,6 +400,12 @@ HAARLEM_CANDIDATES = [
     ("haarlem.penvoerder2", "Consortium Haarlem Samen", 75, "Ervaring met alle onderdelen."),
     ("haarlem.penvoerder3", "Consortium Kennemer Wijken", 60, "Voldoet; dagopvang via een onderaannemer."),
 ]
+# Dialogue phase 1 → 2: the award criteria applied to the three consortia's solutions; the third is told why.
+HAARLEM_SOLUTION_SCORES = [80, 72, 55]
+HAARLEM_REDUCTION = (
+    "Uw oplossing scoort 55 van 100 op de gunningscriteria, lager dan die van de twee samenwerkingsverbanden die "
+    "doorgaan: de aansluiting op de wijkteams en de onderaanneming van kleine organisaties zijn minder uitgewerkt."
+)
 HAARLEM_REJECTION = (
     "Voldoet niet aan de selectie-eis ‘ervaring met alle dienstverlening binnen de opdracht’: geen ervaring met "
     "ambulante begeleiding en dagopvang. Als onderaannemer van een samenwerkingsverband kan de organisatie wel "

@@ -62,7 +62,24 @@ class CommissioningForm(forms.ModelForm):
         help_texts = {
             "selection_criteria": _("Procedure with preselection and competitive dialogue only."),
             "max_candidates": _("Preselection: candidates invited to bid. Dialogue: candidates in dialogue phase 1."),
-            "max_dialogue_participants": _("Competitive dialogue only: at most this many go on to phase 2."),
+            "max_dialogue_participants": _(
+                "Competitive dialogue with an announced reduction only: at most this many go on to phase 2."
+            ),
+            "selection_scoring": _(
+                "Preselection and competitive dialogue: how each selection criterion is scored, e.g. one score "
+                "0–100 on the published criteria."
+            ),
+            "selection_minimum_score": _("Optional: candidates scoring lower do not qualify."),
+            "tie_break": _("Every route: how equal scores are decided, e.g. the higher score on the first criterion."),
+            "dialogue_reduction": _(
+                "Competitive dialogue only: the documents announce that the participants are reduced after dialogue "
+                "phase 1 (Directive 2014/24/EU art. 66); without it all of them go on to phase 2."
+            ),
+            "dialogue_reduction_method": _(
+                "How the award criteria are applied to the solutions of dialogue phase 1 to reduce the participants."
+            ),
+            "procedure_grounds": _("Competitive dialogue only: why this procedure may be used (Aw 2.28)."),
+            "lot_reasons": _("Required with a single lot: why the contract is not divided into lots (Aw 1.5)."),
             "documents_electronically_available": _(
                 "European procedures: otherwise the minimum period for bids is 5 days longer (Aw 2.72)."
             ),
@@ -488,20 +505,44 @@ class DecisionForm(forms.Form):
         label=_("Reasons"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when rejecting: the candidate reads them."),
+        help_text=_("Required when rejecting: the candidate reads them. Admitting requires a score."),
     )
 
 
 class SelectForm(forms.Form):
+    """Who goes on to dialogue phase 2; with an announced reduction also the score of each participant's solution on
+    the award criteria and the reasons told to each participant left out (services.select_for_phase_2)."""
+
     participants = forms.ModelMultipleChoiceField(
         label=_("Go on to dialogue phase 2"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, commissioning, **kwargs):
         super().__init__(*args, prefix="select", **kwargs)
-        self.fields["participants"].queryset = commissioning.candidates.filter(status="admitted").select_related(
-            "organisation"
-        )
+        admitted = commissioning.candidates.filter(status="admitted").select_related("organisation")
+        self.fields["participants"].queryset = admitted
+        self.participants = list(admitted) if commissioning.dialogue_reduction else []
+        for p in self.participants:
+            self.fields[f"score_{p.pk}"] = forms.IntegerField(
+                label=_("Score of the solution of %(name)s on the award criteria (0–100)") % {"name": p.name},
+                min_value=0,
+                max_value=100,
+                required=False,
+                initial=p.solution_score,
+            )
+            self.fields[f"reasons_{p.pk}"] = forms.CharField(
+                label=_("Reasons for %(name)s") % {"name": p.name},
+                required=False,
+                initial=p.solution_reasons,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Required when the participant does not go on: it reads them."),
+            )
+
+    def scores(self) -> dict:
+        return {p.pk: self.cleaned_data.get(f"score_{p.pk}") for p in self.participants}
+
+    def reasons(self) -> dict:
+        return {p.pk: self.cleaned_data.get(f"reasons_{p.pk}", "") for p in self.participants}
 
 
 class DialogueSessionForm(forms.Form):

@@ -126,6 +126,19 @@ class Commissioning(models.Model):
     max_dialogue_participants = models.PositiveSmallIntegerField(
         _("maximum number of participants in dialogue phase 2"), null=True, blank=True
     )
+    # The selection method, announced before publication (Directive 2014/24/EU art. 65(2)): how the selection
+    # criteria are scored, the minimum score to qualify, and (for every route) how ties are broken (ADR 0004).
+    selection_scoring = models.TextField(_("how the selection criteria are scored"), blank=True)
+    selection_minimum_score = models.PositiveSmallIntegerField(
+        _("minimum score to qualify (0–100)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    tie_break = models.TextField(_("tie-break rule"), blank=True)
+    # Competitive dialogue: a reduction of the participants between the dialogue phases only when announced
+    # (Directive art. 66), and the grounds for choosing this procedure (Aw 2.28).
+    dialogue_reduction = models.BooleanField(_("participants are reduced after dialogue phase 1"), default=False)
+    dialogue_reduction_method = models.TextField(_("how the participants are reduced"), blank=True)
+    procedure_grounds = models.TextField(_("grounds for choosing the competitive dialogue"), blank=True)
+    lot_reasons = models.TextField(_("reasons for the division into lots, or for not dividing"), blank=True)
     # Grant rounds (Awb title 4.2): the ceiling is per year (the period it applies to, Awb 4:22), announced with the
     # distribution rule before that period (Awb 4:26, 4:27) on the basis of a subsidy regulation (Awb 4:23).
     grant_ceiling = models.DecimalField(_("subsidy ceiling per year (Awb 4:22)"), null=True, blank=True, **MONEY)
@@ -229,6 +242,15 @@ class Commissioning(models.Model):
     @property
     def total_years(self) -> int:
         return self.term_years + self.option_count * self.option_years
+
+    def procedure_rationale(self) -> str:
+        """The recorded grounds for the procedure and for the lots (OCDS `tender.procurementMethodRationale`)."""
+        parts = []
+        if self.procedure_grounds.strip():
+            parts.append(_("Choice of procedure: %(text)s") % {"text": self.procedure_grounds.strip()})
+        if self.lot_reasons.strip():
+            parts.append(_("Division into lots: %(text)s") % {"text": self.lot_reasons.strip()})
+        return "\n\n".join(str(p) for p in parts)
 
 
 class Lot(models.Model):
@@ -352,7 +374,7 @@ class Deadline(models.Model):
         REQUESTS = "requests", _("Deadline for requests to participate")
         INVITATION_QUESTIONS = "invitation_questions", _("Deadline for questions of the invited candidates")
         DIALOGUE_1_QUESTIONS = "dialogue_1_questions", _("Deadline for questions in dialogue phase 1")
-        DIALOGUE_1_SUBMISSIONS = "dialogue_1_submissions", _("Deadline for submissions for dialogue phase 2")
+        DIALOGUE_1_SUBMISSIONS = "dialogue_1_submissions", _("Deadline for submitting solutions (dialogue phase 1)")
         DIALOGUE_2_QUESTIONS = "dialogue_2_questions", _("Deadline for questions in dialogue phase 2")
         BIDS = "bids", _("Deadline for bids")
         FINAL_BIDS = "final_bids", _("Deadline for final bids")
@@ -476,8 +498,10 @@ class Candidate(models.Model):
     """A candidate in the selection stage (preselection and competitive dialogue): an organisation that applied,
     alone or as the lead of a consortium, before the deadline for requests to participate. The procurement officer
     scores it against the selection criteria and admits or rejects it with reasons (a rejected candidate is told
-    why, Aw 2.130). Only admitted candidates are invited to bid or take part in dialogue phase 1; in a competitive
-    dialogue at most `max_dialogue_participants` of them go on to dialogue phase 2 (Aw 2.30)."""
+    why, Directive 2014/24/EU art. 55(2)); the admitted are the best-scoring qualified ones (tenders.selection_rules).
+    Only admitted candidates are invited to bid or take part in dialogue phase 1; in a competitive dialogue with an
+    announced reduction the best-scoring solutions, at most `max_dialogue_participants`, go on to dialogue phase 2
+    (Directive art. 66)."""
 
     class Status(models.TextChoices):
         APPLIED = "applied", _("Applied")
@@ -501,6 +525,11 @@ class Candidate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     selected_for_phase_2 = models.BooleanField(default=False)
+    # Dialogue phase 1 → 2: the award criteria applied to the participant's solution, and the reasons it was told.
+    solution_score = models.PositiveSmallIntegerField(
+        _("score of the solution on the award criteria"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    solution_reasons = models.TextField(_("reasons for the reduction decision"), blank=True)
 
     class Meta:
         ordering = ["commissioning", "applied_at", "id"]

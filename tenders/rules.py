@@ -14,7 +14,7 @@ from core.access import has_role, represented_organisation_ids
 from core.formatting import percent
 from core.models import MUNICIPAL_ROLES
 
-from . import grant_rules, guards, regime, time_limits
+from . import grant_rules, guards, regime, selection_rules, time_limits
 from .models import Candidate, Deadline, Phase, Route
 from .policy import ProcurementPolicy
 
@@ -267,8 +267,7 @@ def publish_errors(commissioning, now=None) -> list[str]:
             errors.append(_("Describe the selection criteria."))
         if not c.max_candidates:
             errors.append(_("Set the maximum number of candidates."))
-    if c.route == Route.COMPETITIVE_DIALOGUE and not c.max_dialogue_participants:
-        errors.append(_("Set the maximum number of participants in dialogue phase 2."))
+    errors += selection_rules.method_errors(c, check_threshold(c, timezone.localdate(now)).regime)
     errors += grant_rules.grant_publish_errors(c, now) + grant_rules.wmo_price_errors(c)
     errors += regime.cpv_errors(c) + regime.notice_errors(c, check_threshold(c, regime.regime_date(c, now)), now)
     if c.phase == P.DRAFT:
@@ -305,6 +304,9 @@ def transition_errors(commissioning, to_phase: str, now=None) -> list[str]:
             errors.append(_("Admit or reject every candidate first (%(n)s undecided).") % {"n": undecided})
         elif not c.candidates.filter(status=CS.ADMITTED).exists():
             errors.append(_("Admit at least one candidate first."))
+        else:
+            regime = check_threshold(c, timezone.localdate(c.published_at or now)).regime
+            errors += selection_rules.admission_errors(c, regime)
     if to_phase == P.INVITATION:
         errors += time_limits.invitation_errors(c, now)
     if to_phase == P.DIALOGUE_2:

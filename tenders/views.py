@@ -476,7 +476,9 @@ def dialogue_select(request, municipality, pk):
         c,
         "select_form",
         form,
-        lambda d: services.select_for_phase_2(c, request.user, d["participants"]),
+        lambda d: services.select_for_phase_2(
+            c, request.user, d["participants"], scores=form.scores(), reasons=form.reasons()
+        ),
         _("The participants for dialogue phase 2 were selected."),
     )
 

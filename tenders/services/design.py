@@ -28,6 +28,13 @@ DESIGN_FIELDS = [
     "selection_criteria",
     "max_candidates",
     "max_dialogue_participants",
+    "selection_scoring",
+    "selection_minimum_score",
+    "tie_break",
+    "dialogue_reduction",
+    "dialogue_reduction_method",
+    "procedure_grounds",
+    "lot_reasons",
     "grant_ceiling",
     "distribution_rule",
     "documents_electronically_available",
@@ -95,6 +102,9 @@ def _check_design(data: dict, owner):
         errors["max_dialogue_participants"] = _(
             "Dialogue phase 2 cannot have more participants than the candidates admitted to the dialogue."
         )
+    minimum = data.get("selection_minimum_score")
+    if minimum is not None and not 0 <= minimum <= 100:
+        errors["selection_minimum_score"] = _("The minimum score to qualify is a whole number from 0 to 100.")
     if not (data.get("title") or "").strip():
         errors["title"] = _("Give the commissioning a title.")
     if not (data.get("goals") or "").strip():

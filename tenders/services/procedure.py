@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import events, regime, rules
+from .. import events, regime, rules, selection_rules
 from ..models import Phase, PhaseChange
 from ._common import _audit, _ensure_draft, _lock
 from ._notices import _issue_notices
@@ -54,7 +54,12 @@ def transition(commissioning, user, to_phase: str, now=None):
     if errors:
         raise ValidationError(errors)
     before = _change_phase(c, user, to_phase, now)
-    _audit("tenders.transition", c, user, summary={"before": {"phase": before}, "after": {"phase": to_phase}})
+    summary = {"before": {"phase": before}, "after": {"phase": to_phase}}
+    if before == Phase.SELECTION:  # fewer qualified than the legal minimum: recorded (Directive art. 65(2))
+        regime = rules.check_threshold(c, timezone.localdate(c.published_at)).regime
+        if shortfall := selection_rules.admission_shortfall(c, regime):
+            summary["shortfall"] = shortfall
+    _audit("tenders.transition", c, user, summary=summary)
     events.send(
         events.PHASE_CHANGED,
         c,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from audit.services import diff
 from core.access import represented_organisation_ids
 
-from .. import rules
+from .. import rules, selection_rules
 from ..models import Candidate, DialogueSession, Phase
 from ._common import _audit, _aware, _lock
 
@@ -48,7 +48,9 @@ def apply_as_candidate(commissioning, user, *, organisation, consortium_name="",
 def decide_candidate(candidate, user, *, admit=None, status=None, reasons: str = "", score=None, now=None):
     """Score a candidate against the selection criteria and admit or reject it (`admit=True/False`, or the new
     `status`), after the deadline for requests (when every application is in, so all are judged alike). At most
-    `max_candidates` are admitted; a rejection states its reasons (Aw 2.130). A decision can be revised until the
+    `max_candidates` are admitted, each with a score at or above the announced minimum; a rejection states its
+    reasons (Directive 2014/24/EU art. 55(2)). That the admitted are exactly the best-scoring is checked when the
+    selection stage ends (selection_rules.admission_errors). A decision can be revised until the
     selection stage ends, along rules.CANDIDATE_TRANSITIONS (never back to *applied*)."""
     now = now or timezone.now()
     if (admit is None) == (status is None):
@@ -75,6 +77,12 @@ def decide_candidate(candidate, user, *, admit=None, status=None, reasons: str =
     reasons = (reasons or "").strip()
     if not admit and not reasons:
         raise ValidationError({"reasons": _("Give the reasons for rejecting this candidate.")})
+    if admit and score is None:
+        raise ValidationError({"score": _("Score the candidate on the selection criteria before admitting it.")})
+    if admit and not selection_rules.qualifies(score, c.selection_minimum_score):
+        raise ValidationError({"score": _("The minimum score to qualify is %(n)s.") % {"n": c.selection_minimum_score}})
+    if errors := selection_rules.decision_errors(c, candidate, admit=admit, score=score):
+        raise ValidationError(errors)
     if admit and c.max_candidates:
         admitted = c.candidates.filter(status=ADMITTED).exclude(pk=candidate.pk).count()
         if admitted >= c.max_candidates:
@@ -98,24 +106,33 @@ def decide_candidate(candidate, user, *, admit=None, status=None, reasons: str =
 
 # --- competitive dialogue -----------------------------------------------------------------------------------------
 @transaction.atomic
-def select_for_phase_2(commissioning, user, candidates):
-    """Aw 2.30: reduce the number of participants; at most `max_dialogue_participants` of the admitted candidates
-    go on to dialogue phase 2."""
+def select_for_phase_2(commissioning, user, candidates, *, scores=None, reasons=None):
+    """Who goes on from dialogue phase 1 to phase 2: every participant, or, when the documents announced a reduction,
+    the best-scoring on the award criteria applied to their solutions (`scores`: candidate → 0–100), up to
+    `max_dialogue_participants`, with `reasons` (candidate → text) for each participant left out (Directive
+    2014/24/EU art. 66, 30(4), 55(2); Aw 2.30). The scores and reasons are recorded on the candidates."""
     c = _lock(commissioning)
     if not rules.may_select_for_phase_2(c):
         raise ValidationError(_("Participants are selected for phase 2 after dialogue phase 1."))
-    candidates = list(candidates)
-    if not candidates:
-        raise ValidationError(_("Select at least one participant."))
-    ids = {p.pk for p in candidates}
-    if c.candidates.filter(pk__in=ids, status=ADMITTED).count() != len(ids):
-        raise ValidationError(_("Select admitted participants of this dialogue."))
-    limit = c.max_dialogue_participants
-    if limit and len(candidates) > limit:
-        raise ValidationError(_("At most %(n)s participants go on to dialogue phase 2.") % {"n": limit})
-    c.candidates.update(selected_for_phase_2=False)
-    c.candidates.filter(pk__in=ids).update(selected_for_phase_2=True)
-    _audit("tenders.dialogue_select", c, user, summary={"selected": sorted(p.name for p in candidates)})
+    scores = {getattr(k, "pk", k): v for k, v in (scores or {}).items()}
+    reasons = {getattr(k, "pk", k): (v or "").strip() for k, v in (reasons or {}).items()}
+    if any(v is not None and not 0 <= v <= 100 for v in scores.values()):
+        raise ValidationError(_("A score is a whole number from 0 to 100."))
+    participants = list(c.candidates.select_for_update().filter(status=ADMITTED))
+    selected = {p.pk for p in candidates}
+    regime = rules.check_threshold(c, timezone.localdate(c.published_at)).regime
+    if errors := selection_rules.reduction_errors(c, regime, participants, selected, scores, reasons):
+        raise ValidationError(errors)
+    for p in participants:
+        p.selected_for_phase_2 = p.pk in selected
+        p.solution_score = scores.get(p.pk)
+        p.solution_reasons = reasons.get(p.pk, "")
+        p.save(update_fields=["selected_for_phase_2", "solution_score", "solution_reasons"])
+    summary = {
+        "selected": sorted(p.name for p in participants if p.pk in selected),
+        "scores": {p.name: p.solution_score for p in participants if p.solution_score is not None},
+    }
+    _audit("tenders.dialogue_select", c, user, summary=summary)
 
 
 @transaction.atomic

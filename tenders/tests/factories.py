@@ -48,6 +48,14 @@ def cpv(code: str) -> CPVCode:
     return CPVCode.objects.get(code=code)
 
 
+# What every route announces before publication (tenders.selection_rules.method_errors): complete() adds it to a
+# commissioning created without the factory.
+ANNOUNCED = {
+    "tie_break": "Bij gelijke score beslist de hoogste score op het eerste criterium, daarna loting bij de notaris.",
+    "lot_reasons": "Eén perceel: de opdracht vraagt om samenhang tussen alle onderdelen.",
+}
+
+
 def draft(municipality=None, user=None, route=Route.OPEN, **fields):
     """A draft through the services. Procurement routes get a social main CPV code unless `main_cpv` is given;
     `service_category=ServiceCategory.GENERAL` is accepted as a shorthand for a general-services main CPV code."""
@@ -61,6 +69,7 @@ def draft(municipality=None, user=None, route=Route.OPEN, **fields):
         "term_years": 5,
         "option_count": 4,
         "option_years": 1,
+        **ANNOUNCED,
         # The factories' periods (10 days apart) are shorter than the European minimum: fine under the light regime
         # the default lots fall in, with reasons (proportionality, Aw 1.10).
         "short_period_reasons": "Eenvoudige opdracht voor bekende aanbieders in de regio.",
@@ -68,9 +77,19 @@ def draft(municipality=None, user=None, route=Route.OPEN, **fields):
     if route != Route.GRANT_ROUND:
         defaults["main_cpv"] = cpv(SOCIAL_CPV if category == ServiceCategory.SOCIAL else GENERAL_CPV)
     if route in (Route.PRESELECTION, Route.COMPETITIVE_DIALOGUE):
-        defaults |= {"selection_criteria": "Ervaring met welzijnswerk in alle wijken.", "max_candidates": 2}
+        defaults |= {
+            "selection_criteria": "Ervaring met welzijnswerk in alle wijken.",
+            "selection_scoring": "Eén score van 0 tot 100 op de gepubliceerde selectiecriteria.",
+            "max_candidates": 2,
+        }
     if route == Route.COMPETITIVE_DIALOGUE:
-        defaults |= {"max_candidates": 3, "max_dialogue_participants": 2}
+        defaults |= {
+            "max_candidates": 3,
+            "max_dialogue_participants": 2,
+            "dialogue_reduction": True,
+            "dialogue_reduction_method": "De gunningscriteria worden toegepast op de oplossingen uit fase 1.",
+            "procedure_grounds": "De opdracht vraagt om innovatieve oplossingen die vooraf niet te omschrijven zijn.",
+        }
     if route == Route.GRANT_ROUND:
         defaults |= GRANT_ROUND_DEFAULTS | {"contract_start": timezone.localdate() + timedelta(days=365)}
     return services.create_commissioning(user, municipality=municipality, **(defaults | fields))
@@ -80,6 +99,8 @@ def complete(c, user, *, budget=Decimal("1000000"), now=None):
     """Lots, criteria with anchors and every deadline the route needs, in the future; under the European and light
     regimes also the dispatch of the contract notice at `now` (Directive 2014/24/EU art. 52)."""
     now = now or timezone.now()
+    if missing := {field: text for field, text in ANNOUNCED.items() if not getattr(c, field)}:
+        c = services.update_commissioning(c, user, **missing)
     services.save_lot(c, user, title="Perceel 1", annual_budget=budget)
     services.add_criterion(c, user, title="Plan van aanpak", weight=60, anchors=anchors(c.scale))
     services.add_criterion(c, user, title="Samenwerking", weight=40, anchors=anchors(c.scale))
@@ -123,9 +144,11 @@ def candidate(c, name="Wijkkracht", *, admit=None, user=None, consortium_name=""
         c, rep, organisation=org, consortium_name=consortium_name, now=c.deadlines.get(kind=K.REQUESTS).at - HOUR
     )
     if admit is not None:
+        # An admitted candidate scores 70; a rejected one fails a requirement and has no score (does not qualify).
         reasons = "" if admit else "Voldoet niet aan de selectie-eisen."
         now = after(c, K.REQUESTS)
-        return services.decide_candidate(applied, user, admit=admit, reasons=reasons, score=70, now=now)
+        score = 70 if admit else None
+        return services.decide_candidate(applied, user, admit=admit, reasons=reasons, score=score, now=now)
     return applied
 
 
@@ -139,10 +162,19 @@ def advance_to(c, user, phase):
         closing = rules.CLOSES_AT.get(c.phase)
         now = after(c, closing) if closing else timezone.now()
         if step == Phase.DIALOGUE_2:
-            admitted = list(c.candidates.filter(status="admitted"))
-            services.select_for_phase_2(c, user, admitted[: c.max_dialogue_participants])
+            select_best_solutions(c, user)
         services.transition(c, user, step, now=now)
         c.refresh_from_db()
         if step == phase:
             return c
     return c
+
+
+def select_best_solutions(c, user):
+    """After dialogue phase 1: the participants' solutions score 90, 89, ... in the order they applied; the best
+    go on up to the maximum, the others are told why."""
+    admitted = list(c.candidates.filter(status="admitted").order_by("applied_at", "id"))
+    keep = admitted[: c.max_dialogue_participants or len(admitted)]
+    scores = {p.pk: 90 - i for i, p in enumerate(admitted)}
+    reasons = {p.pk: "Uw oplossing scoort lager op de gunningscriteria." for p in admitted[len(keep) :]}
+    services.select_for_phase_2(c, user, keep, scores=scores, reasons=reasons)

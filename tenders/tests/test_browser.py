@@ -37,7 +37,9 @@ def _open_and_submit(page, action_suffix, fields: dict, checks=()):
         details.first.locator("summary").click()
     for selector, value in fields.items():
         target = form.locator(selector)
-        if target.evaluate("el => el.tagName") == "SELECT":
+        if value is True:
+            target.check()
+        elif target.evaluate("el => el.tagName") == "SELECT":
             target.select_option(value)
         else:
             target.fill(value)
@@ -60,7 +62,9 @@ def _create(page, m, main_cpv="85320000-8", **fields):
     )
     for name, value in fields.items():
         target = page.locator(f"#id_{name}")
-        if target.evaluate("el => el.tagName") == "SELECT":
+        if value is True:
+            target.check()
+        elif target.evaluate("el => el.tagName") == "SELECT":
             target.select_option(value)
         else:
             target.fill(value)
@@ -81,6 +85,7 @@ def test_officer_designs_publishes_answers_and_clarifies_in_the_browser(page, le
         term_years="5",
         option_count="4",
         option_years="1",
+        tie_break="Bij gelijke score beslist de hoogste score op het zwaarste criterium.",
     )
     for title, budget in [("Samen Opgroeien", "3400000"), ("Samen Meedoen", "4900000"), ("Basiskracht", "2600000")]:
         _open_and_submit(page, "/beheer/percelen", {"#id_lot-title": title, "#id_lot-annual_budget": budget})
@@ -162,8 +167,14 @@ def test_officer_designs_and_publishes_a_competitive_dialogue_in_the_browser(pag
         option_count="2",
         option_years="2",
         selection_criteria="Ervaring met alle dienstverlening in de opdracht.",
+        selection_scoring="Eén score van 0 tot 100 op de selectiecriteria.",
         max_candidates="3",
         max_dialogue_participants="2",
+        dialogue_reduction=True,
+        dialogue_reduction_method="De gunningscriteria worden toegepast op de oplossingen uit fase 1.",
+        tie_break="Bij gelijke score beslist loting.",
+        procedure_grounds="De oplossing is vooraf niet te omschrijven (Aw 2.28).",
+        lot_reasons="Eén perceel voor samenhang in de wijk.",
     )
     _open_and_submit(
         page, "/beheer/percelen", {"#id_lot-title": "Gewoon in de Wijk", "#id_lot-annual_budget": "9500000"}

@@ -98,12 +98,12 @@ def test_a_rejection_states_its_reasons_aw_2_130(c, user):
 def test_at_most_the_maximum_number_of_candidates_is_admitted(c, user):
     a, b, third = (candidate(c, name) for name in ("A", "B", "C"))
     now = after(c, K.REQUESTS)
-    services.decide_candidate(a, user, admit=True, now=now)
-    services.decide_candidate(b, user, admit=True, now=now)
+    services.decide_candidate(a, user, admit=True, score=80, now=now)
+    services.decide_candidate(b, user, admit=True, score=60, now=now)
     with pytest.raises(ValidationError, match="At most 2 candidates"):
-        services.decide_candidate(third, user, admit=True, now=now)
-    services.decide_candidate(b, user, admit=False, reasons="Minder ervaring dan A en C.", now=now)
-    services.decide_candidate(third, user, admit=True, now=now)  # a decision can be revised in the stage
+        services.decide_candidate(third, user, admit=True, score=75, now=now)
+    services.decide_candidate(b, user, admit=False, score=60, reasons="Minder ervaring dan A en C.", now=now)
+    services.decide_candidate(third, user, admit=True, score=75, now=now)  # a decision can be revised in the stage
     assert set(c.candidates.filter(status="admitted").values_list("pk", flat=True)) == {a.pk, third.pk}
 
 
@@ -115,7 +115,7 @@ def test_the_selection_stage_ends_only_when_every_candidate_is_decided_and_one_a
     services.decide_candidate(applied, user, admit=False, reasons="Geen ervaring.", now=now)
     with pytest.raises(ValidationError, match="at least one candidate"):
         services.transition(c, user, Phase.INVITATION, now=now)
-    services.decide_candidate(applied, user, admit=True, now=now)
+    services.decide_candidate(applied, user, admit=True, score=70, now=now)
     services.transition(c, user, Phase.INVITATION, now=now)
     with pytest.raises(ValidationError, match="selection stage"):
         services.decide_candidate(applied, user, admit=False, reasons="Te laat.", now=now)
@@ -136,7 +136,8 @@ def test_in_a_dialogue_only_admitted_candidates_take_part_and_at_most_n_go_to_ph
         services.select_for_phase_2(c, user, [a, rejected])
     with pytest.raises(ValidationError, match="At most 2"):
         services.select_for_phase_2(c, user, [a, b, third])
-    services.select_for_phase_2(c, user, [a, b])
+    scores, reasons = {a: 80, b: 70, third: 60}, {third: "Uw oplossing scoort lager."}
+    services.select_for_phase_2(c, user, [a, b], scores=scores, reasons=reasons)
     advance_to(c, user, Phase.DIALOGUE_2)
     with pytest.raises(ValidationError, match="not selected"):
         services.record_dialogue_session(third, user, held_at=timezone.now(), minutes="x")

@@ -149,7 +149,8 @@ def test_at_most_n_consortia_go_on_to_dialogue_phase_2_aw_2_30():
     advance_to(c, user, Phase.DIALOGUE_SELECTION)
     with pytest.raises(ValidationError, match="At most 2"):
         services.select_for_phase_2(c, user, participants)
-    services.select_for_phase_2(c, user, participants[:2])
+    scores, reasons = dict(zip(participants, (80, 70, 60), strict=True)), {participants[2]: "Scoort lager."}
+    services.select_for_phase_2(c, user, participants[:2], scores=scores, reasons=reasons)
     assert c.candidates.filter(selected_for_phase_2=True).count() == 2
 
 

@@ -13,7 +13,7 @@ from core.testing import MunicipalityFactory
 from tenders import rules, services, time_limits
 from tenders.models import Deadline, Phase, Route, ServiceCategory
 
-from .factories import GENERAL_CPV, SOCIAL_CPV, anchors, candidate, cpv, dispatch_notice, officer
+from .factories import ANNOUNCED, GENERAL_CPV, SOCIAL_CPV, anchors, candidate, cpv, dispatch_notice, officer
 
 pytestmark = pytest.mark.django_db
 K = Deadline.Kind
@@ -44,11 +44,16 @@ def draft(m, user, deadlines: dict, route=Route.OPEN, budget=Decimal("1000000"),
     """A complete draft with the given deadlines (days after DISPATCH, or moments). Social services by default:
     € 1 million a year for 9 years is the light regime; GENERAL makes it the European regime."""
     defaults = {"title": "Samen Opgroeien", "goals": "Veilig opgroeien.", "route": route, "term_years": 5}
-    defaults |= {"option_count": 4, "option_years": 1}
+    defaults |= {"option_count": 4, "option_years": 1, **ANNOUNCED}
     if route in (Route.PRESELECTION, Route.COMPETITIVE_DIALOGUE):
         defaults |= {"selection_criteria": "Ervaring in alle wijken.", "max_candidates": 5}
+        defaults |= {"selection_scoring": "Eén score van 0 tot 100."}
     if route == Route.COMPETITIVE_DIALOGUE:
-        defaults |= {"max_dialogue_participants": 3}
+        defaults |= {"max_dialogue_participants": 3, "dialogue_reduction": True}
+        defaults |= {
+            "dialogue_reduction_method": "Gunningscriteria op de oplossingen.",
+            "procedure_grounds": "Complex.",
+        }
     category = fields.pop("service_category", ServiceCategory.SOCIAL)
     defaults["main_cpv"] = cpv(GENERAL_CPV if category == ServiceCategory.GENERAL else SOCIAL_CPV)
     c = services.create_commissioning(user, municipality=m, **(defaults | fields))
@@ -309,7 +314,8 @@ def test_each_dialogue_phase_has_a_question_round_for_its_participants_aw_2_54(m
         K.DIALOGUE_2_QUESTIONS: 70,
         K.FINAL_BIDS: 90,
     }
-    c = publish(draft(m, user, deadlines, route=Route.COMPETITIVE_DIALOGUE, short_period_reasons="x"), user)
+    c = draft(m, user, deadlines, route=Route.COMPETITIVE_DIALOGUE, short_period_reasons="x")
+    c = publish(services.update_commissioning(c, user, max_dialogue_participants=1), user)
     first = candidate(c, "A", admit=True, user=user)
     second = candidate(c, "B", admit=True, user=user)
     services.transition(c, user, Phase.DIALOGUE_1, now=days(31))
@@ -317,7 +323,7 @@ def test_each_dialogue_phase_has_a_question_round_for_its_participants_aw_2_54(m
     services.transition(c, user, Phase.DIALOGUE_SELECTION, now=days(61))
     c.refresh_from_db()
     assert not rules.questions_open(c, days(61))  # no round while the finalists are chosen
-    services.select_for_phase_2(c, user, [first])
+    services.select_for_phase_2(c, user, [first], scores={first: 80, second: 60}, reasons={second: "Scoort lager."})
     services.transition(c, user, Phase.DIALOGUE_2, now=days(62))
     c.refresh_from_db()
     services.ask_question(c, first.applied_by, "Wat verwacht u in fase 2?", now=days(65))

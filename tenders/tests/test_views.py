@@ -114,6 +114,8 @@ def test_officer_designs_and_publishes_through_the_pages(client, m, po_user):
             "term_years": 5,
             "option_count": 4,
             "option_years": 1,
+            "tie_break": "Bij gelijke score beslist de hoogste score op het eerste criterium.",
+            "lot_reasons": "Eén perceel: samenhang in de wijk.",
             "documents_electronically_available": "on",
             "short_period_reasons": "Bekende markt; 30 dagen is proportioneel.",
         },
