@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from core.demo import print_logins
 
 # Each stage adds its own demo data through a module `<app>.demo` with a function `load(stdout)`, in this order.
-STAGES = ["core", "landscape", "tenders", "continuity", "publication", "audit"]
+STAGES = ["core", "landscape", "tenders", "continuity", "publication", "bids", "audit"]
 
 
 class Command(BaseCommand):
