@@ -30,6 +30,7 @@ SHOTS = Path("/tmp")
 STEP = timedelta(seconds=31)  # one TOTP time step: the code used to log in cannot be used again
 MEMBERS_AND_SUBCONTRACTORS = ["leiden.lid1", "leiden.lid2", "leiden.onderaannemer1", "leiden.onderaannemer2"]
 MEMBERS_AND_SUBCONTRACTORS += ["leiden.onderaannemer3"]
+LATE_MESSAGE = "De termijn is verstreken: uw inschrijving is geweigerd en de poging is vastgelegd."
 
 
 def _tab(browser, live_server):
@@ -124,7 +125,8 @@ def test_demo_consortium_submits_replaces_a_late_bid_is_refused_and_two_openers_
     lead.goto(reverse("bids:draft", args=[bid.pk]))
     _answer_every_criterion(lead, bid, "Samen met de buurt")
     pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n% plan van aanpak Samen Meedoen\n%%EOF\n"
-    lead.set_input_files("#id_file", files=[{"name": "plan-van-aanpak.pdf", "mimeType": "application/pdf", "buffer": pdf}])
+    upload = {"name": "plan-van-aanpak.pdf", "mimeType": "application/pdf", "buffer": pdf}
+    lead.set_input_files("#id_file", files=[upload])
     lead.locator("form[action$='/bijlage'] button[type=submit]").click()
     lead.get_by_text("plan-van-aanpak.pdf").first.wait_for()
     _shot(lead, "4-lead-draft")
@@ -156,7 +158,7 @@ def test_demo_consortium_submits_replaces_a_late_bid_is_refused_and_two_openers_
         late = _login(browser, live_server, browser_login, demo.LONE_BIDDER, reverse("bids:submit", args=[lone.pk]))
         clock.move_to(deadline + timedelta(seconds=1), tick=True)
         late.get_by_role("button", name="Ja, nu indienen").click()
-        late.get_by_text("De termijn is verstreken: uw inschrijving is geweigerd en de poging is vastgelegd.").wait_for()
+        late.get_by_text(LATE_MESSAGE).wait_for()
         _shot(late, "7-late-refused")
         late.context.close()
         attempt = LateAttempt.objects.get(commissioning=c)

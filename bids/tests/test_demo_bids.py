@@ -4,12 +4,16 @@ consortium's draft bid with its pending participations, the lone bidder's draft 
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from bids import demo_consortium as demo
+from bids import services
 from bids.models import EconomicOperator, Opener, OperatorMatch, Participation, Submission
-from core.demo import DEMO_PASSWORD
+from core.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 from core.models import User
+
+from .factories_b2 import register
 
 pytestmark = pytest.mark.django_db
 
@@ -66,13 +70,6 @@ def test_the_lone_bidder_has_a_draft_and_two_openers_are_appointed(output):
 
 
 def test_only_an_address_at_the_demo_domain_is_confirmed_without_its_link():
-    from django.core.exceptions import ValidationError
-
-    from bids import services
-    from core.demo import DEMO_EMAIL_DOMAIN
-
-    from .factories_b2 import register
-
     outside, _user = register("Echt", confirmed=False)
     with pytest.raises(ValidationError):
         services.confirm_demo_operator_email(outside)
