@@ -28,8 +28,8 @@ from core.models import User
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp")
 STEP = timedelta(seconds=31)  # one TOTP time step: the code used to log in cannot be used again
-MEMBERS_AND_SUBCONTRACTORS = ["leiden.lid1", "leiden.lid2", "leiden.onderaannemer1", "leiden.onderaannemer2"]
-MEMBERS_AND_SUBCONTRACTORS += ["leiden.onderaannemer3"]
+RINGS_1_AND_2 = (Participation.Ring.MEMBER, Participation.Ring.SUBCONTRACTOR)
+MEMBERS_AND_SUBCONTRACTORS = [row[0] for row in demo.OPERATORS if row[4] in RINGS_1_AND_2]
 LATE_MESSAGE = "De termijn is verstreken: uw inschrijving is geweigerd en de poging is vastgelegd."
 
 
@@ -112,7 +112,7 @@ def test_demo_consortium_submits_replaces_a_late_bid_is_refused_and_two_openers_
         tab.get_by_role("button", name="Deelname bevestigen").click()
         tab.wait_for_url("**/inschrijven/uitnodigingen")
         assert tab.get_by_text("Bevestigd").first.is_visible()
-        if username == "leiden.onderaannemer3":
+        if username == MEMBERS_AND_SUBCONTRACTORS[-1]:
             _shot(tab, "2-self-organisation-confirmed")
         _declare(tab, bid.participations.get(operator__members__user__username=username))
         tab.context.close()
