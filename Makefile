@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo serve test test-fast lint format bench messages vendor requirements clean
+.PHONY: install demo serve test test-fast lint format bench mutation mutation-sample messages vendor requirements clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,22 @@ format: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Mutation testing of continuity/impact.py against the figure tests of continuity (docs/continuity.md, "Mutation
+# testing"; settings in pyproject.toml [tool.mutmut]). One mutant at a time on SQLite: hours for all of them.
+# mutmut keeps results and copies of the tests in mutants/ between runs and would not see changed tests: start afresh.
+mutation: install
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 1
+	$(BIN)/python scripts/mutation_sample.py summary all
+
+# The same on a fixed random sample of SAMPLE mutants (seed 14): the same sample each time, about half an hour.
+SAMPLE ?= 100
+mutation-sample: install
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 1 continuity.impact.x_hhi__mutmut_1  # generates the mutants, maps the tests
+	$(BIN)/mutmut run --max-children 1 $$($(BIN)/python scripts/mutation_sample.py names $(SAMPLE))
+	$(BIN)/python scripts/mutation_sample.py summary $(SAMPLE)
 
 # Update the Dutch translations of every app (edit the .po files), then compile them.
 APPS := core audit landscape continuity tenders publication bids evaluation contracts

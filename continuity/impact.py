@@ -717,7 +717,8 @@ def _flows(land, moves, cash) -> dict:
     to = np.where(moves.winner >= 0, recipients(land, moves)[np.maximum(moves.winner, 0)], -1) if w else moves.winner
     to = np.where(transfers, to, -1)
     has = to >= 0
-    received = np.bincount(to[has], weights=moved[has], minlength=m + w)
+    # as floats even when nothing moves (numpy counts an empty input in integers, which would drop cents added below)
+    received = np.bincount(to[has], weights=moved[has], minlength=m + w).astype(float)
     # The budget of a lot in which no activity goes on goes to the winner its moves name, if any.
     unknown = 0.0
     for i in np.flatnonzero(cash.unplaced > 0):

@@ -109,7 +109,9 @@ def test_milp_never_exceeds_the_budget_and_matches_the_brute_force_optimum_withi
 def test_lp_never_exceeds_the_budget_and_is_at_least_the_integer_optimum(p):
     x, status, _ = optimiser.solve(p)
     assert status == "optimal"
-    assert p.cost @ x <= p.budget + 1e-6
+    # HiGHS meets constraints within its feasibility tolerance (1e-7, relative to the row's scale): a budget of
+    # € 100,000 may be "exceeded" by a thousandth of a cent, never by more.
+    assert p.cost @ x <= p.budget + 1e-6 * max(1.0, abs(p.budget))
     assert ((x >= -1e-9) & (x <= 1 + 1e-9)).all()
     if not (p.weights.get("coverage", 0) > 0 and any(p.cells)):
         assert optimiser.objective(p, x)[1] >= brute_force(p)[1] - 1e-6  # the relaxation is never worse
