@@ -95,6 +95,16 @@ ACTION_LABELS = {
     "publication.subscribe": gettext_lazy("Subscribed to updates"),
     "publication.subscription_confirm": gettext_lazy("Subscription to updates confirmed"),
     "publication.unsubscribe": gettext_lazy("Unsubscribed from updates"),
+    # bids: sealing key, drafts, submission (B1)
+    "bids.key_create": gettext_lazy("Sealing key of a commissioning created"),
+    "bids.submission_create": gettext_lazy("Draft submission started"),
+    "bids.answer_save": gettext_lazy("Answer of a draft submission saved"),
+    "bids.file_add": gettext_lazy("Attachment added to a draft submission"),
+    "bids.file_remove": gettext_lazy("Attachment removed from a draft submission"),
+    "bids.confidential_mark": gettext_lazy("Confidential mark of a submission part changed"),
+    "bids.submit": gettext_lazy("Submission sealed and received"),
+    "bids.withdraw": gettext_lazy("Submission withdrawn"),
+    "bids.late_attempt": gettext_lazy("Late submission refused"),
     # bids: operators and consortia (B2)
     "bids.operator_register": gettext_lazy("Organisation registered"),
     "bids.operator_confirm_email": gettext_lazy("Organisation's e-mail address confirmed"),

@@ -9,6 +9,11 @@ class BidsConfig(AppConfig):
     def ready(self):
         from . import (
             checks,  # noqa: F401 (registers the deployment checks)
+            guards,
             opening_rules,  # noqa: F401  (registers the "open first" guards of the procedure)
+            receivers,
             recipients,  # noqa: F401 (registers the cancellation recipients)
         )
+
+        receivers.connect()
+        guards.register()

@@ -264,6 +264,9 @@ class SealedVersion(models.Model):
     superseded_at = models.DateTimeField(null=True, blank=True)
     # Set by the opening: the data key re-wrapped by the KEK, so that authorised readers can decrypt it.
     opened_data_key = models.BinaryField(null=True, blank=True)
+    # The bidder's own copy of the canonical manifest, encrypted with the submission's draft key: its members can
+    # download what they sent (and check it against the receipt) without the commissioning's private key.
+    bidder_manifest = models.BinaryField(blank=True, default=b"")
 
     class Meta:
         ordering = ["submission", "number"]

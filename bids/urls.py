@@ -1,11 +1,26 @@
 from django.urls import path
 
-from .views import consortium, opening, operators
+from .views import consortium, opening, operators, submission
 
 app_name = "bids"
 BASE = "gemeenten/<str:municipality>/opdrachten/<int:pk>"
 
 urlpatterns = [
+    # B1: drafts, submission, receipts
+    path("", submission.my_submissions, name="my_submissions"),
+    path("gemeente/<str:municipality>/", submission.my_submissions, name="municipality"),
+    path("opdracht/<int:pk>/", submission.start, name="start"),
+    path("<int:pk>/", submission.draft, name="draft"),
+    path("<int:pk>/antwoord/<int:criterion_pk>", submission.answer, name="answer"),
+    path("<int:pk>/bijlage", submission.upload, name="upload"),
+    path("<int:pk>/bijlage/<int:item_pk>/verwijderen", submission.remove_file, name="remove_file"),
+    path("<int:pk>/bijlage/<int:item_pk>/vertrouwelijk", submission.confidential, name="confidential"),
+    path("<int:pk>/indienen", submission.submit, name="submit"),
+    path("<int:pk>/intrekken", submission.withdraw, name="withdraw"),
+    path("ontvangstbevestiging/<int:version_pk>/", submission.receipt, name="receipt"),
+    path("ontvangstbevestiging/<int:version_pk>/pdf", submission.receipt_pdf, name="receipt_pdf"),
+    path("ontvangstbevestiging/<int:version_pk>/manifest.json", submission.manifest, name="manifest"),
+    path("controleren", submission.verify, name="verify"),
     # --- B2: operators, colleagues, landscape matches ---
     path("organisaties", operators.mine, name="mine"),
     path("registreren", operators.register, name="register"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from bids import submission_rules as bid_rules
 from core.access import login_view, public_view
 from core.page_cache import cached_public
 from core.pdf import pdf_response
@@ -73,6 +74,8 @@ def detail(request, municipality, pk):
     context["subscribed"] = subscription is not None and subscription.is_confirmed
     context["subscription_pending"] = subscription is not None and not subscription.is_confirmed
     context["subscription_email"] = subscription.email if subscription else ""
+    # Members of a registered economic operator get the way in to bid (anonymous pages stay the same for everyone).
+    context["may_bid"] = request.user.is_authenticated and bid_rules.may_start_any(request.user, c, timezone.now())
     return render(request, "publication/detail.html", context)
 
 

@@ -503,9 +503,20 @@ def r_bids_opening(name):
 
 
 def r_bids(name):
-    """bids has a recipe factory per topic (module of bids.services)."""
+    """bids has a recipe factory per topic (module of bids.services): drafts, keys and submission keep theirs beside
+    their tests (bids/tests/audit_recipes_*.py, RECIPES); the opening's and the operators' are above."""
+    import importlib
+    import pkgutil
+
+    import bids.tests
     from bids.services import opening
 
+    recipes = {}
+    for module in pkgutil.iter_modules(bids.tests.__path__):
+        if module.name.startswith("audit_recipes"):
+            recipes |= importlib.import_module(f"bids.tests.{module.name}").RECIPES
+    if name in recipes:
+        return recipes[name]
     return r_bids_opening(name) if hasattr(opening, name) else r_bids_operators_consortium(name)
 
 

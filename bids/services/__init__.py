@@ -11,7 +11,9 @@ from .consortium import (  # noqa: F401  (B2: consortia, commitments, declaratio
     set_reliance,
 )
 from .demo_accounts import confirm_demo_operator_email  # noqa: F401  (D: the demo's operators)
-from .opening import appoint_opener, confirm_opening, record_read, remove_opener
+from .drafts import add_file, create_submission, mark_confidential, remove_file, save_answer  # B1
+from .keys import ensure_commissioning_key  # B1
+from .opening import appoint_opener, confirm_opening, record_read, remove_opener  # B3
 from .operators import (  # noqa: F401  (B2: operators, colleagues, landscape matches)
     accept_invitation,
     confirm_operator_email,
@@ -21,5 +23,20 @@ from .operators import (  # noqa: F401  (B2: operators, colleagues, landscape ma
     register_operator,
     resend_confirmation,
 )
+from .submission import LateSubmission, submit, withdraw  # B1
 
-__all__ = ["appoint_opener", "confirm_opening", "record_read", "remove_opener"]
+__all__ = [
+    "LateSubmission",
+    "add_file",
+    "appoint_opener",
+    "confirm_opening",
+    "create_submission",
+    "ensure_commissioning_key",
+    "mark_confidential",
+    "record_read",
+    "remove_file",
+    "remove_opener",
+    "save_answer",
+    "submit",
+    "withdraw",
+]

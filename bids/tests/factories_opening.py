@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bids import sealing, services
-from bids.models import CommissioningKey, EconomicOperator, Participation, SealedVersion, Submission
+from bids.models import EconomicOperator, Participation, SealedVersion, Submission
 from core.models import Role
 from core.otp import current_token
 from core.testing import user_with_role
@@ -22,14 +22,7 @@ K = Deadline.Kind
 
 def commissioning_with_key(municipality=None, **kw):
     c = published(municipality, **kw)
-    pair = sealing.new_commissioning_key_pair(c.pk)
-    CommissioningKey.objects.create(
-        commissioning=c,
-        public_key=pair.public_key,
-        wrapped_private_key=pair.wrapped_private_key,
-        kek_id=pair.kek_id,
-        created_at=c.published_at,
-    )
+    services.ensure_commissioning_key(c)  # publishing made it already (bids.receivers); this changes nothing then
     return c
 
 
