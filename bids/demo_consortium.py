@@ -100,7 +100,7 @@ def _operator(m, username, org_name, kind, kvk) -> EconomicOperator:
             contact_email=user.email,
         )
     if operator.email_confirmed_at is None:
-        services.confirm_demo_operator_email(operator)
+        operator = services.confirm_demo_operator_email(operator)
     match = OperatorMatch.objects.filter(operator=operator, organisation=org).first()
     if match is None:  # registered before the organisation was in the registry
         services.propose_matches(operator)
