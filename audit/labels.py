@@ -77,6 +77,7 @@ ACTION_LABELS = {
     "tenders.criterion_delete": gettext_lazy("Award criterion deleted"),
     "tenders.anchor": gettext_lazy("Score anchor set"),
     "tenders.deadline": gettext_lazy("Deadline set"),
+    "tenders.notice": gettext_lazy("Dispatch of the contract notice recorded"),
     "tenders.publish": gettext_lazy("Commissioning published"),
     "tenders.transition": gettext_lazy("Procedure moved to the next phase"),
     "tenders.cancel": gettext_lazy("Commissioning cancelled"),

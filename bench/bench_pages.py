@@ -205,7 +205,7 @@ def publish_commissioning(m, core_services, Role):
 
     from tenders import rules
     from tenders import services as tenders
-    from tenders.models import Commissioning
+    from tenders.models import Commissioning, CPVCode
 
     existing = Commissioning.objects.filter(municipality=m, published_at__isnull=False).first()
     if existing is not None:
@@ -221,6 +221,7 @@ def publish_commissioning(m, core_services, Role):
         term_years=5,
         option_count=4,
         option_years=1,
+        main_cpv=CPVCode.objects.get(code="85310000-5"),
     )
     for i in range(3):
         tenders.save_lot(c, user, title=f"Perceel {i + 1}", annual_budget=Decimal("1000000"))
@@ -231,6 +232,7 @@ def publish_commissioning(m, core_services, Role):
     now = timezone.now()
     for i, kind in enumerate(rules.REQUIRED_DEADLINES[c.route], start=1):
         tenders.set_deadline(c, user, kind, now + datetime.timedelta(days=30 * i))
+    tenders.record_notice(c, user, tenderned_id="412345", dispatched_at=now)  # light regime: notice first (art. 52)
     tenders.publish(c, user)
     c.refresh_from_db()
     return c

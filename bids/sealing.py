@@ -169,17 +169,29 @@ def receipt_hash(manifest: dict) -> str:
 
 def pack(manifest: dict, files: list[bytes]) -> bytes:
     """One byte string holding the manifest and the files in manifest order: length-prefixed (big-endian u64)."""
-    parts = [canonical_json(manifest), *files]
+    return frame([canonical_json(manifest), *files])
+
+
+def frame(parts: list[bytes]) -> bytes:
     return b"".join(struct.pack(">Q", len(part)) + part for part in parts)
 
 
-def unpack(packed: bytes) -> tuple[dict, list[bytes]]:
+def unframe(packed: bytes) -> list[bytes]:
     parts, offset = [], 0
     while offset < len(packed):
+        if offset + 8 > len(packed):
+            raise SealError("truncated bundle")
         (length,) = struct.unpack_from(">Q", packed, offset)
         offset += 8
+        if offset + length > len(packed):
+            raise SealError("truncated bundle")
         parts.append(packed[offset : offset + length])
         offset += length
+    return parts
+
+
+def unpack(packed: bytes) -> tuple[dict, list[bytes]]:
+    parts = unframe(packed)
     if not parts:
         raise SealError("empty bundle")
     return json.loads(parts[0]), parts[1:]
@@ -197,12 +209,46 @@ class Sealed:
     ciphertext: bytes
 
 
-def seal_bundle(manifest: dict, files: list[bytes], public_key: bytes, aad: bytes) -> Sealed:
-    """Hash, then encrypt the bundle with a fresh data key wrapped for the commissioning's public key."""
+@dataclass(frozen=True)
+class PreparedFiles:
+    """The heavy half of sealing, done before the deadline lock: the files encrypted with a fresh data key that is
+    already wrapped for the commissioning."""
+
+    data_key: bytes
+    ephemeral_public_key: bytes
+    wrapped_data_key: bytes
+    file_parts: list[bytes]
+
+
+def _part_aad(aad: bytes, index: int) -> bytes:
+    return aad + b"|part:" + str(index).encode()
+
+
+def prepare_files(files: list[bytes], public_key: bytes, aad: bytes) -> PreparedFiles:
+    """Encrypt the files (parts 1..n of the bundle) with a fresh data key wrapped for the commissioning's key."""
     data_key = new_data_key()
     ephemeral_public, wrapped = wrap_for_public_key(data_key, public_key, aad)
-    return Sealed(receipt_hash(manifest), ephemeral_public, wrapped, encrypt(data_key, pack(manifest, files), aad))
+    parts = [encrypt(data_key, content, _part_aad(aad, i)) for i, content in enumerate(files, start=1)]
+    return PreparedFiles(data_key, ephemeral_public, wrapped, parts)
+
+
+def finish(prepared: PreparedFiles, manifest: dict, aad: bytes) -> Sealed:
+    """The light half, under the lock: hash the manifest (which names every file by its SHA-256) and seal it as part
+    0 with the same data key. Each part is bound to its place by the associated data."""
+    parts = [encrypt(prepared.data_key, canonical_json(manifest), _part_aad(aad, 0)), *prepared.file_parts]
+    return Sealed(receipt_hash(manifest), prepared.ephemeral_public_key, prepared.wrapped_data_key, frame(parts))
+
+
+def seal_bundle(manifest: dict, files: list[bytes], public_key: bytes, aad: bytes) -> Sealed:
+    """Hash, then encrypt the bundle (manifest and files, each a part) with a fresh data key wrapped for the
+    commissioning's public key."""
+    return finish(prepare_files(files, public_key, aad), manifest, aad)
 
 
 def open_bundle(ciphertext: bytes, data_key: bytes, aad: bytes) -> tuple[dict, list[bytes]]:
-    return unpack(decrypt(data_key, bytes(ciphertext), aad))
+    parts = unframe(bytes(ciphertext))
+    if not parts:
+        raise SealError("empty bundle")
+    manifest = json.loads(decrypt(data_key, parts[0], _part_aad(aad, 0)))
+    files = [decrypt(data_key, part, _part_aad(aad, i)) for i, part in enumerate(parts[1:], start=1)]
+    return manifest, files

@@ -64,6 +64,35 @@ MUNICIPALITIES = [
 ]
 PURCHASING_ORGANISATION = "Inkooporganisatie Holland Rijnland (demo)"
 
+# Addresses and contact points published with the procedures (OCDS `parties`): fictional but plausible demo
+# values, not the municipalities' real contact details; e-mail goes to the reserved demo domain.
+CONTACTS = {
+    "GM0546": {
+        "street_address": "Stadhuisplein 1",
+        "postal_code": "2311 EJ",
+        "locality": "Leiden",
+        "contact_name": "Team Inkoop Sociaal Domein",
+        "contact_email": f"inkoop.leiden@{DEMO_EMAIL_DOMAIN}",
+        "contact_telephone": "+31 71 555 0100",
+    },
+    "GM0392": {
+        "street_address": "Grote Markt 2",
+        "postal_code": "2011 RD",
+        "locality": "Haarlem",
+        "contact_name": "Team Inkoop Sociaal Domein",
+        "contact_email": f"inkoop.haarlem@{DEMO_EMAIL_DOMAIN}",
+        "contact_telephone": "+31 23 555 0100",
+    },
+    PURCHASING_ORGANISATION: {
+        "street_address": "Schipholweg 128",
+        "postal_code": "2316 XD",
+        "locality": "Leiden",
+        "contact_name": "Inkoopadviseur Sociaal Domein",
+        "contact_email": f"inkoop.hollandrijnland@{DEMO_EMAIL_DOMAIN}",
+        "contact_telephone": "+31 71 555 0200",
+    },
+}
+
 # Username part per municipal role (the provider representatives come with the landscape demo).
 ROLE_USERNAMES = {
     Role.POLICY_ADVISOR: ("beleid", "Beleidsadviseur"),
@@ -107,9 +136,14 @@ def municipality(cbs_code: str) -> Municipality:
 def load(stdout) -> None:
     loaded = {}
     for code, name, tokens in MUNICIPALITIES:
-        loaded[code] = services.upsert_municipality(code, name=name, design_tokens=tokens, actor=ACTOR)
+        loaded[code] = services.upsert_municipality(
+            code, name=name, design_tokens=tokens, contact=CONTACTS[code], actor=ACTOR
+        )
     purchasing = services.upsert_purchasing_organisation(
-        PURCHASING_ORGANISATION, municipalities=[loaded["GM0546"]], actor=ACTOR
+        PURCHASING_ORGANISATION,
+        municipalities=[loaded["GM0546"]],
+        contact=CONTACTS[PURCHASING_ORGANISATION],
+        actor=ACTOR,
     )
     for m in loaded.values():
         prefix = m.name.lower()

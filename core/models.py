@@ -10,7 +10,30 @@ from django.utils.translation import gettext_lazy as _
 from .validators import validate_municipality_code
 
 
-class Municipality(models.Model):
+class ContactDetails(models.Model):
+    """The postal address and contact point of a buyer, published with its procedures (OCDS `parties`)."""
+
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    locality = models.CharField(_("locality"), max_length=100, blank=True)
+    contact_name = models.CharField(_("contact point"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_telephone = models.CharField(_("contact telephone"), max_length=30, blank=True)
+
+    CONTACT_FIELDS = [
+        "street_address",
+        "postal_code",
+        "locality",
+        "contact_name",
+        "contact_email",
+        "contact_telephone",
+    ]
+
+    class Meta:
+        abstract = True
+
+
+class Municipality(ContactDetails):
     cbs_code = models.CharField(_("CBS code"), max_length=6, unique=True, validators=[validate_municipality_code])
     name = models.CharField(_("name"), max_length=200)
     # NL Design System design tokens (CSS custom properties without the leading "--") that theme every page shown
@@ -26,7 +49,7 @@ class Municipality(models.Model):
         return f"{self.name} ({self.cbs_code})"
 
 
-class PurchasingOrganisation(models.Model):
+class PurchasingOrganisation(ContactDetails):
     """A (regional) purchasing organisation that commissions on behalf of one or more municipalities."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)

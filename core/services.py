@@ -22,14 +22,23 @@ def _changed(obj, values: dict) -> dict:
     return diff(before, {f: getattr(obj, f) for f in values})
 
 
+def _contact(contact) -> dict:
+    unknown = set(contact or {}) - set(Municipality.CONTACT_FIELDS)
+    assert not unknown, unknown
+    return {name: value or "" for name, value in (contact or {}).items()}
+
+
 @transaction.atomic
-def upsert_municipality(cbs_code: str, *, name: str, design_tokens=None, actor=None, role="") -> Municipality:
-    """Create or update a municipality by its CBS code. `design_tokens` None leaves the tokens unchanged."""
+def upsert_municipality(
+    cbs_code: str, *, name: str, design_tokens=None, contact=None, actor=None, role=""
+) -> Municipality:
+    """Create or update a municipality by its CBS code. `design_tokens` None leaves the tokens unchanged; `contact`
+    (a dict of Municipality.CONTACT_FIELDS) sets the address and contact point given, None leaves them."""
     municipality = Municipality.objects.select_for_update().filter(cbs_code=cbs_code).first()
     created = municipality is None
     if created:
         municipality = Municipality(cbs_code=cbs_code)
-    values = {"name": name}
+    values = {"name": name} | _contact(contact)
     if design_tokens is not None:
         values["design_tokens"] = dict(design_tokens)
     summary = _changed(municipality, values)
@@ -48,19 +57,28 @@ def upsert_municipality(cbs_code: str, *, name: str, design_tokens=None, actor=N
 
 
 @transaction.atomic
-def upsert_purchasing_organisation(name: str, *, municipalities, actor=None, role="") -> PurchasingOrganisation:
-    """Create a purchasing organisation or set the municipalities it acts for."""
+def upsert_purchasing_organisation(
+    name: str, *, municipalities, contact=None, actor=None, role=""
+) -> PurchasingOrganisation:
+    """Create a purchasing organisation or set the municipalities it acts for (and, with `contact`, its address and
+    contact point)."""
     organisation, created = PurchasingOrganisation.objects.select_for_update().get_or_create(name=name)
     before = sorted(organisation.municipalities.values_list("cbs_code", flat=True))
     after = sorted(m.cbs_code for m in municipalities)
-    if created or before != after:
+    contact_summary = _changed(organisation, _contact(contact))
+    if created or before != after or contact_summary["after"]:
+        organisation.full_clean()
+        organisation.save()
         organisation.municipalities.set(municipalities)
+        summary = diff({"municipalities": before}, {"municipalities": after})
+        summary["before"] |= contact_summary["before"]
+        summary["after"] |= contact_summary["after"]
         record(
             f"core.purchasing_organisation.{'create' if created else 'update'}",
             actor=actor,
             role=role,
             obj=organisation,
-            summary=diff({"municipalities": before}, {"municipalities": after}),
+            summary=summary,
         )
     return organisation
 

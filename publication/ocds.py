@@ -16,6 +16,8 @@ from bids import ocds as bids_ocds
 from tenders import rules
 from tenders.models import Commissioning, Deadline, Phase, Route
 
+from . import ocds_tender
+
 OCDS_VERSION = "1.1"
 LOTS_EXTENSION = (
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json"
@@ -56,6 +58,7 @@ def _party_municipality(m, roles) -> dict:
         "id": m.cbs_code,
         "name": f"Gemeente {m.name}",
         "identifier": {"scheme": "NL-CBS", "id": m.cbs_code, "legalName": f"Gemeente {m.name}"},
+        **ocds_tender.address_and_contact(m),
         "roles": roles,
     }
 
@@ -125,7 +128,7 @@ def _build_release(c: Commissioning, *, release_id: str, date, tags: list[str]) 
     if c.purchasing_organisation_id:
         po = c.purchasing_organisation
         procuring = {"id": f"IO{po.pk}", "name": po.name}
-        parties.append({**procuring, "roles": ["procuringEntity"]})
+        parties.append({**procuring, **ocds_tender.address_and_contact(po), "roles": ["procuringEntity"]})
     else:
         procuring = {"id": parties[0]["id"], "name": parties[0]["name"]}
     home = absolute(reverse("publication:detail", args=[municipalities[0].cbs_code, c.pk]))
@@ -184,9 +187,7 @@ def _build_release(c: Commissioning, *, release_id: str, date, tags: list[str]) 
     amendments = _amendments(c, release_id, tags)
     if amendments:
         tender["amendments"] = amendments
-    if c.route == Route.GRANT_ROUND:
-        rule = c.get_distribution_rule_display()
-        tender["procurementMethodRationale"] = f"Subsidieplafond € {c.grant_ceiling:.2f}; {rule} (Awb 4:22, 4:26)"
+    ocds_tender.extend_tender(c, tender, lots, deadlines, _iso)
     reserved = list(c.reserved_lines.all())
     planning = {
         "rationale": c.goals,

@@ -14,7 +14,7 @@ from bids import submission_rules as bid_rules
 from core.access import login_view, public_view
 from core.page_cache import cached_public
 from core.pdf import pdf_response
-from tenders import rules, selectors
+from tenders import regime, rules, selectors
 from tenders.models import Clarification
 from tenders.rules import applications_open
 
@@ -44,7 +44,9 @@ def document_context(c) -> dict:
         "criteria": criteria,
         "timeline": selectors.timeline(c, notes),
         "phases": selectors.route_phases(c),
-        "threshold": rules.check_threshold(c, (c.published_at or c.created_at).date()),
+        "threshold": (threshold := rules.check_threshold(c, regime.regime_date(c))),
+        "regime_label": rules.REGIME_LABELS[threshold.regime],
+        "additional_cpv": list(c.additional_cpv.all()),
         "clarifications": clarifications,
         "rectifications": rectifications,
         "applications_open": applications_open(c),

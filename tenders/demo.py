@@ -7,6 +7,9 @@
   with two selected consortia, a Spotlight info session, questions and two clarifications documents, a reserved
   budget for community self-organisations and a transition budget.
 
+Both carry CPV codes of Annex XIV (the light regime) and a recorded dispatch of their contract notice two days before
+they were published here (Directive 2014/24/EU art. 52).
+
 Past steps of the procedure are replayed with the dates on which they happened (relative to today), so that the
 server-clock guards hold. Idempotent: a commissioning that already exists is left alone. Without the municipality
 (core demo) or its landscape (landscape demo) the commissioning is skipped with a message.
@@ -24,10 +27,14 @@ from core.demo import demo_user
 from core.models import Municipality, Role
 from landscape.models import Activity, District, Organisation, TargetGroup
 
-from . import selectors, services
-from .models import Commissioning, Deadline, LibraryCriterion, Phase, ReservedBudgetLine, Route
+from . import regime, rules, selectors, services
+from .models import Commissioning, CPVCode, Deadline, LibraryCriterion, Phase, ReservedBudgetLine, Route
 
 K = Deadline.Kind
+# CPV codes (Annex XIV of Directive 2014/24/EU: the light regime) and the fictional identifiers of their notices.
+LEIDEN_CPV = ("85320000-8", ["85310000-5", "85312400-3"])
+LEIDEN_LOT_CPV = {"Basiskracht": "85312320-8"}  # money advice: counselling; the other lots have the main code
+HAARLEM_CPV = ("85310000-5", ["85312100-0", "85312300-2", "85320000-8"])
 LEIDEN_TITLE = "Welzijn Leiden: Samen Opgroeien, Samen Meedoen, Basiskracht"
 HAARLEM_TITLE = "Gewoon in de Wijk"
 
@@ -121,6 +128,26 @@ def _grants(m, activities) -> Decimal:
     return (total / 10_000).quantize(Decimal("1")) * 10_000
 
 
+def _cpv(code):
+    return CPVCode.objects.get(code=code)
+
+
+def _cpv_fields(main, additional) -> dict:
+    return {"main_cpv": _cpv(main), "additional_cpv": [_cpv(code) for code in additional]}
+
+
+def _dispatch(c, officer, at, tenderned_id):
+    """The contract notice went to TenderNed/TED two days before the publication here (Directive art. 52)."""
+    services.record_notice(
+        c, officer, tenderned_id=tenderned_id, ted_id=f"{tenderned_id[:6]}-{at.year}", dispatched_at=at
+    )
+
+
+def _regime(c) -> str:
+    c.refresh_from_db()
+    return str(rules.REGIME_LABELS[rules.check_threshold(c, regime.regime_date(c)).regime])
+
+
 def _prerequisites(stdout, code, title):
     m = Municipality.objects.filter(cbs_code=code).first()
     if m is None:
@@ -156,6 +183,7 @@ def load_leiden(stdout):
         term_years=5,
         option_count=4,
         option_years=1,
+        **_cpv_fields(*LEIDEN_CPV),
     )
     districts = list(District.objects.filter(municipality=m))
     for title, description, group_codes in LEIDEN_LOTS:
@@ -175,6 +203,7 @@ def load_leiden(stdout):
             activities=activities,
             districts=districts,
             target_groups=groups,
+            main_cpv=_cpv(LEIDEN_LOT_CPV[title]) if title in LEIDEN_LOT_CPV else None,
         )
     services.add_reserved_line(
         c,
@@ -187,6 +216,7 @@ def load_leiden(stdout):
     _add_criteria(c, officer, LEIDEN_CRITERIA)
     for kind, days in ((K.QUESTIONS, 21), (K.BIDS, 49), (K.AWARD_PLANNED, 90)):
         services.set_deadline(c, officer, kind, _noon(now + timedelta(days=days)))
+    _dispatch(c, officer, _noon(now - timedelta(days=2)), "412345")
     services.publish(c, officer)
     provider = _user("leiden.aanbieder1")
     if provider is not None:
@@ -201,7 +231,7 @@ def load_leiden(stdout):
             topic="Continuïteit",
         )
         services.publish_clarification(c, officer, introduction="Antwoorden op de vragen van de eerste weken.")
-    stdout.write(f"tenders: Leiden “{LEIDEN_TITLE}” published with {c.lots.count()} lots")
+    stdout.write(f"tenders: Leiden “{LEIDEN_TITLE}” published with {c.lots.count()} lots ({_regime(c)})")
     return c
 
 
@@ -233,6 +263,7 @@ def load_haarlem(stdout):
         ),
         max_candidates=3,
         max_dialogue_participants=2,
+        **_cpv_fields(*HAARLEM_CPV),
         short_period_reasons=(
             "De aanbieders in Haarlem kennen de opdracht uit de marktconsultatie en de Spotlights; vier weken voor "
             "de verzoeken tot deelneming is daarom proportioneel."
@@ -273,6 +304,7 @@ def load_haarlem(stdout):
     }
     for kind, at in deadlines.items():
         services.set_deadline(c, officer, kind, at)
+    _dispatch(c, officer, _noon(start - timedelta(days=2)), "398765")
     services.publish(c, officer, now=start)
     services.add_info_session(
         c,
@@ -319,7 +351,9 @@ def load_haarlem(stdout):
             minutes=f"Dialoog fase 2 (inhoud) met {p.name}: preventie, onderaanneming van kleine organisaties "
             "voor de hele looptijd, en de overgang van vrijwilligers.",
         )
-    stdout.write(f"tenders: Haarlem “{HAARLEM_TITLE}” in dialogue phase 2 with {len(participants[:2])} consortia")
+    stdout.write(
+        f"tenders: Haarlem “{HAARLEM_TITLE}” in dialogue phase 2 with {len(participants[:2])} consortia ({_regime(c)})"
+    )
     return c
 
 

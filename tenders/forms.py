@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from landscape.models import Activity, District, TargetGroup
 
 from . import rules
-from .models import Commissioning, Deadline, DistributionRule, LibraryCriterion, ReservedBudgetLine
+from .models import Commissioning, CPVCode, Deadline, DistributionRule, LibraryCriterion, ReservedBudgetLine
 from .rules import plausible_moment_error
 from .services.design import DESIGN_FIELDS
 
@@ -37,7 +37,6 @@ REQUIRED = {
     "title": _("Give the commissioning a title."),
     "goals": _("Describe the goals in plain language."),
     "route": _("Choose a procedure."),
-    "service_category": _("Choose the kind of services."),
     "term_years": _("Give the initial term in years (at least 1)."),
     "option_count": _("Give the number of options (0 if there are none)."),
     "option_years": _("Give the length of one option in years."),
@@ -54,6 +53,7 @@ class CommissioningForm(forms.ModelForm):
             "accelerated_reasons": forms.Textarea(attrs={"rows": 2}),
             "short_period_reasons": forms.Textarea(attrs={"rows": 2}),
             "contract_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "additional_cpv": forms.SelectMultiple(attrs={"size": 6}),
             "grant_ceiling_announced_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "grant_assessment_reasons": forms.Textarea(attrs={"rows": 3}),
             "grant_despite_reasons": forms.Textarea(attrs={"rows": 3}),
@@ -82,6 +82,11 @@ class CommissioningForm(forms.ModelForm):
                 "Grant round only: these questions decide whether it is a grant or a public contract."
             ),
             "wmo_price_basis": _("Wmo services only: the price is based on the cost price, with indexation."),
+            "main_cpv": _(
+                "Decides the regime: a code of Annex XIV of Directive 2014/24/EU (social and other specific "
+                "services) makes the light regime apply; any other code the European threshold for services."
+            ),
+            "additional_cpv": _("Optional: other CPV codes that describe the services (at most 10)."),
         }
 
     def __init__(self, *args, now=None, policy=None, **kwargs):
@@ -95,6 +100,9 @@ class CommissioningForm(forms.ModelForm):
         for name, message in REQUIRED.items():
             self.fields[name].error_messages["required"] = message
         self.fields["contract_start"].error_messages["invalid"] = _("Enter a date, for example 1-1-2028.")
+        self.fields["main_cpv"].empty_label = _("(choose the main CPV code)")
+        self.fields["main_cpv"].error_messages["invalid_choice"] = _("Choose a CPV code from the list.")
+        self.fields["additional_cpv"].error_messages["invalid_choice"] = _("Choose CPV codes from the list.")
 
     def clean_distribution_rule(self):
         return self.cleaned_data.get("distribution_rule") or DistributionRule.QUALITY_RANKING
@@ -132,6 +140,8 @@ class CommissioningForm(forms.ModelForm):
         for field in ("title", "goals"):
             if field in data and not (data[field] or "").strip():
                 self._field_error(field, REQUIRED[field])
+        if data.get("main_cpv") is not None and data["main_cpv"] in (data.get("additional_cpv") or []):
+            self._field_error("additional_cpv", _("The main CPV code is not also an additional code."))
         return data
 
     def _field_error(self, field, message):
@@ -172,6 +182,21 @@ class LotForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    main_cpv = forms.ModelChoiceField(
+        label=_("Main CPV code of the lot"),
+        queryset=CPVCode.objects.all(),
+        required=False,
+        empty_label=_("(the commissioning's main CPV code)"),
+        error_messages={"invalid_choice": _("Choose a CPV code from the list.")},
+    )
+    additional_cpv = forms.ModelMultipleChoiceField(
+        label=_("Additional CPV codes of the lot"),
+        queryset=CPVCode.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        error_messages={"invalid_choice": _("Choose CPV codes from the list.")},
+    )
+
     def __init__(self, *args, commissioning, **kwargs):
         super().__init__(*args, prefix="lot", **kwargs)
         municipalities = commissioning.municipalities()
@@ -193,6 +218,7 @@ class LotRectificationForm(LotForm):
 
     def __init__(self, *args, commissioning, deadline, **kwargs):
         super().__init__(*args, commissioning=commissioning, **kwargs)
+        del self.fields["main_cpv"], self.fields["additional_cpv"]  # classified before publication
         self.deadline = deadline
         self.initial["submission_deadline"] = deadline.at
 

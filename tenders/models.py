@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality, PurchasingOrganisation
 
+from .cpv import CPVCode
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
@@ -62,6 +64,7 @@ class Threshold(models.Model):
     category = models.CharField(_("service category"), max_length=16, choices=ServiceCategory.choices)
     amount = models.DecimalField(_("amount (excl. VAT)"), **MONEY)
     valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=255, blank=True)
 
     class Meta:
@@ -105,8 +108,12 @@ class Commissioning(models.Model):
     goals = models.TextField(_("goals in plain language"))
     route = models.CharField(_("route"), max_length=24, choices=Route.choices)
     phase = models.CharField(_("phase"), max_length=24, choices=Phase.choices, default=Phase.DRAFT)
-    service_category = models.CharField(
-        _("service category"), max_length=16, choices=ServiceCategory.choices, default=ServiceCategory.SOCIAL
+    # The regime follows from the CPV codes (Annex XIV or not), never from a default (tenders/regime.py).
+    main_cpv = models.ForeignKey(
+        CPVCode, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("main CPV code")
+    )
+    additional_cpv = models.ManyToManyField(
+        CPVCode, blank=True, related_name="+", verbose_name=_("additional CPV codes")
     )
     contract_start = models.DateField(_("contract start"), null=True, blank=True)
     term_years = models.PositiveSmallIntegerField(_("initial term (years)"), default=1)
@@ -163,6 +170,10 @@ class Commissioning(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # The contract notice (services.record_notice): its TenderNed and TED identifiers and when it was dispatched.
+    tenderned_notice_id = models.CharField(_("TenderNed publication number"), max_length=20, blank=True)
+    ted_notice_id = models.CharField(_("TED notice number"), max_length=20, blank=True)
+    notice_dispatched_at = models.DateTimeField(_("notice dispatched at"), null=True, blank=True)
     # Time limits (tenders.time_limits): the documents are freely and fully available electronically (else the EU
     # bid period is 5 days longer, Aw 2.72); an accelerated procedure (urgency, with reasons) shortens the EU periods
     # and the time between the last clarifications and the bid deadline (Aw 2.54(2)); a period shorter than the
@@ -231,6 +242,13 @@ class Lot(models.Model):
     activities = models.ManyToManyField("landscape.Activity", blank=True, related_name="lots")
     districts = models.ManyToManyField("landscape.District", blank=True, related_name="lots")
     target_groups = models.ManyToManyField("landscape.TargetGroup", blank=True, related_name="lots")
+    # Optional: without them the lot has the commissioning's CPV codes.
+    main_cpv = models.ForeignKey(
+        CPVCode, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("main CPV code")
+    )
+    additional_cpv = models.ManyToManyField(
+        CPVCode, blank=True, related_name="+", verbose_name=_("additional CPV codes")
+    )
 
     class Meta:
         ordering = ["commissioning", "number"]

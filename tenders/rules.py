@@ -4,20 +4,18 @@ now?" question (publish_errors, transition_errors, may_cancel, questions_open, a
 Time limits by regime live in tenders.time_limits. Reads only; services enforce them and views turn them into
 `may_*` flags for the templates."""
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.access import has_role, represented_organisation_ids
 from core.formatting import percent
 from core.models import MUNICIPAL_ROLES
 
-from . import grant_rules, guards, time_limits
-from .models import Candidate, Deadline, Phase, Route, ServiceCategory, Threshold
+from . import grant_rules, guards, regime, time_limits
+from .models import Candidate, Deadline, Phase, Route
 from .policy import ProcurementPolicy
 
 P = Phase
@@ -212,89 +210,24 @@ def criteria_errors(commissioning) -> list[str]:
 
 
 # --- Threshold check ----------------------------------------------------------------------------------------------
-@dataclass
-class ThresholdCheck:
-    estimated_value: Decimal
-    threshold: Threshold | None
-    regime: str
-    above: bool
-    explanation: str
-    requirements: list[str]
-
-
-REGIME_GRANT = "grant"
-REGIME_LIGHT = "light"
-REGIME_EUROPEAN = "european"
-REGIME_NATIONAL = "national"
-
-REGIME_LABELS = {
-    REGIME_GRANT: gettext_lazy("Grant round (Awb title 4.2), no procurement regime"),
-    REGIME_LIGHT: gettext_lazy("Light regime for social and other specific services (Aw 2.38–2.39)"),
-    REGIME_EUROPEAN: gettext_lazy("European procedure for services (Aw part 2)"),
-    REGIME_NATIONAL: gettext_lazy("Below the European threshold (national rules, Aw part 1 and 3)"),
-}
-
-
-def threshold_on(category: str, on: date) -> Threshold | None:
-    return Threshold.objects.filter(category=category, valid_from__lte=on).order_by("-valid_from").first()
-
-
-def estimated_value(commissioning) -> Decimal:
-    """Aw 2.14: the estimated value is the total over the whole term including every option (excl. VAT)."""
-    per_year = sum((lot.annual_budget for lot in commissioning.lots.all()), Decimal("0"))
-    return per_year * commissioning.total_years
+# The regime is derived from the CPV codes, the estimated value and the thresholds on the dispatch date of the notice
+# (tenders/regime.py); the names below stay importable from here.
+ThresholdCheck = regime.ThresholdCheck
+REGIME_GRANT, REGIME_LIGHT = regime.REGIME_GRANT, regime.REGIME_LIGHT
+REGIME_EUROPEAN, REGIME_NATIONAL = regime.REGIME_EUROPEAN, regime.REGIME_NATIONAL
+REGIME_LABELS = regime.REGIME_LABELS
+threshold_on = regime.threshold_on
+estimated_value = regime.estimated_value
 
 
 def check_threshold(commissioning, on: date) -> ThresholdCheck:
+    """The regime of the commissioning with the thresholds in force on `on` (use regime.regime_date: the dispatch
+    date of the notice, or today before the dispatch)."""
     value = estimated_value(commissioning)
     if commissioning.route == Route.GRANT_ROUND:
         explanation, requirements = grant_rules.grant_threshold_texts(commissioning)
         return ThresholdCheck(value, None, REGIME_GRANT, False, explanation, requirements)
-    threshold = threshold_on(commissioning.service_category, on)
-    above = threshold is not None and value >= threshold.amount
-    if commissioning.service_category == ServiceCategory.SOCIAL:
-        if above:
-            return ThresholdCheck(
-                value,
-                threshold,
-                REGIME_LIGHT,
-                True,
-                _("The estimated value is at or above the threshold for social and other specific services."),
-                [
-                    _("Announce the contract with a contract notice or prior information notice (Aw 2.39)."),
-                    _("Publish an award notice after the award (Aw 2.39)."),
-                    _(
-                        "Observe equal treatment, transparency and proportionality; a standstill period of 20 "
-                        "calendar days before the contract is signed (Aw 2.127)."
-                    ),
-                ],
-            )
-    elif above:
-        return ThresholdCheck(
-            value,
-            threshold,
-            REGIME_EUROPEAN,
-            True,
-            _("The estimated value is at or above the European threshold for services."),
-            [
-                _("Use a European procedure with a contract notice on TenderNed/TED (Aw 2.26–2.32)."),
-                _(
-                    "Observe the minimum time limits (Aw 2.71 ff.) and a standstill period of 20 calendar days "
-                    "(Aw 2.127)."
-                ),
-            ],
-        )
-    return ThresholdCheck(
-        value,
-        threshold,
-        REGIME_NATIONAL,
-        False,
-        _("The estimated value is below the European threshold."),
-        [
-            _("Follow the municipal procurement policy and the principle of proportionality (Aw 1.10)."),
-            _("A standstill period is not required but advisable."),
-        ],
-    )
+    return regime.procurement_check(commissioning, value, on)
 
 
 # --- May this happen now? -----------------------------------------------------------------------------------------
@@ -337,6 +270,7 @@ def publish_errors(commissioning, now=None) -> list[str]:
     if c.route == Route.COMPETITIVE_DIALOGUE and not c.max_dialogue_participants:
         errors.append(_("Set the maximum number of participants in dialogue phase 2."))
     errors += grant_rules.grant_publish_errors(c, now) + grant_rules.wmo_price_errors(c)
+    errors += regime.cpv_errors(c) + regime.notice_errors(c, check_threshold(c, regime.regime_date(c, now)), now)
     if c.phase == P.DRAFT:
         errors += guards.errors(c, FIRST_PHASE[c.route], now)
     return errors

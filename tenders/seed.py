@@ -1,5 +1,6 @@
-"""Reference data of tenders: dated European thresholds for municipalities (sub-central contracting authorities)
-and the library of award criteria for the social base, each with an anchored 0/25/50/75/100 scale.
+"""Reference data of tenders: dated European thresholds for municipalities (sub-central contracting authorities),
+the library of award criteria for the social base, each with an anchored 0/25/50/75/100 scale, and the CPV codes
+(tenders/cpv_data.py).
 
 Seeded by migration 0002 and again after every migrate and flush (post_migrate), so that transactional tests and a
 fresh database always have it; update_or_create keeps it idempotent.
@@ -9,15 +10,31 @@ from decimal import Decimal
 
 from django.apps import apps as global_apps
 
+from .cpv_data import seed_cpv
+
 THRESHOLDS = [
-    # (category, amount, valid_from, source)
-    ("social", "750000", "2016-04-18", "Aw 2012 art. 2.38 / Richtlijn 2014/24/EU art. 4(d)"),
-    ("general", "209000", "2016-01-01", "EU-drempel decentrale overheden, diensten 2016–2017"),
-    ("general", "221000", "2018-01-01", "EU-drempel decentrale overheden, diensten 2018–2019"),
-    ("general", "214000", "2020-01-01", "EU-drempel decentrale overheden, diensten 2020–2021"),
-    ("general", "215000", "2022-01-01", "EU-drempel decentrale overheden, diensten 2022–2023"),
-    ("general", "221000", "2024-01-01", "EU-drempel decentrale overheden, diensten 2024–2025"),
-    ("general", "216000", "2026-01-01", "EU-drempel decentrale overheden, diensten 2026–2027"),
+    # (category, amount, valid_from, valid_until, source): the thresholds of Directive 2014/24/EU art. 4 for
+    # sub-central contracting authorities, as revised every two years by a Commission delegated regulation.
+    ("social", "750000", "2016-04-18", "2025-12-31", "Aw 2012 art. 2.38 / Richtlijn 2014/24/EU art. 4(d)"),
+    (
+        "social",
+        "750000",
+        "2026-01-01",
+        "2027-12-31",
+        "Richtlijn 2014/24/EU art. 4(d); Gedelegeerde Verordening (EU) 2025/2152 (2026–2027)",
+    ),
+    ("general", "209000", "2016-01-01", "2017-12-31", "EU-drempel decentrale overheden, diensten 2016–2017"),
+    ("general", "221000", "2018-01-01", "2019-12-31", "EU-drempel decentrale overheden, diensten 2018–2019"),
+    ("general", "214000", "2020-01-01", "2021-12-31", "EU-drempel decentrale overheden, diensten 2020–2021"),
+    ("general", "215000", "2022-01-01", "2023-12-31", "EU-drempel decentrale overheden, diensten 2022–2023"),
+    ("general", "221000", "2024-01-01", "2025-12-31", "EU-drempel decentrale overheden, diensten 2024–2025"),
+    (
+        "general",
+        "216000",
+        "2026-01-01",
+        "2027-12-31",
+        "EU-drempel decentrale overheden, diensten 2026–2027; Gedelegeerde Verordening (EU) 2025/2152",
+    ),
 ]
 
 LIBRARY = [
@@ -92,12 +109,17 @@ def seed(apps=None, **kwargs):
     apps = apps or global_apps
     Threshold = apps.get_model("tenders", "Threshold")
     LibraryCriterion = apps.get_model("tenders", "LibraryCriterion")
-    for category, amount, valid_from, source in THRESHOLDS:
-        Threshold.objects.update_or_create(
-            category=category, valid_from=valid_from, defaults={"amount": Decimal(amount), "source": source}
-        )
+    dated = any(f.name == "valid_until" for f in Threshold._meta.get_fields())  # not yet in migration 0002
+    for category, amount, valid_from, valid_until, source in THRESHOLDS:
+        defaults = {"amount": Decimal(amount), "source": source} | ({"valid_until": valid_until} if dated else {})
+        Threshold.objects.update_or_create(category=category, valid_from=valid_from, defaults=defaults)
     for code, title, description, anchors in LIBRARY:
         LibraryCriterion.objects.update_or_create(
             code=code,
             defaults={"title": title, "description": description, "anchors": {str(k): v for k, v in anchors.items()}},
         )
+    try:
+        apps.get_model("tenders", "CPVCode")
+    except LookupError:  # migration 0002 runs before the CPV table exists
+        return
+    seed_cpv(apps)

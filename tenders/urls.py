@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import notice_views, policy_views, views
+from . import contract_notice_views, notice_views, policy_views, views
 
 app_name = "tenders"
 BASE = "gemeenten/<str:municipality>/opdrachten/<int:pk>"
@@ -19,6 +19,7 @@ urlpatterns = [
     path(f"{BASE}/beheer/criteria/<int:criterion>/verwijderen", views.criterion_delete, name="criterion_delete"),
     path(f"{BASE}/beheer/termijnen", views.deadline_set, name="deadline_set"),
     path(f"{BASE}/beheer/publiceren", views.publish, name="publish"),
+    path(f"{BASE}/beheer/aankondiging", contract_notice_views.notice_record, name="notice_record"),
     path(f"{BASE}/beheer/fase", views.transition, name="transition"),
     path(f"{BASE}/beheer/rectificatie", views.rectify, name="rectify"),
     path(f"{BASE}/beheer/vragen/<int:question>", views.answer, name="answer"),

@@ -14,8 +14,9 @@ from core.access import has_role, login_view, represented_organisation_ids, role
 from core.models import Role
 from landscape.models import Organisation
 
-from . import forms, rules, selectors, services, time_limits
+from . import forms, regime, rules, selectors, services, time_limits
 from .models import Phase, Question, Route
+from .notice_forms import NoticeForm
 
 DESIGN = (Role.POLICY_ADVISOR, Role.PROCUREMENT_OFFICER)
 OFFICER = Role.PROCUREMENT_OFFICER
@@ -60,12 +61,12 @@ def _dashboard_forms(c, bound: dict) -> dict:
         "info_form": forms.InfoSessionForm,
         "select_form": lambda: forms.SelectForm(commissioning=c),
         "session_form": lambda: forms.DialogueSessionForm(commissioning=c),
+        "notice_form": lambda: NoticeForm(commissioning=c),
     }
     return {name: bound.get(name) or make() for name, make in defaults.items()}
 
 
 def _dashboard(request, c, status=200, **bound):
-    today = (c.published_at or c.created_at).date()
     questions = list(c.questions.filter(clarification__isnull=True).select_related("lot").order_by("asked_at"))
     for q in questions:
         q.form = bound.get(f"answer_{q.pk}") or forms.AnswerForm(
@@ -86,13 +87,15 @@ def _dashboard(request, c, status=200, **bound):
                 "reasons": candidate.reasons,
             },
         )
-    threshold = rules.check_threshold(c, today)
+    threshold = rules.check_threshold(c, regime.regime_date(c))
     context = {
         "commissioning": c,
         "can_publish": has_role(request.user, [OFFICER], request.municipality),
         "publish_errors": [] if c.is_published else rules.publish_errors(c),
         "threshold": threshold,
         "regime_label": rules.REGIME_LABELS[threshold.regime],
+        "notice_required": regime.notice_required(threshold),
+        "additional_cpv": list(c.additional_cpv.all()),
         "scope": (scope := selectors.lot_scope(c)),
         "scope_warnings": selectors.scope_warnings(scope)
         + ([] if c.is_published else selectors.proposal_notes(c, scope)),
@@ -207,6 +210,8 @@ def lot_edit(request, municipality, pk, lot):
         "districts": list(lot.districts.all()),
         "target_groups": list(lot.target_groups.all()),
         "activities": list(lot.activities.all()),
+        "main_cpv": lot.main_cpv,
+        "additional_cpv": list(lot.additional_cpv.all()),
     }
     if c.is_published:
         deadline = c.deadlines.get(kind=rules.SUBMISSION_DEADLINE[c.route])

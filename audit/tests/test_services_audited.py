@@ -333,6 +333,8 @@ def r_tenders(name):
         if name == "save_policy":
             return lambda: services.save_policy(w.m, w.officer, minimum_extension_days=14)
         c = _draft(w)
+        if name == "record_notice":
+            return lambda: services.record_notice(c, w.officer, tenderned_id="412345", dispatched_at=timezone.now())
         if name == "update_commissioning":
             return lambda: services.update_commissioning(c, w.officer, title="Samen Opgroeien 2027")
         if name == "save_lot":

@@ -38,7 +38,7 @@ def _audit(action, commissioning, user, obj=None, summary=None):
 def _lock(commissioning) -> Commissioning:
     """The same row lock the submit service takes: a submission that read its time of receipt before the deadline
     commits before an opening can start."""
-    return Commissioning.objects.select_for_update().get(pk=commissioning.pk)
+    return Commissioning.objects.select_for_update(no_key=True).get(pk=commissioning.pk)
 
 
 def _is_officer(user, commissioning) -> bool:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import envelope, sealing, submission_rules
-from ..models import LateAttempt, SealedVersion, Submission
+from ..models import CommissioningKey, LateAttempt, SealedVersion, Submission
 from ._submission_common import _audit, _ensure_may_submit, _lock_commissioning, _lock_submission
 from .keys import ensure_commissioning_key
 
@@ -66,10 +66,54 @@ def _participations(submission) -> list[dict]:
     return rows
 
 
-def _build_bundle(submission, number: int, received_at) -> tuple[dict, list[bytes]]:
-    """The canonical manifest of a version and the file bytes in manifest order. Answers name their criterion by id
-    (as the opening's pages read them), with its title; "reason" is the reason for confidentiality (Aw 2.57)."""
-    draft = envelope.read_draft(submission, with_content=True)
+def _file_meta(f) -> dict:
+    return {
+        "name": f["name"],
+        "size": len(f["content"]),
+        "media_type": f["media_type"],
+        "sha256": sealing.sha256_hex(f["content"]),
+        "confidential": f["item"].confidential,
+        "reason": f.get("confidential_reason", ""),
+    }
+
+
+def _files_fingerprint(submission) -> list:
+    """What identifies the draft's files as they are: a prepared sealing is used only if this has not changed."""
+    items = submission.draft_items.filter(kind="file").order_by("pk")
+    return list(items.values_list("pk", "updated_at", "size", "confidential"))
+
+
+def _prepare(submission, user) -> dict | None:
+    """Before the lock: the heavy half of sealing (decrypting the draft's files, hashing and encrypting them for the
+    commissioning), so that bidders who submit at the same moment do not wait for each other's files. Used under
+    the lock only if the version number, the files and the key are still the same; otherwise everything is done
+    there (correct, only slower). None when there is nothing to prepare."""
+    s = Submission.objects.select_related("commissioning", "lot", "lead").get(pk=submission.pk)
+    if not submission_rules.may_submit(user, s):
+        return None
+    key = CommissioningKey.objects.filter(commissioning_id=s.commissioning_id).first()
+    if key is None:
+        return None
+    number = (s.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    fingerprint = _files_fingerprint(s)  # before reading: a change during the read shows under the lock
+    files = sorted(envelope.read_draft(s, with_content=True)["files"], key=lambda f: f["item"].pk)
+    prepared = sealing.prepare_files(
+        [f["content"] for f in files], bytes(key.public_key), sealing.version_aad(s.pk, number)
+    )
+    return {
+        "number": number,
+        "fingerprint": fingerprint,
+        "key": key.pk,
+        "files": [_file_meta(f) for f in files],
+        "sealing": prepared,
+    }
+
+
+def _build_bundle(submission, number: int, received_at, files_meta=None) -> tuple[dict, list[bytes]]:
+    """The canonical manifest of a version and the file bytes in manifest order (none when `files_meta`, prepared
+    before the lock, is given). Answers name their criterion by id (as the opening's pages read them), with its
+    title; "reason" is the reason for confidentiality (Aw 2.57)."""
+    draft = envelope.read_draft(submission, with_content=files_meta is None)
     criteria = {c.pk: c for c in submission.commissioning.criteria.all()}
     answers = [
         {
@@ -82,6 +126,8 @@ def _build_bundle(submission, number: int, received_at) -> tuple[dict, list[byte
         for cid, a in sorted(draft["answers"].items())
     ]
     files = sorted(draft["files"], key=lambda f: f["item"].pk)
+    if files_meta is None:
+        files_meta = [_file_meta(f) for f in files]
     lot = submission.lot
     manifest = {
         "format": "wijkwaarde-submission/1",
@@ -94,20 +140,10 @@ def _build_bundle(submission, number: int, received_at) -> tuple[dict, list[byte
         "version": number,
         "received_at": received_at.astimezone(UTC).isoformat(),
         "answers": answers,
-        "files": [
-            {
-                "name": f["name"],
-                "size": len(f["content"]),
-                "media_type": f["media_type"],
-                "sha256": sealing.sha256_hex(f["content"]),
-                "confidential": f["item"].confidential,
-                "reason": f.get("confidential_reason", ""),
-            }
-            for f in files
-        ],
+        "files": files_meta,
         "participations": _participations(submission),
     }
-    return manifest, [f["content"] for f in files]
+    return manifest, [f["content"] for f in files if "content" in f]
 
 
 def _record_late(submission, user, attempted_at):
@@ -124,7 +160,7 @@ def _record_late(submission, user, attempted_at):
         _audit("bids.late_attempt", submission, user, summary={"attempted_at": attempted_at.isoformat()}, obj=late)
 
 
-def _seal(submission, user) -> SealedVersion | tuple:
+def _seal(submission, user, prepared=None) -> SealedVersion | tuple:
     """Under the lock: the version, or ("late", moment) when the clock read under the lock is past the deadline."""
     with transaction.atomic():
         commissioning = _lock_commissioning(submission.commissioning)
@@ -142,11 +178,23 @@ def _seal(submission, user) -> SealedVersion | tuple:
         key = ensure_commissioning_key(commissioning, user)
         previous = list(s.versions.order_by("number"))
         number = (previous[-1].number if previous else 0) + 1
-        manifest, files = _build_bundle(s, number, now)
+        aad = sealing.version_aad(s.pk, number)
+        usable = (
+            prepared is not None
+            and prepared["number"] == number
+            and prepared["key"] == key.pk
+            and prepared["fingerprint"] == _files_fingerprint(s)
+        )
+        if usable:
+            manifest, _files = _build_bundle(s, number, now, files_meta=prepared["files"])
+        else:
+            manifest, files = _build_bundle(s, number, now)
         if not manifest["answers"] and not manifest["files"]:
             raise ValidationError(_("The submission is empty: answer a criterion or attach a file first."))
-        aad = sealing.version_aad(s.pk, number)
-        sealed = sealing.seal_bundle(manifest, files, bytes(key.public_key), aad)
+        if usable:
+            sealed = sealing.finish(prepared["sealing"], manifest, aad)
+        else:
+            sealed = sealing.seal_bundle(manifest, files, bytes(key.public_key), aad)
         version = SealedVersion(
             submission=s,
             number=number,
@@ -172,7 +220,7 @@ def _seal(submission, user) -> SealedVersion | tuple:
             "receipt_sha256": sealed.receipt_sha256,
             "size": version.size,
             "answers": len(manifest["answers"]),
-            "files": len(files),
+            "files": len(manifest["files"]),
         }
         _audit("bids.submit", s, user, summary=summary, obj=version)
         return version
@@ -181,7 +229,7 @@ def _seal(submission, user) -> SealedVersion | tuple:
 def submit(submission, user) -> SealedVersion:
     """Seal the current draft as a new version (the last one counts; earlier ones are kept, marked superseded).
     Only a member of the lead submits; every participation must be confirmed. Late: LateSubmission, recorded."""
-    outcome = _seal(submission, user)
+    outcome = _seal(submission, user, _prepare(submission, user))
     if isinstance(outcome, tuple):
         _record_late(submission, user, outcome[1])
         raise LateSubmission(_("The deadline has passed: your submission was refused and the attempt was recorded."))

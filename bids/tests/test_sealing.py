@@ -68,3 +68,29 @@ def test_kek_file_is_created_for_development_only_and_private(settings, tmp_path
     assert len(key) == 32 and sealing.kek() == key
     assert (tmp_path / "k" / "bids-kek").stat().st_mode & 0o077 == 0
     assert sealing.kek_id(key) != key.hex()[:16]
+
+
+def test_parts_cannot_be_swapped_or_dropped_unnoticed():
+    pair = sealing.new_commissioning_key_pair(1)
+    aad = sealing.version_aad(3, 1)
+    sealed = sealing.seal_bundle(MANIFEST, [b"first", b"second"], pair.public_key, aad)
+    private = sealing.unwrap_private_key(pair.wrapped_private_key, 1)
+    data_key = sealing.unwrap_with_private_key(sealed.wrapped_data_key, sealed.ephemeral_public_key, private, aad)
+    manifest, first, second = sealing.unframe(sealed.ciphertext)
+    with pytest.raises(sealing.SealError):  # the files in each other's place
+        sealing.open_bundle(sealing.frame([manifest, second, first]), data_key, aad)
+    with pytest.raises(sealing.SealError):  # a truncated bundle
+        sealing.open_bundle(sealed.ciphertext[:-5], data_key, aad)
+    assert sealing.open_bundle(sealing.frame([manifest, first]), data_key, aad)[1] == [b"first"]  # the manifest
+    # still lists two files: the opening compares the files with the manifest and records the difference
+
+
+def test_prepared_files_and_a_later_manifest_open_like_a_bundle_sealed_at_once():
+    pair = sealing.new_commissioning_key_pair(1)
+    aad = sealing.version_aad(3, 1)
+    prepared = sealing.prepare_files([b"%PDF-1.7 plan"], pair.public_key, aad)
+    sealed = sealing.finish(prepared, MANIFEST, aad)
+    private = sealing.unwrap_private_key(pair.wrapped_private_key, 1)
+    data_key = sealing.unwrap_with_private_key(sealed.wrapped_data_key, sealed.ephemeral_public_key, private, aad)
+    assert sealing.open_bundle(sealed.ciphertext, data_key, aad) == (MANIFEST, [b"%PDF-1.7 plan"])
+    assert sealed.receipt_sha256 == sealing.receipt_hash(MANIFEST)

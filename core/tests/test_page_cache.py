@@ -21,7 +21,7 @@ from core.testing import MunicipalityFactory, login, user_with_role
 from landscape import services as landscape_services
 from landscape.imports.records import ImportData, OrganisationRecord, OrganisationRef
 from tenders import services as tender_services
-from tenders.tests.factories import complete, officer, published
+from tenders.tests.factories import SOCIAL_CPV, complete, cpv, officer, published
 
 pytestmark = pytest.mark.django_db
 HEADER = page_cache.HEADER
@@ -211,6 +211,8 @@ def test_a_purchasing_organisations_commissioning_refreshes_its_member_municipal
         term_years=4,
         option_count=0,
         option_years=0,
+        main_cpv=cpv(SOCIAL_CPV),
+        short_period_reasons="Bekende markt in de regio.",  # light regime, 20 days (Aw 1.10)
     )
     tender_services.publish(complete(c, user), user)
     for listing in listings:

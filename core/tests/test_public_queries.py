@@ -15,7 +15,7 @@ from core.testing import MunicipalityFactory
 from landscape.tests.factories import ActivityFactory, DistrictFactory, FundingFactory, OrganisationFactory
 from tenders import rules
 from tenders import services as tender_services
-from tenders.tests.factories import anchors, complete, draft, officer
+from tenders.tests.factories import anchors, complete, dispatch_notice, draft, officer
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,7 @@ def test_the_public_commissioning_does_not_grow_tenfold(client, django_assert_ma
         tender_services.add_criterion(large_c, user, title=f"Criterium {i}", weight=10, anchors=anchors(large_c.scale))
     for i, kind in enumerate(rules.REQUIRED_DEADLINES[large_c.route], start=1):
         tender_services.set_deadline(large_c, user, kind, timezone.now() + timedelta(days=10 * i))
+    dispatch_notice(large_c, user)  # the light regime: the notice goes out first (Directive art. 52)
     tender_services.publish(large_c, user)
     small = cold_queries(client, reverse("publication:detail", args=[m.cbs_code, small_c.pk]))
     page_cache.store.clear()

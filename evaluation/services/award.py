@@ -17,7 +17,7 @@ from ..models import AwardDecision, AwardLetter, CriteriaSnapshot, DebriefingReq
 
 
 def _lock(lot):
-    return Commissioning.objects.select_for_update().get(pk=lot.commissioning_id)
+    return Commissioning.objects.select_for_update(no_key=True).get(pk=lot.commissioning_id)
 
 
 def _municipalities(decision):

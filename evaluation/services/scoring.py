@@ -36,7 +36,7 @@ def _snapshot_data(commissioning) -> dict:
 def freeze_criteria(commissioning, *, actor=None, now=None) -> CriteriaSnapshot:
     """The criteria as published (after every rectification), frozen once; later calls return the same snapshot."""
     with transaction.atomic():
-        c = Commissioning.objects.select_for_update().get(pk=commissioning.pk)
+        c = Commissioning.objects.select_for_update(no_key=True).get(pk=commissioning.pk)
         existing = CriteriaSnapshot.objects.filter(commissioning=c).first()
         if existing:
             return existing
@@ -65,7 +65,7 @@ def appoint_committee(lot, *, actor, chair, members, anonymous=False, now=None) 
         raise ValidationError(_("Appoint at least one scoring member."))
     now = now or timezone.now()
     with transaction.atomic():
-        c = Commissioning.objects.select_for_update().get(pk=lot.commissioning_id)
+        c = Commissioning.objects.select_for_update(no_key=True).get(pk=lot.commissioning_id)
         if c.phase in (Phase.DRAFT, Phase.CANCELLED, Phase.AWARDED):
             raise ValidationError(_("A committee is appointed for a published procedure that is still running."))
         if Committee.objects.filter(lot=lot).exists():

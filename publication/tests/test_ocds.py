@@ -14,7 +14,7 @@ from publication import ocds, validation
 from publication.models import Release
 from tenders import services
 from tenders.models import Phase, Route
-from tenders.tests.factories import advance_to, complete, draft, officer, published
+from tenders.tests.factories import SOCIAL_CPV, advance_to, complete, cpv, draft, officer, published
 
 pytestmark = [
     pytest.mark.django_db,
@@ -105,6 +105,7 @@ def test_purchasing_organisation_is_the_procuring_entity(leiden):
         goals="Samen",
         route=Route.OPEN,
         term_years=2,
+        main_cpv=cpv(SOCIAL_CPV),
         short_period_reasons="Bekende markt in de regio.",  # light regime, 20 days (Aw 1.10)
     )
     complete(c, user)

@@ -1,6 +1,6 @@
-"""The only write path of tenders, split by topic: design (draft only), procedure (publish, transition, cancel),
-rectification, questions (questions, clarifications, info sessions), selection (candidates, dialogue) and policy
-(the municipal procurement policy).
+"""The only write path of tenders, split by topic: design (draft only), notice (the contract notice), procedure
+(publish, transition, cancel), rectification, questions (questions, clarifications, info sessions), selection
+(candidates, dialogue) and policy (the municipal procurement policy).
 
 Every service runs in a transaction, locks the commissioning, checks the rules of tenders.rules (and the guards
 registered in tenders.guards), appends an audit event and, when something is published, sends a
@@ -24,6 +24,7 @@ from .design import (
     set_deadline,
     update_commissioning,
 )
+from .notice import record_notice
 from .policy import POLICY_FIELDS, save_policy
 from .procedure import cancel, publish, transition
 from .questions import MAX_QUESTION_LENGTH, add_info_session, answer_question, ask_question, publish_clarification
@@ -50,6 +51,7 @@ __all__ = [
     "publish",
     "publish_clarification",
     "record_dialogue_session",
+    "record_notice",
     "rectify",
     "save_policy",
     "save_lot",

@@ -28,7 +28,7 @@ def _audit(action, commissioning, user, obj=None, summary=None):
 
 
 def _lock(commissioning) -> Commissioning:
-    return Commissioning.objects.select_for_update().get(pk=commissioning.pk)
+    return Commissioning.objects.select_for_update(no_key=True).get(pk=commissioning.pk)
 
 
 def _ensure_draft(commissioning):

@@ -19,7 +19,8 @@ DESIGN_FIELDS = [
     "title",
     "goals",
     "route",
-    "service_category",
+    "main_cpv",
+    "additional_cpv",
     "contract_start",
     "term_years",
     "option_count",
@@ -50,8 +51,29 @@ DESIGN_FIELDS = [
 ]
 
 
+M2M_FIELDS = ("additional_cpv",)
+MAX_ADDITIONAL_CPV = 10
+
+
+def _value(obj, name):
+    if name in M2M_FIELDS:
+        return sorted(code.code for code in getattr(obj, name).all()) if obj.pk else []
+    value = getattr(obj, name)
+    return str(value) if value is not None else None
+
+
 def _snapshot(commissioning) -> dict:
-    return {f: str(getattr(commissioning, f)) if getattr(commissioning, f) is not None else None for f in DESIGN_FIELDS}
+    return {f: _value(commissioning, f) for f in DESIGN_FIELDS}
+
+
+def _cpv_errors(main, additional) -> dict:
+    """The main CPV code is not repeated among the additional codes, and a few additional codes are enough."""
+    additional = list(additional or [])
+    if main is not None and main in additional:
+        return {"additional_cpv": _("The main CPV code is not also an additional code.")}
+    if len(additional) > MAX_ADDITIONAL_CPV:
+        return {"additional_cpv": _("Choose at most %(n)s additional CPV codes.") % {"n": MAX_ADDITIONAL_CPV}}
+    return {}
 
 
 def _check_design(data: dict, owner):
@@ -61,6 +83,7 @@ def _check_design(data: dict, owner):
         data.get("option_years") or 0,
         time_limits.policy_for(owner),
     )
+    errors |= _cpv_errors(data.get("main_cpv"), data.get("additional_cpv"))
     if data.get("grant_ceiling") is not None and data["grant_ceiling"] <= 0:
         errors["grant_ceiling"] = _("The subsidy ceiling must be more than € 0.")
     if data.get("max_candidates") is not None and data["max_candidates"] < 1:
@@ -90,6 +113,7 @@ def create_commissioning(user, *, municipality=None, purchasing_organisation=Non
     scale = list(scale or rules.DEFAULT_SCALE)
     if errors := rules.scale_errors(scale):
         raise ValidationError({"scale": errors})
+    many = {name: data.pop(name) for name in M2M_FIELDS if name in data}
     c = Commissioning.objects.create(
         municipality=municipality,
         purchasing_organisation=purchasing_organisation,
@@ -97,6 +121,8 @@ def create_commissioning(user, *, municipality=None, purchasing_organisation=Non
         created_by=user if getattr(user, "is_authenticated", False) else None,
         **data,
     )
+    for name, values in many.items():
+        getattr(c, name).set(values or [])
     _audit("tenders.create", c, user, summary={"after": _snapshot(c)})
     return c
 
@@ -108,10 +134,13 @@ def update_commissioning(commissioning, user, **fields):
     unknown = set(fields) - set(DESIGN_FIELDS)
     assert not unknown, unknown
     before = _snapshot(c)
-    data = {f: getattr(c, f) for f in DESIGN_FIELDS} | fields
+    data = {f: (list(getattr(c, f).all()) if f in M2M_FIELDS else getattr(c, f)) for f in DESIGN_FIELDS} | fields
     _check_design(data, c.owner)
     for name, value in fields.items():
-        setattr(c, name, value)
+        if name in M2M_FIELDS:
+            getattr(c, name).set(value or [])
+        else:
+            setattr(c, name, value)
     c.save()
     _audit("tenders.update", c, user, summary=diff(before, _snapshot(c)))
     return c
@@ -129,13 +158,19 @@ def save_lot(
     activities=(),
     districts=(),
     target_groups=(),
+    main_cpv=None,
+    additional_cpv=(),
 ):
-    """Add a lot (lot=None) or change one, with its scope from the landscape registry and its fixed annual budget."""
+    """Add a lot (lot=None) or change one, with its scope from the landscape registry, its fixed annual budget and,
+    optionally, its own CPV codes (without them the lot has the commissioning's)."""
     c = _lock(commissioning)
     _ensure_draft(c)
     _check_budget(annual_budget)
     if not title.strip():
         raise ValidationError({"title": _("Give the lot a title.")})
+    additional_cpv = list(additional_cpv or [])
+    if errors := _cpv_errors(main_cpv, additional_cpv):
+        raise ValidationError(errors)
     activities, districts = list(activities), list(districts)
     _scope_ids(c, activities, districts)
     if lot is None:
@@ -146,7 +181,9 @@ def save_lot(
         assert lot.commissioning_id == c.pk
         action = "tenders.lot_change"
     lot.title, lot.description, lot.annual_budget = title.strip(), description, Decimal(annual_budget)
+    lot.main_cpv = main_cpv
     lot.save()
+    lot.additional_cpv.set(additional_cpv)
     lot.activities.set(activities)
     lot.districts.set(districts)
     lot.target_groups.set(list(target_groups))
@@ -155,7 +192,13 @@ def save_lot(
         c,
         user,
         obj=lot,
-        summary={"title": lot.title, "annual_budget": lot.annual_budget, "activities": len(activities)},
+        summary={
+            "title": lot.title,
+            "annual_budget": lot.annual_budget,
+            "activities": len(activities),
+            "main_cpv": main_cpv.code if main_cpv else None,
+            "additional_cpv": sorted(code.code for code in additional_cpv),
+        },
     )
     return lot
 

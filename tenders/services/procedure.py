@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import events, rules
+from .. import events, regime, rules
 from ..models import Phase, PhaseChange
 from ._common import _audit, _ensure_draft, _lock
 from ._notices import _issue_notices
@@ -24,7 +24,7 @@ def publish(commissioning, user, now=None):
     PhaseChange.objects.create(commissioning=c, from_phase=c.phase, to_phase=first, at=now, by=user)
     before, c.phase, c.published_at = c.phase, first, now
     c.save(update_fields=["phase", "published_at"])
-    check = rules.check_threshold(c, timezone.localdate(now))
+    check = rules.check_threshold(c, regime.regime_date(c, now))
     _audit("tenders.publish", c, user, summary={"phase": first, "regime": check.regime, "value": check.estimated_value})
     events.send(
         events.PUBLISHED,

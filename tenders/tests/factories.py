@@ -8,8 +8,8 @@ from django.utils import timezone
 from core.models import Role
 from core.testing import MunicipalityFactory, user_with_role
 from landscape.models import Organisation
-from tenders import rules, services
-from tenders.models import Deadline, Phase, Route
+from tenders import regime, rules, services
+from tenders.models import CPVCode, Deadline, Phase, Route, ServiceCategory
 
 K = Deadline.Kind
 HOUR = timedelta(hours=1)
@@ -40,9 +40,20 @@ def anchors(scale=rules.DEFAULT_SCALE):
     return {s: f"Wat een inschrijving laat zien voor {s} punten." for s in scale}
 
 
+SOCIAL_CPV = "85310000-5"  # Social work services: Annex XIV, the light regime
+GENERAL_CPV = "79000000-4"  # Business services: not in Annex XIV
+
+
+def cpv(code: str) -> CPVCode:
+    return CPVCode.objects.get(code=code)
+
+
 def draft(municipality=None, user=None, route=Route.OPEN, **fields):
+    """A draft through the services. Procurement routes get a social main CPV code unless `main_cpv` is given;
+    `service_category=ServiceCategory.GENERAL` is accepted as a shorthand for a general-services main CPV code."""
     municipality = municipality if municipality is not None else MunicipalityFactory()
     user = user or officer(municipality)
+    category = fields.pop("service_category", ServiceCategory.SOCIAL)
     defaults = {
         "title": "Samen Opgroeien",
         "goals": "Kinderen en jongeren groeien veilig op in hun wijk.",
@@ -54,6 +65,8 @@ def draft(municipality=None, user=None, route=Route.OPEN, **fields):
         # the default lots fall in, with reasons (proportionality, Aw 1.10).
         "short_period_reasons": "Eenvoudige opdracht voor bekende aanbieders in de regio.",
     }
+    if route != Route.GRANT_ROUND:
+        defaults["main_cpv"] = cpv(SOCIAL_CPV if category == ServiceCategory.SOCIAL else GENERAL_CPV)
     if route in (Route.PRESELECTION, Route.COMPETITIVE_DIALOGUE):
         defaults |= {"selection_criteria": "Ervaring met welzijnswerk in alle wijken.", "max_candidates": 2}
     if route == Route.COMPETITIVE_DIALOGUE:
@@ -64,13 +77,24 @@ def draft(municipality=None, user=None, route=Route.OPEN, **fields):
 
 
 def complete(c, user, *, budget=Decimal("1000000"), now=None):
-    """Lots, criteria with anchors and every deadline the route needs, in the future."""
+    """Lots, criteria with anchors and every deadline the route needs, in the future; under the European and light
+    regimes also the dispatch of the contract notice at `now` (Directive 2014/24/EU art. 52)."""
     now = now or timezone.now()
     services.save_lot(c, user, title="Perceel 1", annual_budget=budget)
     services.add_criterion(c, user, title="Plan van aanpak", weight=60, anchors=anchors(c.scale))
     services.add_criterion(c, user, title="Samenwerking", weight=40, anchors=anchors(c.scale))
     for i, kind in enumerate(rules.REQUIRED_DEADLINES[c.route], start=1):
         services.set_deadline(c, user, kind, now + timedelta(days=10 * i))
+    dispatch_notice(c, user, now=now)
+    return c
+
+
+def dispatch_notice(c, user, *, now=None):
+    """Record the dispatch of the contract notice at `now` when the regime on that day requires a notice."""
+    now = now or timezone.now()
+    if regime.notice_required(rules.check_threshold(c, timezone.localdate(now))):
+        services.record_notice(c, user, tenderned_id="412345", dispatched_at=now, now=now)
+        c.refresh_from_db(fields=["tenderned_notice_id", "ted_notice_id", "notice_dispatched_at"])
     return c
 
 

@@ -19,7 +19,7 @@ def test_impossible_dates_show_in_dutch_next_to_their_fields_at_once(page, brows
     page.fill("#id_title", "Samen Meedoen")
     page.fill("#id_goals", "Iedereen doet mee.")
     page.select_option("#id_route", "open")
-    page.select_option("#id_service_category", "social")
+    page.select_option("#id_main_cpv", label="85310000-5 Maatschappelijk werk")
     page.fill("#id_contract_start", "2020-03-01")  # always in the past, whenever this test runs
     page.fill("#id_term_years", "0")
     page.fill("#id_option_count", "0")

@@ -26,7 +26,6 @@ VALID = {
     "title": "Samen Meedoen",
     "goals": "Iedereen doet mee.",
     "route": "open",
-    "service_category": "social",
     "contract_start": "2028-01-01",
     "term_years": 5,
     "option_count": 4,

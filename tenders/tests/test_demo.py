@@ -8,7 +8,7 @@ from core import demo as core_demo
 from landscape import demo as landscape_demo
 from publication import ocds, validation
 from publication.models import Release
-from tenders import demo
+from tenders import demo, regime, rules
 from tenders.models import Commissioning, Phase, Route
 
 pytestmark = pytest.mark.django_db
@@ -43,4 +43,13 @@ def test_demo_loads_leiden_and_haarlem_idempotently(client):
         package = ocds.release_package(Release.objects.filter(commissioning=c), "/x")
         if validation.schema_dir().exists():
             assert validation.errors(package) == []
-        assert client.get(f"/gemeenten/{c.municipality.cbs_code}/opdrachten/{c.pk}").status_code == 200
+        page = client.get(f"/gemeenten/{c.municipality.cbs_code}/opdrachten/{c.pk}")
+        assert page.status_code == 200 and "Verlicht regime" in page.content.decode()
+        # CPV codes of Annex XIV, the light regime, and the notice dispatched before the publication (art. 52)
+        assert c.main_cpv.annex_xiv and c.additional_cpv.exists()
+        assert rules.check_threshold(c, regime.regime_date(c)).regime == rules.REGIME_LIGHT
+        assert c.notice_dispatched_at < c.published_at and c.tenderned_notice_id and c.ted_notice_id
+        release = package["releases"][0]
+        assert release["tender"]["items"][0]["classification"]["id"] == c.main_cpv.code
+        assert release["parties"][0]["address"]["locality"] == c.municipality.name
+    assert [lot.main_cpv and lot.main_cpv.code for lot in leiden.lots.all()] == [None, None, "85312320-8"]

@@ -13,7 +13,7 @@ from core.testing import MunicipalityFactory
 from tenders import rules, services, time_limits
 from tenders.models import Deadline, Phase, Route, ServiceCategory
 
-from .factories import anchors, candidate, officer
+from .factories import GENERAL_CPV, SOCIAL_CPV, anchors, candidate, cpv, dispatch_notice, officer
 
 pytestmark = pytest.mark.django_db
 K = Deadline.Kind
@@ -49,12 +49,14 @@ def draft(m, user, deadlines: dict, route=Route.OPEN, budget=Decimal("1000000"),
         defaults |= {"selection_criteria": "Ervaring in alle wijken.", "max_candidates": 5}
     if route == Route.COMPETITIVE_DIALOGUE:
         defaults |= {"max_dialogue_participants": 3}
+    category = fields.pop("service_category", ServiceCategory.SOCIAL)
+    defaults["main_cpv"] = cpv(GENERAL_CPV if category == ServiceCategory.GENERAL else SOCIAL_CPV)
     c = services.create_commissioning(user, municipality=m, **(defaults | fields))
     services.save_lot(c, user, title="Perceel 1", annual_budget=budget)
     services.add_criterion(c, user, title="Plan", weight=100, anchors=anchors(c.scale))
     for kind, moment in deadlines.items():
         services.set_deadline(c, user, kind, days(moment) if isinstance(moment, int) else moment)
-    return c
+    return dispatch_notice(c, user, now=DISPATCH)  # the notice goes out at DISPATCH (Directive art. 52)
 
 
 def publish(c, user, now=DISPATCH):

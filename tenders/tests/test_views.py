@@ -14,7 +14,7 @@ from core.models import PurchasingOrganisation, Role, RoleAssignment
 from core.testing import MunicipalityFactory, login, user_with_role
 from landscape.models import Activity, Organisation
 from tenders import services
-from tenders.models import Commissioning, Deadline, Phase, Question, Route
+from tenders.models import Commissioning, CPVCode, Deadline, Phase, Question, Route
 
 from .factories import advance_to, candidate, draft, officer, published
 
@@ -110,7 +110,7 @@ def test_officer_designs_and_publishes_through_the_pages(client, m, po_user):
             "title": "Samen Meedoen",
             "goals": "Iedereen doet mee.",
             "route": Route.OPEN,
-            "service_category": "social",
+            "main_cpv": CPVCode.objects.get(code="85310000-5").pk,
             "term_years": 5,
             "option_count": 4,
             "option_years": 1,
@@ -143,6 +143,10 @@ def test_officer_designs_and_publishes_through_the_pages(client, m, po_user):
         )
     page = client.get(manage_url(c, m)).content.decode()
     assert "Verlicht regime voor sociale en andere specifieke diensten" in page
+    assert client.post(manage_url(c, m, "tenders:publish")).status_code == 400  # no notice dispatched (art. 52)
+    dispatched = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    notice = {"notice-tenderned_id": "412345", "notice-ted_id": "", "notice-dispatched_at": dispatched}
+    assert client.post(manage_url(c, m, "tenders:notice_record"), notice).status_code == 302
     assert client.post(manage_url(c, m, "tenders:publish")).status_code == 302
     c.refresh_from_db()
     assert c.phase == Phase.TENDERING
@@ -188,7 +192,6 @@ def test_bad_term_is_a_400_with_a_dutch_message(client, m, po_user):
             "title": "x",
             "goals": "y",
             "route": "open",
-            "service_category": "social",
             "term_years": 5,
             "option_count": 6,
             "option_years": 1,

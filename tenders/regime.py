@@ -1,0 +1,190 @@
+"""The legal regime of a commissioning, derived from data: its CPV codes (Annex XIV of Directive 2014/24/EU or not),
+its estimated value (all lots over the whole term including options, excl. VAT; Aw 2.14, Directive art. 5(1)) and the
+European threshold in force on the day the contract notice is dispatched (Europe/Amsterdam date; the estimate is
+valid at the moment the call for competition is sent, Directive art. 5(4); before the dispatch: today).
+And the rules that follow from it for the notice: under the European and the light regime the portal's own
+publication and the OCDS release may not precede the dispatch of the notice (Directive 2014/24/EU art. 52).
+
+Reads only. `tenders.rules.check_threshold(c, on)` is the entry point the other rules use; it answers the grant
+route itself and asks `procurement_check` here for everything else."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Route, ServiceCategory, Threshold
+
+REGIME_GRANT = "grant"
+REGIME_LIGHT = "light"
+REGIME_EUROPEAN = "european"
+REGIME_NATIONAL = "national"
+
+REGIME_LABELS = {
+    REGIME_GRANT: gettext_lazy("Grant round (Awb title 4.2), no procurement regime"),
+    REGIME_LIGHT: gettext_lazy("Light regime for social and other specific services (Aw 2.38–2.39)"),
+    REGIME_EUROPEAN: gettext_lazy("European procedure for services (Aw part 2)"),
+    REGIME_NATIONAL: gettext_lazy(
+        "Below the European threshold: Aw part 1 (art. 1.4, 1.5, 1.10; Gids Proportionaliteit)"
+    ),
+}
+
+# The regimes under which a contract notice is published on TenderNed/TED before anything else (art. 52).
+NOTICE_REGIMES = frozenset({REGIME_EUROPEAN, REGIME_LIGHT})
+
+
+@dataclass
+class ThresholdCheck:
+    estimated_value: Decimal
+    threshold: Threshold | None
+    regime: str
+    above: bool
+    explanation: str
+    requirements: list[str]
+    on: date | None = None  # the date whose thresholds were applied
+    warnings: list[str] = field(default_factory=list)  # shown on the page and in the check
+
+
+# --- Estimated value and CPV codes --------------------------------------------------------------------------------
+def estimated_value(commissioning) -> Decimal:
+    """Aw 2.14: the estimated value is the total over the whole term including every option (excl. VAT)."""
+    per_year = sum((lot.annual_budget for lot in commissioning.lots.all()), Decimal("0"))
+    return per_year * commissioning.total_years
+
+
+def _lot_main_cpv(lot):
+    """A lot's main CPV code: its own, or else the commissioning's."""
+    return lot.main_cpv or lot.commissioning.main_cpv
+
+
+def social_services(commissioning) -> bool | None:
+    """Whether the commissioning is a contract for social and other specific services (Annex XIV): decided by its
+    main CPV code; when lots carry main CPV codes of both kinds, by the larger estimated value (Directive 2014/24/EU
+    art. 3(2), second subparagraph). None when no main CPV code is recorded: then nothing is assumed."""
+    if commissioning.main_cpv is None:
+        return None
+    lots = list(commissioning.lots.select_related("main_cpv"))
+    codes = [_lot_main_cpv(lot) for lot in lots]
+    if not lots or all(code.annex_xiv == commissioning.main_cpv.annex_xiv for code in codes):
+        return commissioning.main_cpv.annex_xiv
+    social = sum((lot.annual_budget for lot, code in zip(lots, codes, strict=True) if code.annex_xiv), Decimal(0))
+    other = sum((lot.annual_budget for lot, code in zip(lots, codes, strict=True) if not code.annex_xiv), Decimal(0))
+    return social > other
+
+
+def cpv_errors(commissioning) -> list[str]:
+    """A procurement route is classified before publication: the notice and the regime need the main CPV code."""
+    if commissioning.route != Route.GRANT_ROUND and commissioning.main_cpv is None:
+        return [_("Record the main CPV code: the regime and the notice depend on it.")]
+    return []
+
+
+# --- Thresholds on a date -----------------------------------------------------------------------------------------
+def threshold_on(category: str, on: date) -> Threshold | None:
+    """The threshold for `category` in force on `on`, or None when none is known for that date."""
+    return (
+        Threshold.objects.filter(category=category, valid_from__lte=on)
+        .exclude(valid_until__lt=on)
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def regime_date(commissioning, now=None) -> date:
+    """The day whose thresholds apply (Directive art. 5(4)): the Amsterdam date on which the notice was dispatched;
+    without a notice the day the procedure started here (its publication); before either, today."""
+    moment = commissioning.notice_dispatched_at or commissioning.published_at or now or timezone.now()
+    return timezone.localdate(moment)
+
+
+def _social(value, threshold, warnings, on) -> "ThresholdCheck":
+    if threshold is not None and value >= threshold.amount:
+        requirements = [
+            _("Announce the contract with a contract notice or prior information notice (Aw 2.39)."),
+            _("Publish an award notice after the award (Aw 2.39)."),
+            _(
+                "Observe equal treatment, transparency and proportionality; a standstill period of 20 "
+                "calendar days before the contract is signed (Aw 2.127)."
+            ),
+        ]
+        explanation = _("The estimated value is at or above the threshold for social and other specific services.")
+        return ThresholdCheck(value, threshold, REGIME_LIGHT, True, explanation, requirements, on, warnings)
+    return _national(value, threshold, warnings, on)
+
+
+def _general(value, threshold, warnings, on) -> "ThresholdCheck":
+    if threshold is not None and value >= threshold.amount:
+        requirements = [
+            _("Use a European procedure with a contract notice on TenderNed/TED (Aw 2.26–2.32)."),
+            _("Observe the minimum time limits (Aw 2.71 ff.) and a standstill period of 20 calendar days (Aw 2.127)."),
+        ]
+        explanation = _("The estimated value is at or above the European threshold for services.")
+        return ThresholdCheck(value, threshold, REGIME_EUROPEAN, True, explanation, requirements, on, warnings)
+    return _national(value, threshold, warnings, on)
+
+
+def _national(value, threshold, warnings, on) -> "ThresholdCheck":
+    requirements = [
+        _("Follow the municipal procurement policy and the principle of proportionality (Aw 1.10)."),
+        _("A standstill period is not required but advisable."),
+    ]
+    explanation = _("The estimated value is below the European threshold.")
+    return ThresholdCheck(value, threshold, REGIME_NATIONAL, False, explanation, requirements, on, warnings)
+
+
+def procurement_check(commissioning, value: Decimal, on: date) -> ThresholdCheck:
+    """The regime of a procurement route on `on`: light when the CPV codes are social services (Annex XIV) and the
+    value reaches that threshold, European when other services reach theirs, national below. Without a main CPV
+    code the stricter threshold for services in general is applied, and the check says so."""
+    warnings = []
+    social = social_services(commissioning)
+    if social is None:
+        warnings.append(
+            _(
+                "No main CPV code is recorded: the threshold for services in general is applied. Only a main CPV "
+                "code in Annex XIV of Directive 2014/24/EU makes the light regime apply."
+            )
+        )
+    category = ServiceCategory.SOCIAL if social else ServiceCategory.GENERAL
+    threshold = threshold_on(category, on)
+    if threshold is None:
+        threshold = Threshold.objects.filter(category=category).order_by("-valid_from").first()
+        if threshold is not None:
+            warnings.append(
+                _(
+                    "No European threshold is known for %(date)s; the most recent one (valid from %(from)s) is "
+                    "applied. Check the thresholds in force on that date."
+                )
+                % {"date": date_format(on, "j F Y"), "from": date_format(threshold.valid_from, "j F Y")}
+            )
+    return (_social if social else _general)(value, threshold, warnings, on)
+
+
+# --- The notice (Directive 2014/24/EU art. 52) --------------------------------------------------------------------
+def notice_required(check: ThresholdCheck) -> bool:
+    """A contract notice on TenderNed/TED is required under the European and the light regime."""
+    return check.regime in NOTICE_REGIMES
+
+
+def notice_errors(commissioning, check: ThresholdCheck, now) -> list[str]:
+    """Under the European and light regimes the portal's own publication (and with it the OCDS release) may not
+    precede the dispatch of the notice (Directive 2014/24/EU art. 52): publishing needs a recorded dispatch at or
+    before the moment of publication. Under the national regime and for grants no notice is required here."""
+    if not notice_required(check):
+        return []
+    dispatched = commissioning.notice_dispatched_at
+    if dispatched is None:
+        return [
+            _(
+                "Record the dispatch of the contract notice to TenderNed/TED first: under this regime the "
+                "commissioning may not be published here before the notice is dispatched (Directive 2014/24/EU "
+                "art. 52)."
+            )
+        ]
+    if dispatched > now:
+        return [_("The notice is dispatched after this moment; publish once it has been dispatched (art. 52).")]
+    return []
