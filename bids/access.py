@@ -7,6 +7,10 @@
 - A superuser or administrator without one of those roles reads nothing.
 - Bidders never read each other's submissions (they hold no municipal role); their own receipts are bids.receipts.
 - The opening record is for the procurement officer, the openers and the evaluators.
+- Later stages narrow (or widen) who reads through `register_reader_check(fn)`: `fn(user, submission)` answers
+  True (may read), False (may not) or None (no opinion). The procurement officer keeps access whatever a check says;
+  for anyone else a single False denies, otherwise a True grants, otherwise the roles above decide. evaluation
+  registers one: evaluators read only the lots whose committee they sit on with a declaration without conflict.
 Every read of opened content is written to the audit trail by the view (bids.services.record_read).
 """
 
@@ -17,6 +21,14 @@ from . import sealing
 from .models import Opener, Opening, SealedVersion
 
 READERS = (Role.PROCUREMENT_OFFICER, Role.EVALUATOR)
+_READER_CHECKS: list = []
+
+
+def register_reader_check(fn):
+    """Add `fn(user, submission) -> bool | None` to the checks of `may_read` (once; usable as a decorator)."""
+    if fn not in _READER_CHECKS:
+        _READER_CHECKS.append(fn)
+    return fn
 
 
 def _in_municipality(user, commissioning, roles) -> bool:
@@ -35,7 +47,14 @@ def may_read(user, submission) -> bool:
     opened = Opening.objects.filter(
         commissioning_id=submission.commissioning_id, kind=submission.kind, opened_at__isnull=False
     ).exists()
-    return opened and is_reader(user, submission.commissioning)
+    if not opened:
+        return False
+    if _in_municipality(user, submission.commissioning, [Role.PROCUREMENT_OFFICER]):
+        return True
+    answers = [check(user, submission) for check in _READER_CHECKS]
+    if False in answers:
+        return False
+    return True in answers or is_reader(user, submission.commissioning)
 
 
 def may_download_record(user, commissioning) -> bool:

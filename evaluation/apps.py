@@ -7,9 +7,13 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation and award")
 
     def ready(self):
+        from bids.access import register_reader_check
         from tenders.events import procedure_changed
 
         from . import guards  # noqa: F401 (registers the transition guards)
+        from .access import reader_check
         from .receivers import on_procedure_changed
+
+        register_reader_check(reader_check)
 
         procedure_changed.connect(on_procedure_changed, dispatch_uid="evaluation.procedure_changed")

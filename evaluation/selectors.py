@@ -5,10 +5,13 @@ import hashlib
 from decimal import Decimal
 from statistics import median
 
-from bids.models import Opening, SealedVersion, Submission
+from django.utils.translation import gettext as _
+
+from bids import access as bids_access
+from bids.models import Opening, Participation, SealedVersion, Submission
 
 from . import rules
-from .models import Consensus, Score
+from .models import AwardDecision, Consensus, Score
 
 HUNDRED = Decimal("100")
 
@@ -39,9 +42,10 @@ def labels(committee) -> dict[int, str]:
     return {b.pk: (letters[i] if i < 26 else f"Z{i - 25}") for i, b in enumerate(bids_of(committee))}
 
 
-def display_name(committee, submission) -> str:
+def display_name(committee, submission, names: dict[int, str] | None = None) -> str:
+    """ "Inschrijving A" in an anonymous committee, else the bid's name; pass `names` (labels()) in a loop."""
     if committee.anonymous:
-        return f"Inschrijving {labels(committee)[submission.pk]}"
+        return f"Inschrijving {(names or labels(committee))[submission.pk]}"
     return str(submission)
 
 
@@ -119,3 +123,58 @@ def ranking(committee, snapshot) -> list[dict]:
         row["rank"] = 1 + sum(1 for r in rows if r["total"] > row["total"])
         row["tie"] = sum(1 for r in rows if r["total"] == row["total"]) > 1
     return rows
+
+
+def operator_names(committee) -> list[dict]:
+    """Per bid of the lot: its label and the names of every operator in it — lead, consortium members and
+    subcontractors (bids.Participation, not declined) — for the conflict-of-interest declaration."""
+    names = labels(committee)
+    rows = []
+    for bid in bids_of(committee):
+        parts = Participation.objects.filter(submission=bid).exclude(status=Participation.Status.DECLINED)
+        found = [p.operator.name for p in parts.select_related("operator")] or [bid.lead.name]
+        rows.append({"label": names[bid.pk], "submission": bid, "names": sorted(set(found))})
+    return rows
+
+
+def opened_answers(submission, criteria: list[dict]) -> list[dict] | None:
+    """The answers of the counting version of an opened bid per criterion of the snapshot (None when it could not be
+    decrypted). The caller checks bids.access.may_read and records the read."""
+    version = counting_version(submission)
+    if version is None:
+        return None
+    try:
+        manifest, _files = bids_access.opened_bundle(version)
+    except bids_access.NotOpened:
+        return None
+    by_criterion = {f"c{a.get('criterion')}": a for a in manifest.get("answers", [])}
+    return [{"criterion": c, "answer": by_criterion.get(c["key"])} for c in criteria]
+
+
+def counting_version(submission):
+    return submission.versions.filter(withdrawn_at__isnull=True, superseded_at__isnull=True).last()
+
+
+def timeline_items(commissioning, now) -> list[dict]:
+    """For the public timeline: per lot with a standing award decision, when it was sent and when the standstill
+    period (Aw 2.127) ends, in the shape of tenders.selectors.timeline's items."""
+    items = []
+    decisions = AwardDecision.objects.filter(lot__commissioning=commissioning, withdrawn_at__isnull=True)
+    for d in decisions.select_related("lot"):
+        items.append(
+            {
+                "at": d.sent_at,
+                "label": _("Award decision sent (%(lot)s)") % {"lot": d.lot},
+                "kind": "award",
+                "past": True,
+            }
+        )
+        items.append(
+            {
+                "at": d.standstill_ends_at,
+                "label": _("End of the standstill period (%(lot)s)") % {"lot": d.lot},
+                "kind": "standstill",
+                "past": d.standstill_ends_at <= now,
+            }
+        )
+    return items

@@ -14,6 +14,7 @@ from bids import submission_rules as bid_rules
 from core.access import login_view, public_view
 from core.page_cache import cached_public
 from core.pdf import pdf_response
+from evaluation import selectors as evaluation_selectors
 from tenders import regime, rules, selectors
 from tenders.models import Clarification
 from tenders.rules import applications_open
@@ -42,7 +43,10 @@ def document_context(c) -> dict:
         "lots": lots,
         "reserved": list(c.reserved_lines.all()),
         "criteria": criteria,
-        "timeline": selectors.timeline(c, notes),
+        "timeline": sorted(
+            selectors.timeline(c, notes) + evaluation_selectors.timeline_items(c, timezone.now()),
+            key=lambda item: item["at"],
+        ),
         "phases": selectors.route_phases(c),
         "threshold": (threshold := rules.check_threshold(c, regime.regime_date(c))),
         "regime_label": rules.REGIME_LABELS[threshold.regime],

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("tenders.urls")),
     path("", include("publication.urls")),
     path("inschrijven/", include("bids.urls")),
+    path("beoordeling/", include("evaluation.urls")),
+    path("contracten/", include("contracts.urls")),
     path("api/v1/", include("wijkwaarde.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -146,3 +146,15 @@ def open_submissions(c, first, second, kind=Submission.Kind.BID, now=None):
     now = now or deadline(c, K.REQUESTS if kind == Submission.Kind.REQUEST else K.BIDS) + timedelta(minutes=5)
     services.confirm_opening(c, first, kind, token(first), now=now)
     return services.confirm_opening(c, second, kind, token(second), now=now + timedelta(minutes=2))
+
+
+def seated_evaluator(c, **kw):
+    """An evaluator seated on the committee of the first lot with a declaration without conflict: since issue 12
+    evaluation's reader check (bids.access.register_reader_check) lets only such an evaluator read that lot's bids."""
+    from evaluation import services as evaluation_services
+
+    user = municipal_user(c, Role.EVALUATOR, **kw)
+    chair = municipal_user(c, Role.EVALUATOR)
+    committee = evaluation_services.appoint_committee(c.lots.first(), actor=the_officer(c), chair=chair, members=[user])
+    evaluation_services.declare_interests(committee.members.get(user=user), actor=user, has_conflict=False)
+    return user

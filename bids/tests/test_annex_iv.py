@@ -144,9 +144,11 @@ def test_annex_iv_d_access_only_for_authorised_persons_during_the_stages(client,
             assert client.get(opened_url(c, v, 0)).status_code in (302, 403)
     client.logout()
     assert client.get(opened_url(c, version)).status_code == 302
-    for user in (f.the_officer(c), user_with_role(Role.EVALUATOR, c.municipality)):
+    for user in (f.the_officer(c), f.seated_evaluator(c)):
         login(client, user)
         assert client.get(opened_url(c, version)).status_code == 200
+    login(client, user_with_role(Role.EVALUATOR, c.municipality))  # not on the lot's committee (issue 12)
+    assert client.get(opened_url(c, version)).status_code == 403
 
 
 def test_annex_iv_e_access_given_by_authorised_persons_after_the_date(world):
@@ -209,7 +211,7 @@ def test_annex_iv_g_infringement_detectable(client, world):
     assert SealedVersion.objects.get(pk=version.pk).opened_data_key is None
     context = opening_record.record_context(opening)
     assert [v.pk for v in context["failures"]] == [version.pk]
-    evaluator = user_with_role(Role.EVALUATOR, c.municipality)
+    evaluator = f.seated_evaluator(c)
     login(client, evaluator)
     assert client.get(opened_url(c, intact)).status_code == 200
     event = AuditEvent.objects.get(action="bids.read", actor=evaluator)

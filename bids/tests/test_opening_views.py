@@ -98,7 +98,7 @@ def test_a_non_opener_cannot_confirm(client, world):
 def test_opened_submission_is_read_by_officer_and_evaluator_with_audit(client, world):
     c, version = world
     f.open_submissions(c, f.opener(c), f.opener(c))
-    for reader in (f.the_officer(c), user_with_role(Role.EVALUATOR, c.municipality)):
+    for reader in (f.the_officer(c), f.seated_evaluator(c)):
         login(client, reader)
         page = client.get(url("opened_submission", c, version.submission.pk))
         assert page.status_code == 200

@@ -47,6 +47,7 @@ def test_check_deploy_reports_nothing_with_debug_off_a_secret_key_and_allowed_ho
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         DEBUG="false",
         SECRET_KEY=KEY,
+        BIDS_KEK="A" * 43,
         ALLOWED_HOSTS="wijkwaarde.example.nl",
     )
     assert result.returncode == 0, result.stderr

@@ -47,8 +47,17 @@ def _open_and_submit(page, action_suffix, fields: dict, checks=()):
     page.wait_for_load_state()
 
 
-def _create(page, m, **fields):
+def _record_notice(page):
+    _open_and_submit(
+        page, "/beheer/aankondiging", {"#id_notice-tenderned_id": "412345", "#id_notice-dispatched_at": _local(0)}
+    )
+
+
+def _create(page, m, main_cpv="85320000-8", **fields):
     page.goto(reverse("tenders:create", args=[m.cbs_code]))
+    page.locator("#id_main_cpv").select_option(
+        page.locator("#id_main_cpv option", has_text=main_cpv).first.get_attribute("value")
+    )
     for name, value in fields.items():
         target = page.locator(f"#id_{name}")
         if target.evaluate("el => el.tagName") == "SELECT":
@@ -87,7 +96,9 @@ def test_officer_designs_publishes_answers_and_clarifies_in_the_browser(page, le
     )
     _open_and_submit(page, "/beheer/termijnen", {"#id_deadline-kind": "questions", "#id_deadline-at": _local(10)})
     _open_and_submit(page, "/beheer/termijnen", {"#id_deadline-kind": "bids", "#id_deadline-at": _local(40)})
-    assert page.locator("#publish-errors").count() == 0
+    # Light regime (an Annex XIV code above € 750,000): the notice goes to TenderNed first (Directive art. 52).
+    _record_notice(page)
+    assert page.locator("#publish-errors").count() == 0, page.locator("#publish-errors").inner_text()
     axe_check(page)
     page.locator("form[action$='/beheer/publiceren'] button").click()
     page.wait_for_load_state()
@@ -174,6 +185,7 @@ def test_officer_designs_and_publishes_a_competitive_dialogue_in_the_browser(pag
     # Requests 30 days after the notice: the European minimum, so no reasons are needed (Aw 1.10).
     for kind, days in (("questions", 5), ("requests", 30), ("dialogue_1_submissions", 45), ("final_bids", 90)):
         _open_and_submit(page, "/beheer/termijnen", {"#id_deadline-kind": kind, "#id_deadline-at": _local(days)})
+    _record_notice(page)
     page.locator("form[action$='/beheer/publiceren'] button").click()
     page.wait_for_load_state()
     c.refresh_from_db()
