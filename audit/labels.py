@@ -57,6 +57,7 @@ ACTION_LABELS = {
     "evaluation.debriefing_answered": gettext_lazy("Debriefing answered"),
     "evaluation.award_definitive": gettext_lazy("Award made definitive"),
     "contracts.created": gettext_lazy("Contract record created"),
+    "contracts.report_generated": gettext_lazy("Procurement report (art. 84) made"),
     "continuity.create": gettext_lazy("Scenario created"),
     "continuity.update": gettext_lazy("Scenario changed"),
     "continuity.delete": gettext_lazy("Scenario deleted"),

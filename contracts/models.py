@@ -70,3 +70,28 @@ class ContractCommitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operator}: € {self.amount_per_year}/jaar × {self.years}"
+
+
+class ProcurementReport(models.Model):
+    """The written report on the award of a lot (Directive 2014/24/EU art. 84), a Dutch PDF: made when the award
+    becomes definitive, or on demand by the procurement officer; every version is kept. Read by the procurement
+    officer and auditors only."""
+
+    class Trigger(models.TextChoices):
+        DEFINITIVE = "definitive", _("definitive award")
+        ON_DEMAND = "on_demand", _("on demand")
+
+    decision = models.ForeignKey("evaluation.AwardDecision", on_delete=models.PROTECT, related_name="reports")
+    lot = models.ForeignKey("tenders.Lot", on_delete=models.PROTECT, related_name="procurement_reports")
+    trigger = models.CharField(_("made at"), max_length=12, choices=Trigger.choices)
+    pdf = models.FileField(upload_to="contracts/reports/")
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["lot", "-created_at", "-id"]
+        verbose_name = _("procurement report")
+        verbose_name_plural = _("procurement reports")
+
+    def __str__(self) -> str:
+        return f"{self.lot} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,14 +1,22 @@
-"""The only write path of contracts: the contract record made from a definitive award (evaluation.events)."""
+"""The only write path of contracts: the contract record made from a definitive award (evaluation.events) and the
+procurement report (Directive 2014/24/EU art. 84)."""
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from audit.services import record
 from bids.models import Participation
+from core.pdf import render_pdf
+from evaluation.models import AwardDecision
+from tenders.models import Commissioning
 
-from .models import Contract, ContractCommitment, ContractParty
+from . import events, report
+from .models import Contract, ContractCommitment, ContractParty, ProcurementReport
 
 
 def create_from_award(decision, *, actor=None, now=None) -> Contract:
@@ -67,4 +75,36 @@ def create_from_award(decision, *, actor=None, now=None) -> Contract:
                 "commitments": contract.commitments.count(),
             },
         )
+        events.contract_created.send(sender=Contract, contract=contract, actor=actor)
         return contract
+
+
+def generate_report(
+    decision, *, actor=None, trigger=ProcurementReport.Trigger.ON_DEMAND, now=None
+) -> ProcurementReport:
+    """The procurement report of the lot of a standing award decision (art. 84), a Dutch PDF, kept as a new version
+    each time: made when the award becomes definitive, or when the procurement officer asks for it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        Commissioning.objects.select_for_update().get(pk=decision.lot.commissioning_id)
+        d = AwardDecision.objects.select_related("lot__commissioning", "winner__lead").get(pk=decision.pk)
+        if d.withdrawn_at:
+            raise ValidationError(_("This award decision was withdrawn: the report follows the standing decision."))
+        with translation.override("nl"):
+            pdf = render_pdf("contracts/procurement_report_pdf.html", report.context(d, now=now))
+        row = ProcurementReport.objects.create(
+            decision=d,
+            lot=d.lot,
+            trigger=trigger,
+            pdf=ContentFile(pdf, name=f"procesverbaal-perceel-{d.lot.number}-{d.pk}.pdf"),
+            created_at=now,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        record(
+            "contracts.report_generated",
+            actor=actor,
+            municipality=d.lot.commissioning.municipalities(),
+            obj=row,
+            summary={"lot": d.lot.number, "trigger": trigger},
+        )
+        return row

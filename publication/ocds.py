@@ -16,7 +16,7 @@ from bids import ocds as bids_ocds
 from tenders import rules
 from tenders.models import Commissioning, Deadline, Phase, Route
 
-from . import ocds_tender
+from . import ocds_award, ocds_tender
 
 OCDS_VERSION = "1.1"
 LOTS_EXTENSION = (
@@ -215,6 +215,14 @@ def _build_release(c: Commissioning, *, release_id: str, date, tags: list[str]) 
         tender["tenderers"] = submissions["tenderers"]
         tender["numberOfTenderers"] = submissions["numberOfTenderers"]
         release["bids"] = submissions["bids"]
+    outcome = ocds_award.release_section(c, iso=_iso, iso_date=_iso_date, add_years=_add_years, date=date)
+    if outcome:
+        for party in release["parties"]:
+            if party["id"] in outcome["suppliers"] and "supplier" not in party["roles"]:
+                party["roles"].append("supplier")
+        release["awards"] = outcome["awards"]
+        if outcome["contracts"]:
+            release["contracts"] = outcome["contracts"]
     return release
 
 

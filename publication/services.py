@@ -31,6 +31,8 @@ RELEASE_TAGS = {
     "tenderAmendment": ["tenderAmendment"],
     "tenderUpdate": ["tenderUpdate"],
     "tenderCancellation": ["tenderCancellation"],
+    "award": ["award"],
+    "awardContract": ["award", "contract"],
 }
 
 

@@ -19,7 +19,7 @@ from tenders import regime, rules, selectors
 from tenders.models import Clarification
 from tenders.rules import applications_open
 
-from . import ocds, services
+from . import award_notice, ocds, services
 from .models import Subscription
 
 
@@ -72,6 +72,11 @@ def detail(request, municipality, pk):
     c = _public(request, pk)
     context = document_context(c)
     context["ocid"] = ocds.ocid(c)
+    now = timezone.now()
+    context["awards"] = award_notice.notice(c, now)
+    if context["awards"]:
+        items = context["timeline"] + award_notice.timeline_items(context["awards"], now)
+        context["timeline"] = sorted(items, key=lambda i: i["at"])
     subscription = (
         Subscription.objects.filter(commissioning=c, user=request.user).first()
         if request.user.is_authenticated

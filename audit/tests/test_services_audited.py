@@ -605,6 +605,8 @@ def r_contracts(name):
         AwardDecision.objects.filter(pk=d.pk).update(definitive_at=d.standstill_ends_at)  # as make_definitive does
         if name == "create_from_award":
             return lambda: services.create_from_award(d, actor=e.officer)
+        if name == "generate_report":
+            return lambda: services.generate_report(d, actor=e.officer)
         raise KeyError(name)
 
     return recipe

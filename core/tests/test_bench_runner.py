@@ -33,6 +33,7 @@ def test_discover_finds_the_benchmark_modules_and_rejects_unknown_names():
         "bench_deadline_burst",
         "bench_import",
         "bench_landscape",
+        "bench_ocds_export",
         "bench_pages",
     ]
     assert run.discover(["bench_landscape"]) == ["bench_landscape"]
@@ -146,7 +147,8 @@ def test_make_bench_generates_the_landscape_once_runs_every_module_and_drops_its
     doc.write_text("# Benchmarks\n\nOur own text.\n")
     env = {**os.environ, "DATABASE_URL": url, "BENCH_MUNICIPALITIES": "2", "BENCH_IMPORT_ROWS": "30"}
     env |= {"BENCH_PAGES_SECONDS": "0.2", "BENCH_PAGES_ROUNDS": "1", "BENCH_PAGES_THREADS": "2"}
-    env |= {"BENCH_BURST_BIDS": "3", "BENCH_BURST_MB": "0.1", "BENCH_BURST_WORKERS": "2"}
+    env |= {"BENCH_OCDS_PROCEDURES": "50", "BENCH_OCDS_REPEAT": "1"}
+    env |= {"BENCH_BURST_BIDS": "3", "BENCH_BURST_MB": "0.1", "BENCH_BURST_WORKERS": "2", "BENCH_BURST_WINDOW": "60"}
     args = [sys.executable, str(RUNNER), "--database", key, "--doc", str(doc), "--sqlite-file", str(sqlite_file)]
     done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -160,7 +162,9 @@ def test_make_bench_generates_the_landscape_once_runs_every_module_and_drops_its
     assert "| re-import: organisations unchanged | 10 |" in text
     reports = re.search(r"\| progress reports \(check / first import / re-import\) \| (\d+) / (\d+) / (\d+) \|", text)
     assert reports and all(int(n) > 0 for n in reports.groups())
-    assert text.count("at the start,") == 6
+    assert text.count("at the start,") == 7
+    assert "| export bytes identical to json.dumps(ensure_ascii=False, indent=2) | yes |" in text
+    assert "| OCDS 1.1.5 schema errors in a sample of 20 | 0 |" in text
     # bench_pages: gunicorn answered every request, the pages came from the page cache, the shares were computed
     assert "| failed requests | 0 |" in text
     # Warmed until every worker has each page; a later miss can only be a page whose version changed mid-run.

@@ -92,6 +92,7 @@ def decide_award(lot, *, actor, winner, characteristics: str, tie_break: str = "
             obj=decision,
             summary={"lot": lot.number, "winner": winner.pk, "letters": decision.letters.count()},
         )
+        events.award_decided.send(sender=AwardDecision, decision=decision, actor=actor)
         return decision
 
 
@@ -106,6 +107,7 @@ def withdraw_award(decision, *, actor, reason: str, now=None) -> AwardDecision:
         d.withdrawn_at, d.withdrawal_reason = now or timezone.now(), reason.strip()
         d.save(update_fields=["withdrawn_at", "withdrawal_reason"])
         record("evaluation.award_withdrawn", actor=actor, municipality=_municipalities(d), obj=d, summary={})
+        events.award_withdrawn.send(sender=AwardDecision, decision=d, actor=actor)
         return d
 
 

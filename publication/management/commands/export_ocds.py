@@ -1,11 +1,10 @@
 """Write the OCDS open data to a directory: one release package per commissioning and one record package."""
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from publication import selectors
+from publication import export, selectors
 from publication.models import Release
 
 
@@ -20,10 +19,6 @@ class Command(BaseCommand):
         directory.mkdir(parents=True, exist_ok=True)
         ocids = list(Release.objects.order_by("ocid").values_list("ocid", flat=True).distinct())
         for ocid in ocids:
-            _write(directory / f"{ocid}-releases.json", selectors.release_package(ocid))
-        _write(directory / "records.json", selectors.record_package())
+            export.write(directory / f"{ocid}-releases.json", selectors.release_package(ocid))
+        export.write(directory / "records.json", selectors.record_package())
         self.stdout.write(f"{len(ocids)} release package(s) and 1 record package written to {directory}")
-
-
-def _write(path: Path, data: dict):
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
