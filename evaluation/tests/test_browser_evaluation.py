@@ -109,8 +109,9 @@ def test_declare_score_consensus_award_and_contract(page, browser, live_server, 
         officer = _tab(browser, live_server)
         browser_login(officer, w.officer, next_url=award_url)
         officer.get_by_role("button", name="Definitief gunnen").click()
-        officer.get_by_role("link", name="Het contractdossier").click()
-        officer.get_by_role("heading", name="Contract: Inschrijver 1").wait_for()
+        # The definitive award also renders the procurement report (a PDF): give it time on a busy machine.
+        officer.get_by_role("link", name="Het contractdossier").click(timeout=60_000)
+        officer.get_by_role("heading", name="Overeenkomst: Inschrijver 1").wait_for()
         axe_check(officer)
         officer.screenshot(path="/tmp/e1-contract.png", full_page=True)
         officer.context.close()
