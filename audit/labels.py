@@ -110,6 +110,7 @@ ACTION_LABELS = {
     # bids: operators and consortia (B2)
     "bids.operator_register": gettext_lazy("Organisation registered"),
     "bids.operator_confirm_email": gettext_lazy("Organisation's e-mail address confirmed"),
+    "bids.operator_confirm_demo_email": gettext_lazy("Demo organisation's e-mail address confirmed"),
     "bids.operator_resend_confirmation": gettext_lazy("Confirmation link sent again"),
     "bids.operator_invite": gettext_lazy("Colleague invited"),
     "bids.operator_join": gettext_lazy("Colleague joined the organisation"),

@@ -2,7 +2,7 @@
 
 from tenders.models import Commissioning
 
-from . import services
+from . import demo_consortium, services
 from .models import CommissioningKey
 
 
@@ -22,3 +22,4 @@ def ensure_keys(stdout) -> int:
 
 def load(stdout) -> None:
     ensure_keys(stdout)
+    demo_consortium.load(stdout)

@@ -10,6 +10,7 @@ from .consortium import (  # noqa: F401  (B2: consortia, commitments, declaratio
     set_consortium_name,
     set_reliance,
 )
+from .demo_accounts import confirm_demo_operator_email  # noqa: F401  (D: the demo's operators)
 from .drafts import add_file, create_submission, mark_confidential, remove_file, save_answer  # B1
 from .keys import ensure_commissioning_key  # B1
 from .opening import appoint_opener, confirm_opening, record_read, remove_opener  # B3
