@@ -73,6 +73,7 @@ def prepare(n: int, window: int) -> dict:
 
     from bids import services as bid_services
     from bids.models import EconomicOperator, OperatorMember
+    from bids.rules import EXCLUSION_CODES
     from core.models import Municipality, Role, RoleAssignment, User
     from tenders.models import Deadline
 
@@ -102,6 +103,9 @@ def prepare(n: int, window: int) -> dict:
         )
         OperatorMember.objects.get_or_create(operator=operator, user=user, defaults={"joined_at": timezone.now()})
         submission = bid_services.create_submission(user, operator, c, kind="bid", lot=lot)
+        bid_services.declare(
+            submission.participations.get(ring=0), user, {code: {"applies": False} for code in EXCLUSION_CODES}
+        )
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import envelope, sealing, submission_rules
+from .. import rules as consortium_rules
 from ..models import CommissioningKey, LateAttempt, SealedVersion, Submission
 from ._submission_common import _audit, _ensure_may_submit, _lock_commissioning, _lock_submission
 from .keys import ensure_commissioning_key
@@ -172,7 +173,9 @@ def _seal(submission, user, prepared=None) -> SealedVersion | tuple:
             return ("late", now)
         if not submission_rules.receiving(commissioning, s.kind, now):
             raise ValidationError(submission_rules.closed_message(commissioning, s.kind, now))
-        errors = submission_rules.pending_errors(s)
+        # The consortium part (bids.rules): every participation confirmed and self-declared (art. 57), the lead's
+        # address confirmed, the commitments within the lot's budget.
+        errors = consortium_rules.submission_blockers(s) or submission_rules.pending_errors(s)
         if errors:
             raise ValidationError(errors)
         key = ensure_commissioning_key(commissioning, user)

@@ -6,12 +6,14 @@ from bids.models import CommissioningKey
 from tenders.tests.factories import published
 
 from .factories_b1 import leaf_criteria, make_operator, pdf_bytes
+from .factories_b2 import no_exclusion_grounds
 
 
 def _draft(w):
     c = published(w.m, user=w.officer)
     operator, user = make_operator("Wijkkracht")
     draft = services.create_submission(user, operator, c, kind="bid", lot=c.lots.first())
+    services.declare(draft.participations.get(ring=0), user, no_exclusion_grounds())
     return draft, user
 
 

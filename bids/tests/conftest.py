@@ -43,7 +43,12 @@ def lead(db):
 
 @pytest.fixture
 def draft(commissioning, lead):
+    """The lead's draft bid, with the lead's own self-declaration made (no exclusion ground applies)."""
+    from .factories_b2 import no_exclusion_grounds
+
     operator, user = lead
-    return services.create_submission(
+    s = services.create_submission(
         user, operator, commissioning, kind=Submission.Kind.BID, lot=commissioning.lots.first()
     )
+    services.declare(s.participations.get(ring=0), user, no_exclusion_grounds())
+    return s

@@ -18,6 +18,7 @@ from tenders.models import Commissioning, Deadline
 
 from . import factories_opening as opening_factories
 from .factories_b1 import leaf_criteria, make_operator
+from .factories_b2 import no_exclusion_grounds
 
 N = 20
 
@@ -29,6 +30,7 @@ def _drafts(commissioning):
         draft = services.create_submission(
             user, operator, commissioning, kind=Submission.Kind.BID, lot=commissioning.lots.first()
         )
+        services.declare(draft.participations.get(ring=0), user, no_exclusion_grounds())
         services.save_answer(draft, user, leaf_criteria(commissioning)[0], f"Plan {i}")
         drafts.append((draft, user))
     return drafts

@@ -15,6 +15,7 @@ from audit.models import AuditEvent
 from bids import services
 
 from .factories_b1 import leaf_criteria, make_operator, office_bytes, pdf_bytes
+from .factories_b2 import no_exclusion_grounds
 
 MARKERS = [
     "Zwanenhals-antwoord-91827",  # answer text
@@ -74,6 +75,7 @@ def test_dump_before_opening_holds_no_bid_content(commissioning, caplog):
             operator, user = make_operator(f"Inschrijver {i}")
             lot = commissioning.lots.first()
             draft = services.create_submission(user, operator, commissioning, kind="bid", lot=lot)
+            services.declare(draft.participations.get(ring=0), user, no_exclusion_grounds())
             criteria = leaf_criteria(commissioning)
             services.save_answer(draft, user, criteria[0], f"Ons plan: {MARKERS[0]} in de wijk.")
             services.save_answer(
