@@ -85,6 +85,7 @@ def release_section(commissioning, iso) -> dict | None:
         .select_related("operator")
         .order_by("submission_id", "ring", "pk")
     )
+    submission_by_id = {s.pk: s for s in submissions}
     by_submission: dict[int, list[Participation]] = {}
     for p in participations:
         by_submission.setdefault(p.submission_id, []).append(p)
@@ -95,7 +96,7 @@ def release_section(commissioning, iso) -> dict | None:
         party = parties.setdefault(party_id(p.operator), _party(p.operator, [], []))
         if role not in party["roles"]:
             party["roles"].append(role)
-        submission = next(s for s in submissions if s.pk == p.submission_id)
+        submission = submission_by_id[p.submission_id]
         party["details"]["consortia"].append(
             {
                 "bid": _bid_id(submission),

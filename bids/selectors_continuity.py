@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from landscape.models import Activity
 
-from .models import Opening, OperatorMatch, Participation
+from .models import OperatorMatch, Participation
+from .opening_rules import is_opened
 
 CONSORTIUM_RINGS = (Participation.Ring.LEAD, Participation.Ring.MEMBER)
 
@@ -20,7 +21,7 @@ def continuing_activities(bid) -> set[int]:
     """Ids of the landscape activities that continue with their current organisation if this bid wins: every
     activity of an organisation that is lead or consortium member, and every activity a confirmed subcontractor
     commits to continue. An organisation is recognised by its confirmed match to the landscape registry."""
-    if not Opening.objects.filter(commissioning=bid.commissioning_id, kind=bid.kind, opened_at__isnull=False).exists():
+    if not is_opened(bid.commissioning_id, bid.kind):
         raise ValidationError(_("A bid can only be used after the opening."))
     confirmed = Participation.objects.filter(submission=bid, status=Participation.Status.CONFIRMED)
     matched = dict(

@@ -8,7 +8,8 @@ from statistics import median
 from django.utils.translation import gettext as _
 
 from bids import access as bids_access
-from bids.models import Opening, Participation, SealedVersion, Submission
+from bids import opening_rules
+from bids.models import Participation, SealedVersion, Submission
 
 from . import rules
 from .models import AwardDecision, Consensus, Score
@@ -17,7 +18,7 @@ HUNDRED = Decimal("100")
 
 
 def bids_opened(commissioning) -> bool:
-    return Opening.objects.filter(commissioning=commissioning, kind="bid", opened_at__isnull=False).exists()
+    return opening_rules.is_opened(commissioning, Submission.Kind.BID)
 
 
 def bids_of(committee) -> list[Submission]:
