@@ -14,7 +14,7 @@ from core.models import Role
 from landscape import selectors as landscape_selectors
 from landscape.models import Activity, Funding
 
-from . import rules, time_limits
+from . import regime, rules, time_limits
 from .models import Anchor, Candidate, Commissioning, Criterion, Deadline, DialogueSession, Phase, Route
 
 DESIGN_ROLES = (Role.POLICY_ADVISOR, Role.PROCUREMENT_OFFICER)
@@ -319,9 +319,10 @@ def question_counts(commissioning) -> dict:
 
 def time_limit_notes(commissioning, now=None) -> list[str]:
     """The time limits that apply to the commissioning, for its dashboard: the minimum periods of its regime
-    (from the publication, or from now for a draft), the clarification minimum and the policy's minimum extension."""
+    (from the dispatch of the notice, else the publication, or from now for a draft: tenders.regime.dispatch_moment),
+    the clarification minimum and the policy's minimum extension."""
     c = commissioning
-    dispatch = c.published_at or now or timezone.now()
+    dispatch = regime.dispatch_moment(c, now)
     notes = [
         _("%(deadline)s: at least %(days)s calendar days after %(start)s (%(basis)s).")
         % {

@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from core.access import represented_organisation_ids
 from core.models import Municipality
 
+from . import regime as regimes
 from . import rules
 from .models import Candidate, Deadline, Phase, Route
 from .policy import ProcurementPolicy
@@ -110,7 +111,7 @@ def minimum_periods(commissioning, dispatch: datetime, *, regime: str | None = N
     ones above the threshold, the municipality's policy minimum for the first submission under the light and the
     national regime (proportionality, Aw 1.10), none for a grant round."""
     c = commissioning
-    regime = regime or rules.check_threshold(c, timezone.localdate(dispatch)).regime
+    regime = regime or rules.check_threshold(c, dispatch.astimezone(AMSTERDAM).date()).regime
     if regime == rules.REGIME_EUROPEAN:
         return eu_periods(c)
     if regime in (rules.REGIME_LIGHT, rules.REGIME_NATIONAL):
@@ -131,11 +132,12 @@ def _short(period: Period, dispatch: datetime, deadlines: dict) -> datetime | No
 
 def period_errors(commissioning, dispatch: datetime, deadlines: dict | None = None) -> dict[str, str]:
     """{deadline kind (or "short_period_reasons"): message} for every minimum period the deadlines do not respect,
-    counted from `dispatch` (the dispatch of the notice: the publication moment here). Under the light and national
-    regimes a period shorter than the European one needs recorded reasons."""
+    counted from `dispatch` (tenders.regime.dispatch_moment: the recorded dispatch of the notice, else the
+    publication). Under the light and national regimes a period shorter than the European one needs recorded
+    reasons."""
     c = commissioning
     deadlines = deadlines if deadlines is not None else {d.kind: d.at for d in c.deadlines.all()}
-    regime = rules.check_threshold(c, timezone.localdate(dispatch)).regime
+    regime = rules.check_threshold(c, dispatch.astimezone(AMSTERDAM).date()).regime
     errors = {}
     for period in minimum_periods(c, dispatch, regime=regime):
         earliest = _short(period, dispatch, deadlines)
@@ -163,11 +165,12 @@ def period_errors(commissioning, dispatch: datetime, deadlines: dict | None = No
 
 def invitation_errors(commissioning, now: datetime) -> list[str]:
     """Under the European regime the invited candidates get the minimum period for bids from the invitation (sent
-    when the procedure moves to the invitation phase), not from the requests deadline."""
+    when the procedure moves to the invitation phase), not from the requests deadline. The regime is that of the
+    dispatch of the notice, as for every other period."""
     c = commissioning
     if c.route != Route.PRESELECTION or not c.published_at:
         return []
-    periods = [p for p in minimum_periods(c, c.published_at) if p.start == K.REQUESTS]
+    periods = [p for p in minimum_periods(c, regimes.dispatch_moment(c, now)) if p.start == K.REQUESTS]
     deadlines = {d.kind: d.at for d in c.deadlines.all()}
     errors = []
     for period in periods:

@@ -12,7 +12,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import events, rules, time_limits
+from .. import events, regime, rules, time_limits
 from ..models import Anchor, Deadline, Rectification
 from ._common import _audit, _aware, _check_budget, _ensure_open, _lock, _scope_ids
 
@@ -222,10 +222,12 @@ def _rectify_deadlines(c, deadlines: dict, now) -> list[dict]:
 
 def _check_deadlines(c, before: dict, after: dict, material: bool, now):
     """After the change: a material change extends every submission deadline still ahead by the policy minimum;
-    the minimum periods by regime (counted from the publication) and the order of all deadlines still hold."""
+    the minimum periods by regime (counted from the dispatch of the notice, tenders.regime.dispatch_moment) and the
+    order of all deadlines still hold."""
     errors = time_limits.extension_errors(c, before, after, now) if material else {}
     if before != after:
-        errors |= {k: v for k, v in time_limits.period_errors(c, c.published_at, after).items() if k in after}
+        periods = time_limits.period_errors(c, regime.dispatch_moment(c, now), after)
+        errors |= {k: v for k, v in periods.items() if k in after}
         errors |= time_limits.question_window_errors(c, after)
         if order := time_limits.order_errors(c.route, after):
             errors.setdefault(NON_FIELD_ERRORS, []).extend(order)
