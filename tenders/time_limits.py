@@ -84,22 +84,25 @@ class Period:
 
 def eu_periods(commissioning) -> list[Period]:
     """The minimum periods of the European regime. Bids may always be submitted electronically here, so 5 days less
-    (Aw 2.74a); 5 days more when the documents are not fully and freely available electronically (Aw 2.72)."""
+    (Aw 2.74a); 5 days more when the documents are not fully and freely available electronically (Aw 2.72). The
+    Netherlands kept 45 days (open) and 40 days (restricted, from the invitation) where the Directive allows 35 and
+    30 (art. 27(1), 28(2)). Aw 2.74 is the accelerated procedure (urgency), not the restricted procedure. Which
+    articles were checked against which text: docs/legal.md, "Sources"."""
     c = commissioning
     docs = 0 if c.documents_electronically_available else 5
     if c.route == Route.OPEN:
         if c.accelerated:
-            return [Period(K.BIDS, None, 15, "Richtlijn art. 27(3)")]
+            return [Period(K.BIDS, None, 15, "Richtlijn art. 27(3); Aw 2.74")]
         return [Period(K.BIDS, None, 45 + docs - 5, "Aw 2.71, 2.72, 2.74a")]
     if c.route == Route.PRESELECTION:
         if c.accelerated:
             return [
-                Period(K.REQUESTS, None, 15, "Richtlijn art. 28(6)(a)"),
-                Period(K.BIDS, K.REQUESTS, 10, "Richtlijn art. 28(6)(b)"),
+                Period(K.REQUESTS, None, 15, "Richtlijn art. 28(6)(a); Aw 2.74"),
+                Period(K.BIDS, K.REQUESTS, 10, "Richtlijn art. 28(6)(b); Aw 2.74"),
             ]
         return [
-            Period(K.REQUESTS, None, 30, "Aw 2.74; Richtlijn art. 28(1)"),
-            Period(K.BIDS, K.REQUESTS, 40 + docs - 5, "Aw 2.74, 2.72, 2.74a"),
+            Period(K.REQUESTS, None, 30, "Richtlijn art. 28(1)"),
+            Period(K.BIDS, K.REQUESTS, 40 + docs - 5, "Aw 2.74a, 2.72"),
         ]
     if c.route == Route.COMPETITIVE_DIALOGUE:
         return [Period(K.REQUESTS, None, 30, "Richtlijn art. 30(1)")]
