@@ -197,3 +197,20 @@ def notice_errors(commissioning, check: ThresholdCheck, now) -> list[str]:
     if dispatched > now:
         return [_("The notice is dispatched after this moment; publish once it has been dispatched (art. 52).")]
     return []
+
+
+def regime_change_errors(commissioning, before: ThresholdCheck, after: ThresholdCheck) -> list[str]:
+    """A change after publication (a lot's CPV codes or budget) that brings the procedure under a regime requiring a
+    contract notice, while none was dispatched, cannot be made by rectification: the procedure was never announced as
+    that regime requires (Directive 2014/24/EU art. 49 and 52, for the light regime art. 75), so it is cancelled and
+    published anew."""
+    if not notice_required(after) or notice_required(before) or commissioning.notice_dispatched_at is not None:
+        return []
+    return [
+        _(
+            "With this change the procedure falls under the regime “%(regime)s”, which requires a contract notice on "
+            "TenderNed/TED before publication (Directive 2014/24/EU art. 52), and no notice was dispatched for it. "
+            "This cannot be corrected by a rectification: cancel the procedure and publish it anew with a notice."
+        )
+        % {"regime": REGIME_LABELS[after.regime]}
+    ]

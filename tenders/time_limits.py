@@ -335,9 +335,9 @@ def freeze_errors(commissioning, now: datetime, *, selection_criteria_changed: b
 
 
 def extension_errors(commissioning, before: dict, after: dict, now: datetime) -> dict[str, str]:
-    """A material change (award criteria, budgets, a lot's scope or description) extends every submission deadline
-    still ahead (in the selection stage also the requests deadline) by at least the policy minimum, in calendar
-    days (Richtlijn art. 47(3): proportionate to the change; Aw 1.10)."""
+    """A material change (award criteria, budgets, a lot's scope, description or CPV codes) extends every submission
+    deadline still ahead (in the selection stage also the requests deadline) by at least the policy minimum, in
+    calendar days (Richtlijn art. 47(3): proportionate to the change; Aw 1.10)."""
     days = policy_for(commissioning).minimum_extension_days
     errors = {}
     for kind in SUBMISSION_KINDS:
@@ -347,8 +347,9 @@ def extension_errors(commissioning, before: dict, after: dict, now: datetime) ->
         earliest = add_calendar_days(old, days)
         if after.get(kind, old) < earliest:
             errors[kind] = _(
-                "Changing criteria, budgets or a lot's scope is a material change: extend the %(deadline)s by at "
-                "least %(days)s days, to %(date)s or later (municipal policy; Directive 2014/24/EU art. 47(3))."
+                "Changing criteria, budgets or a lot's scope or CPV codes is a material change: extend the "
+                "%(deadline)s by at least %(days)s days, to %(date)s or later (municipal policy; Directive 2014/24/EU "
+                "art. 47(3))."
             ) % {
                 "deadline": _label(kind),
                 "days": days,
