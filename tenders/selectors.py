@@ -210,8 +210,9 @@ def _scope_row(lot, activities, grants) -> dict:
 
 
 def timeline(commissioning, notes=None) -> list[dict]:
-    """Deadlines and phase changes in order, in Europe/Amsterdam time, marked past or future by the server clock;
-    a deadline moved by a rectification carries its `amendments` (see amendment_notes)."""
+    """Deadlines, phase changes and the dispatch of the contract notice in order, in Europe/Amsterdam time, marked
+    past or future by the server clock; a deadline moved by a rectification carries its `amendments` (see
+    amendment_notes)."""
     now = timezone.now()
     notes = notes or {}
     items = [
@@ -233,6 +234,15 @@ def timeline(commissioning, notes=None) -> list[dict]:
         }
         for p in commissioning.phase_changes.all()
     ]
+    if commissioning.notice_dispatched_at:  # the minimum periods count from here (tenders.regime.dispatch_moment)
+        items.append(
+            {
+                "at": commissioning.notice_dispatched_at,
+                "label": _("Contract notice dispatched to TenderNed/TED: the minimum periods count from this moment"),
+                "kind": "notice",
+                "past": commissioning.notice_dispatched_at <= now,
+            }
+        )
     items += [
         {
             "at": s.held_at,

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from core.testing import MunicipalityFactory
 from tenders import regime, rules, selectors, services, time_limits
@@ -169,3 +170,13 @@ def test_thresholds_of_the_dispatch_date_decide_every_rule_at_publication_direct
         assert rules.check_threshold(c, regime.regime_date(c)).regime == rules.REGIME_NATIONAL
         assert rules.publish_errors(c) == []
     assert publish_at(c, user, publish).phase == Phase.TENDERING
+
+
+def test_the_public_timeline_shows_the_dispatch_the_periods_count_from_directive_art_27_1(client, m, user):
+    c = publish_at(eu_draft(m, user, {K.QUESTIONS: after_dispatch(20), K.BIDS: after_dispatch(45)}), user)
+    with time_machine.travel(PUBLISH, tick=False):
+        items = selectors.timeline(c)
+        page = client.get(reverse("publication:detail", args=[m.cbs_code, c.pk])).content.decode()
+    assert [item["kind"] for item in items][:2] == ["notice", "phase"]  # the dispatch comes before the publication
+    assert items[0]["at"] == DISPATCH and items[0]["past"]
+    assert "Aankondiging verzonden naar TenderNed/TED" in page
