@@ -180,3 +180,20 @@ def test_the_public_timeline_shows_the_dispatch_the_periods_count_from_directive
     assert [item["kind"] for item in items][:2] == ["notice", "phase"]  # the dispatch comes before the publication
     assert items[0]["at"] == DISPATCH and items[0]["past"]
     assert "Aankondiging verzonden naar TenderNed/TED" in page
+
+
+def test_a_corrected_dispatch_may_not_leave_a_deadline_ahead_too_short_aw_2_71(m, user):
+    """Bids 45 days after the recorded dispatch, 42 after the publication: correcting the dispatch to the day of
+    publication would leave 42 days, and is refused until the bid deadline is extended by a rectification."""
+    c = publish_at(eu_draft(m, user, {K.QUESTIONS: after_dispatch(20), K.BIDS: after_dispatch(45)}), user)
+    later = PUBLISH + timedelta(days=1)
+    with time_machine.travel(later, tick=False):
+        with pytest.raises(ValidationError, match="extend it by a rectification first") as exc:
+            services.record_notice(c, user, tenderned_id="412345", dispatched_at=PUBLISH)
+        assert any("at least 45 calendar days" in message for message in exc.value.messages)
+        c.refresh_from_db()
+        assert c.notice_dispatched_at == DISPATCH  # nothing written
+        services.rectify(c, user, explanation="Meer tijd.", deadlines={K.BIDS: after_dispatch(48)})
+        services.record_notice(c, user, tenderned_id="412345", dispatched_at=PUBLISH)
+    c.refresh_from_db()
+    assert c.notice_dispatched_at == PUBLISH
