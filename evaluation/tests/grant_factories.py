@@ -26,7 +26,7 @@ def grant_world(scores=(75, 50, 25), *, budget=Decimal("100000"), ceiling=Decima
     c.refresh_from_db()
     advance_to(c, boss, Phase.EVALUATION)
     lot = c.lots.get(number=1)
-    subs = [bid(c, lot, 100 * len(code) + i) for i in range(1, len(scores) + 1)]
+    subs = [bid(c, lot, 10 * int(code[2:]) + i) for i in range(1, len(scores) + 1)]
     Opening.objects.create(commissioning=c, kind="bid", started_at=timezone.now(), opened_at=timezone.now())
     chair = user_with_role(Role.EVALUATOR, m, username=f"voorzitter-{code}")
     person = user_with_role(Role.EVALUATOR, m, username=f"lid-{code}")

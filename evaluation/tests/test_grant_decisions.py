@@ -126,6 +126,14 @@ def test_a_grant_round_closes_without_a_standstill_once_decided_awb_not_aw_2_127
     assert w.c.phase == Phase.AWARDED
 
 
+def test_a_grant_round_takes_no_award_decision_awb_4_21():
+    w = grant_world((75, 50))
+    with pytest.raises(ValidationError, match="subsidiebesluiten"):
+        services.decide_award(
+            w.lot, actor=w.officer, winner=w.bids[0], characteristics="Het beste plan voor de wijk, met vaste teams."
+        )
+
+
 @pytest.mark.parametrize(
     ("sent", "last_day"),
     [
