@@ -1,6 +1,7 @@
 """The grant decisions of a grant round (ADR 0010): taken together for every application, ranked by the published
 distribution rule (evaluation.grant_rules), one decision with a Dutch PDF each, in one transaction."""
 
+import logging
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from ..grant_selectors import grant_overview
 from ..models import GrantDecision
 
 CENT = Decimal("0.01")
+log = logging.getLogger(__name__)
 
 
 def _criteria_rows(committee, snapshot, submission) -> list[dict]:
@@ -111,4 +113,15 @@ def take_grant_decisions(
                 "ceiling_per_year": str(c.grant_ceiling),
             },
         )
+        ids = [d.pk for d in decisions]
+        transaction.on_commit(lambda: _enqueue_mails(ids))
         return decisions
+
+
+def _enqueue_mails(decision_ids: list[int]) -> None:
+    from ..tasks import send_grant_decisions
+
+    try:
+        send_grant_decisions.enqueue(decision_ids)
+    except Exception:
+        log.exception("grant decisions %s not queued", decision_ids)

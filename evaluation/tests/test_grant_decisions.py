@@ -52,6 +52,21 @@ def test_applications_are_granted_in_ranking_order_until_the_lot_budget_awb_4_25
     assert event.summary["granted"] == 2 and event.summary["granted_per_year"] == "90000.00"
 
 
+def test_every_applicant_is_mailed_the_decision_after_the_commit(django_capture_on_commit_callbacks, mailoutbox):
+    w = grant_world((75, 50))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.take_grant_decisions(w.c, actor=w.officer, requested=asked(w, 70000, 40000), now=SENT)
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(b.lead.contact_email for b in w.bids)
+    by_address = {m.to[0]: m for m in mailoutbox}
+    granted, refused = by_address[w.bids[0].lead.contact_email], by_address[w.bids[1].lead.contact_email]
+    assert "€ 70.000,00 per jaar" in granted.body and "13-01-2027" in granted.body and "6:7" in granted.body
+    assert "geweigerd" in refused.body
+    for message in mailoutbox:
+        (attachment,) = message.attachments
+        assert attachment[2] == "application/pdf" and attachment[1].startswith(b"%PDF")
+        assert "\n" not in message.subject
+
+
 def test_the_subsidy_ceiling_of_the_period_is_never_exceeded_awb_4_25_2():
     # The ceiling per year (80,000) is below the lot's budget: it decides.
     w = grant_world((75, 50), budget=Decimal("80000"), ceiling=Decimal("80000"))
