@@ -1,6 +1,7 @@
 """Reads of the grant route (ADR 0010): the lots of a grant round with their ranked applications, what keeps the
 officer from taking the grant decisions, and an applicant's own decisions."""
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from bids.models import Submission
@@ -32,6 +33,8 @@ def _lot_rankings(commissioning) -> tuple[list[dict], list[str]]:
             )
             continue
         lots.append({"lot": lot, "committee": committee, "snapshot": snapshot, "ranking": ranking})
+    # The applicants' names (Submission.__str__ reads the lead) in one query, not one per application.
+    prefetch_related_objects([r["submission"] for lot in lots for r in lot["ranking"]], "lead")
     return lots, errors
 
 

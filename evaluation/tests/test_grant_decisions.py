@@ -76,6 +76,20 @@ def test_the_subsidy_ceiling_of_the_period_is_never_exceeded_awb_4_25_2():
     assert sum(x.granted_per_year for x in d.values()) <= w.c.grant_ceiling
 
 
+def test_each_lot_is_ranked_within_its_own_budget_and_all_within_the_ceiling_awb_4_25_2():
+    # Lot 1: 100,000 per year; lot 2: 50,000 per year; the ceiling is their sum. Lot 2's best application asks more
+    # than its lot has: refused, although the ceiling as a whole has room; lot 2's second one fits.
+    w = grant_world((75, 50), ceiling=Decimal("150000"), lot2=(Decimal("50000"), (100, 25)))
+    requested = asked(w, 60000, 40000) | {w.bids2[0].pk: Decimal("60000"), w.bids2[1].pk: Decimal("20000")}
+    services.take_grant_decisions(w.c, actor=w.officer, requested=requested, now=SENT)
+    d = by_bid(w)
+    assert [d[b.pk].granted for b in w.bids] == [True, True]
+    assert [(d[b.pk].granted, d[b.pk].rank) for b in w.bids2] == [(False, 1), (True, 2)]
+    assert d[w.bids2[0].pk].available_per_year == Decimal("50000")
+    assert {d[b.pk].lot_budget_per_year for b in w.bids2} == {Decimal("50000")}
+    assert sum(x.granted_per_year for x in d.values()) == Decimal("120000") <= w.c.grant_ceiling
+
+
 def test_every_application_needs_the_amount_it_asks_for_and_nothing_is_half_written():
     w = grant_world((75, 50))
     with pytest.raises(ValidationError) as exc:
@@ -158,6 +172,9 @@ def test_a_grant_round_takes_no_award_decision_awb_4_21():
         (datetime(2026, 12, 5, 10, 0, tzinfo=UTC), date(2027, 1, 18)),
         # 23:30 UTC on Friday 4 December is Saturday 5 December in Amsterdam: the day of dispatch is Amsterdam's.
         (datetime(2026, 12, 4, 23, 30, tzinfo=UTC), date(2027, 1, 18)),
+        # Sent Friday 13 November: six weeks end on Christmas Day, then Boxing Day (a Saturday) and a Sunday: Monday
+        # 28 December (Algemene termijnenwet art. 3: both Christmas days are holidays).
+        (datetime(2026, 11, 13, 9, 0, tzinfo=UTC), date(2026, 12, 28)),
     ],
 )
 def test_objection_last_day_is_six_weeks_after_dispatch_to_a_working_day_awb_6_7_6_8_algemene_termijnenwet(

@@ -126,3 +126,17 @@ def test_the_evaluation_overview_of_a_grant_round_leads_to_the_grant_decisions(c
     text = client.get(ev("overview", "GM0546", w.c.pk)).content.decode()
     assert ev("grant_decisions", "GM0546", w.c.pk) in text
     assert ev("award", "GM0546", w.c.pk, w.lot.pk) not in text
+
+
+def test_the_pages_make_no_query_per_application(client, django_assert_max_num_queries):
+    w = grant_world((75, 50, 25, 0))
+    login(client, w.officer)
+    url = ev("grant_decisions", "GM0546", w.c.pk)
+    with django_assert_max_num_queries(18):  # 18 with one application as with four
+        assert client.get(url).status_code == 200
+    client.post(ev("take_grant_decisions", "GM0546", w.c.pk), amounts(w, "1000", "1000", "1000", "1000"))
+    with django_assert_max_num_queries(7):
+        assert client.get(url).status_code == 200
+    login(client, applicant_of(w.bids[0], "aanvrager"))
+    with django_assert_max_num_queries(5):
+        assert client.get(ev("my_grant_decisions")).status_code == 200
