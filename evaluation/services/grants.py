@@ -68,6 +68,7 @@ def take_grant_decisions(
         if errors:
             raise ValidationError({"tie_order": errors})
         last_day = grant_rules.objection_last_day(now)
+        board = ", ".join(m.name for m in c.municipalities())
         decisions = []
         for o in outcomes:
             lot, r = rows[o.application.key]
@@ -95,6 +96,7 @@ def take_grant_decisions(
                 "lot": lot["lot"],
                 "submission": r["submission"],
                 "criteria": _criteria_rows(lot["committee"], lot["snapshot"], r["submission"]),
+                "board": board,
             }
             pdf = render_pdf("evaluation/grant_decision_pdf.html", context)
             decision.pdf = ContentFile(pdf, name=f"subsidiebesluit-{c.pk}-{r['submission'].pk}.pdf")

@@ -207,6 +207,7 @@ def test_the_decision_pdf_gives_amount_reasons_and_objection_clause_awb_3_45_3_4
     assert "€ 250.000,00" in granted  # the ceiling per year
     assert "woensdag 13 januari 2027" in granted  # the last day for objection
     assert "bezwaar" in granted and "6:7" in granted
+    assert "college van burgemeester en wethouders van Leiden" in granted  # where to object (Awb 3:45)
     refused = _pdf_text(d[w.bids[1].pk])
     assert "weigeren" in refused
     assert "€ 30.000,00" in refused  # what was left at its turn
