@@ -140,3 +140,13 @@ def test_the_pages_make_no_query_per_application(client, django_assert_max_num_q
     login(client, applicant_of(w.bids[0], "aanvrager"))
     with django_assert_max_num_queries(5):
         assert client.get(ev("my_grant_decisions")).status_code == 200
+
+
+def test_the_public_timeline_shows_when_the_grant_decisions_were_sent(client, w):
+    url = reverse("publication:detail", args=["GM0546", w.c.pk])
+    assert "Subsidiebesluiten verzonden" not in client.get(url).content.decode()
+    login(client, w.officer)
+    client.post(ev("take_grant_decisions", "GM0546", w.c.pk), amounts(w, "1000", "1000"))
+    client.logout()
+    text = client.get(url).content.decode()
+    assert "Subsidiebesluiten verzonden naar elke aanvrager" in text and "opschortende termijn" not in text
