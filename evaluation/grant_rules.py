@@ -25,6 +25,7 @@ from tenders.models import DistributionRule, Phase, Route
 from .standstill import AMSTERDAM
 
 ZERO = Decimal("0")
+MAX_AMOUNT = Decimal("1000000000000")  # what a money field (14 digits, 2 decimals) holds
 GRANTED = "granted"
 REFUSED = "refused"
 
@@ -133,6 +134,8 @@ def requested_errors(requested: dict[int, Decimal | None], keys: Iterable[int]) 
             errors[key] = _("Enter the amount per year this application asks for.")
         elif amount <= ZERO:
             errors[key] = _("The amount asked must be more than € 0.")
+        elif amount >= MAX_AMOUNT:
+            errors[key] = _("The amount asked is too large.")
     return errors
 
 

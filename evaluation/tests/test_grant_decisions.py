@@ -97,6 +97,8 @@ def test_every_application_needs_the_amount_it_asks_for_and_nothing_is_half_writ
     assert f"amount_{w.bids[1].pk}" in exc.value.message_dict
     with pytest.raises(ValidationError):
         services.take_grant_decisions(w.c, actor=w.officer, requested=asked(w, 1000, 0), now=SENT)
+    with pytest.raises(ValidationError):
+        services.take_grant_decisions(w.c, actor=w.officer, requested=asked(w, 1000, 10**12), now=SENT)
     assert not GrantDecision.objects.exists()
 
 
