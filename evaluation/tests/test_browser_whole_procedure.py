@@ -303,9 +303,12 @@ def test_a_whole_leiden_procedure_from_the_draft_to_the_contract(browser, live_s
         letter = tmp_path / "brief.pdf"
         download.value.save_as(letter)
         subprocess.run(["pdftoppm", "-png", "-r", "60", str(letter), str(SHOTS / "e2e-7-letter")], check=True)
-        assert list(SHOTS.glob("e2e-7-letter*.png"))
+        assert all(png.stat().st_size > 10_000 for png in SHOTS.glob("e2e-7-letter*.png"))
         text = flat(subprocess.run(["pdftotext", str(letter), "-"], check=True, capture_output=True, text=True).stdout)
         assert flat(first.consortium_name) in text and flat(last_day_of_standstill(decision)) in text
+        # Sent on Monday 22 March 2027: 20 days from the next day end on Sunday 11 April, so the standstill runs to
+        # the end of the next working day (Aw 2.127; Algemene termijnenwet art. 1).
+        assert flat("eindigt op maandag 12 april 2027 om 24:00") in text
         winner_letter = AwardLetter.objects.get(submission=first)
         for url, status in (
             (reverse("evaluation:my_letter", args=[winner_letter.pk]), 404),
