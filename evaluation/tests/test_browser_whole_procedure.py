@@ -155,7 +155,9 @@ def last_day_of_standstill(decision) -> str:
         return dateformat.format(timezone.localtime(decision.standstill_ends_at - timedelta(seconds=1)), "l j F Y")
 
 
-def test_a_whole_leiden_procedure_from_the_draft_to_the_contract(browser, live_server, browser_login, tmp_path):
+def test_a_whole_leiden_procedure_from_the_draft_to_the_contract(
+    browser, live_server, browser_login, axe_check, tmp_path
+):
     with time_machine.travel(START, tick=True) as clock:
         core_demo.load(StringIO())
         m = Municipality.objects.get(cbs_code="GM0546")
@@ -239,6 +241,7 @@ def test_a_whole_leiden_procedure_from_the_draft_to_the_contract(browser, live_s
         off.locator("#phase").filter(has_text="Beoordeling").wait_for()
         links = off.locator("#stage-links")
         assert links.get_by_role("link", name="Opening en geopende inschrijvingen").is_visible()
+        axe_check(off)
         links.get_by_role("link", name="Beoordelingscommissies").click()
         off.select_option("#id_chair", label="Vera Voorzitter")
         for user in members:
@@ -298,6 +301,7 @@ def test_a_whole_leiden_procedure_from_the_draft_to_the_contract(browser, live_s
         # 10. A losing bidder finds its letter on its own submission page; the PDF names the winner and the end of
         # the standstill. It can open neither the winner's bid nor the winner's letter.
         loser = tabs.tab(second_user, reverse("bids:draft", args=[second.pk]))
+        axe_check(loser)
         with loser.expect_download() as download:
             loser.locator("#stage-links a").click()
         letter = tmp_path / "brief.pdf"
