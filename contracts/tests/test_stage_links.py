@@ -113,3 +113,12 @@ def test_the_bidder_s_submission_page_links_its_own_award_letter_only(client):
     assert reverse("evaluation:my_letter", args=[other.pk]) not in page
     assert client.get(reverse("evaluation:my_letter", args=[own.pk])).status_code == 200
     assert client.get(reverse("evaluation:my_letter", args=[other.pk])).status_code == 404
+
+
+def test_an_advisor_appointed_as_opener_is_led_to_the_opening(client):
+    w = ranked_world()
+    advisor = user_with_role(Role.POLICY_ADVISOR, w.m, username="opener")
+    bid_services.appoint_opener(w.c, w.officer, advisor)
+    links, _ = manage(client, w, advisor)
+    assert list(links) == [urls(w)["opening"]]
+    assert client.get(urls(w)["opening"]).status_code == 200
