@@ -14,7 +14,7 @@
 Every read of opened content is written to the audit trail by the view (bids.services.record_read).
 """
 
-from core.access import roles_for
+from core.access import has_role, roles_for
 from core.models import MUNICIPAL_ROLES, Role
 
 from . import sealing
@@ -65,6 +65,13 @@ def may_download_record(user, commissioning) -> bool:
     return (
         _in_municipality(user, commissioning, MUNICIPAL_ROLES)
         and Opener.objects.filter(commissioning=commissioning, user=user).exists()
+    )
+
+
+def may_see_opening(user, commissioning) -> bool:
+    """The opening page: whoever may download its record, and the procurement officer (who appoints the openers)."""
+    return may_download_record(user, commissioning) or any(
+        has_role(user, [Role.PROCUREMENT_OFFICER], m) for m in commissioning.municipalities()
     )
 
 

@@ -13,6 +13,7 @@ class BidsConfig(AppConfig):
             opening_rules,  # noqa: F401  (registers the "open first" guards of the procedure)
             receivers,
             recipients,  # noqa: F401 (registers the cancellation recipients)
+            stage_links,  # noqa: F401 (registers the links on the manage page)
         )
 
         receivers.connect()

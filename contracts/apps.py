@@ -9,6 +9,7 @@ class ContractsConfig(AppConfig):
     def ready(self):
         from evaluation.events import award_definitive
 
+        from . import stage_links  # noqa: F401 (registers the links on the manage page)
         from .receivers import on_award_definitive
 
         award_definitive.connect(on_award_definitive, dispatch_uid="contracts.award_definitive")

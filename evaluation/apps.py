@@ -10,7 +10,10 @@ class EvaluationConfig(AppConfig):
         from bids.access import register_reader_check
         from tenders.events import procedure_changed
 
-        from . import guards  # noqa: F401 (registers the transition guards)
+        from . import (
+            guards,  # noqa: F401 (registers the transition guards)
+            stage_links,  # noqa: F401 (registers the links on the manage and submission pages)
+        )
         from .access import reader_check
         from .receivers import on_procedure_changed
 

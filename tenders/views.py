@@ -14,7 +14,7 @@ from core.access import has_role, login_view, represented_organisation_ids, role
 from core.models import Role
 from landscape.models import Organisation
 
-from . import forms, regime, rules, selectors, services, time_limits
+from . import forms, regime, rules, selectors, services, stage_links, time_limits
 from .models import Phase, Question, Route
 from .notice_forms import NoticeForm
 
@@ -118,6 +118,7 @@ def _dashboard(request, c, status=200, **bound):
         "policy": time_limits.policy_for(c),
         "time_limit_notes": selectors.time_limit_notes(c),
         "is_dialogue": c.route == Route.COMPETITIVE_DIALOGUE,
+        "stage_links": stage_links.links(c, request.user, request.municipality),
         **_dashboard_forms(c, bound),
     }
     return render(request, "tenders/manage.html", context, status=status)

@@ -136,14 +136,10 @@ def _page(request, c, *, appoint_form=None, forms_by_kind=None, status=200):
     return _private(render(request, "bids/opening_overview.html", context, status=status))
 
 
-def _may_see_opening(user, c):
-    return access.may_download_record(user, c) or _is_officer(user, c)
-
-
 @role_view(*MUNICIPAL)
 def overview(request, municipality, pk):
     c = _commissioning(request, pk)
-    if not _may_see_opening(request.user, c):
+    if not access.may_see_opening(request.user, c):
         raise PermissionDenied
     return _page(request, c)
 

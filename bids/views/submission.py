@@ -16,11 +16,13 @@ from django.views.decorators.http import require_POST
 from core.access import login_view
 from tenders import rules as tender_rules
 from tenders import selectors as tender_selectors
+from tenders import stage_links
 from tenders.models import Commissioning
 
 from .. import envelope, receipts, services, submission_rules
 from .. import submission_forms as forms
 from ..models import DraftItem, EconomicOperator, Submission, SubmissionRules
+from ..stage_links import SUBMISSION
 
 
 def _add_errors(form, exc: ValidationError):
@@ -144,6 +146,7 @@ def _draft_context(request, s, bound=None):
         "deadline": submission_rules.deadline(s.commissioning, s.kind),
         "pending": submission_rules.pending_errors(s),
         "limits": rules,
+        "stage_links": stage_links.links(s, request.user, None, place=SUBMISSION),
     }
 
 
