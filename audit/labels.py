@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "evaluation.interests_declared": gettext_lazy("Conflict-of-interest declaration made"),
     "evaluation.score_saved": gettext_lazy("Score saved"),
     "evaluation.scores_submitted": gettext_lazy("Scores submitted"),
+    "evaluation.grants_decided": gettext_lazy("Grant decisions taken for every applicant"),
     "evaluation.consensus_recorded": gettext_lazy("Consensus score recorded"),
     "evaluation.award_decided": gettext_lazy("Award decision taken and sent"),
     "evaluation.award_withdrawn": gettext_lazy("Award decision withdrawn"),

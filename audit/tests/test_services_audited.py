@@ -528,6 +528,14 @@ def r_evaluation(name):
 
     def recipe(w):
         scoring = {"freeze_criteria", "appoint_committee", "declare_interests", "save_score", "submit_scores"}
+        if name == "take_grant_decisions":
+            from decimal import Decimal
+
+            from evaluation.tests.grant_factories import grant_world
+
+            g = grant_world((75, 50))
+            asked = {b.pk: Decimal(40000) for b in g.bids}
+            return lambda: services.take_grant_decisions(g.c, actor=g.officer, requested=asked)
         if name not in scoring | {"record_consensus"}:
             return _award_recipe(name)
         e = world()
