@@ -15,6 +15,7 @@ urlpatterns = [
     path(f"{BASE}/beheer/percelen/<int:lot>/verwijderen", views.lot_delete, name="lot_delete"),
     path(f"{BASE}/beheer/gereserveerd", views.reserve_add, name="reserve_add"),
     path(f"{BASE}/beheer/criteria", views.criterion_add, name="criterion_add"),
+    path(f"{BASE}/beheer/criteria/minimum", views.criterion_minimum, name="criterion_minimum"),
     path(f"{BASE}/beheer/criteria/bibliotheek", views.criterion_library_add, name="criterion_library_add"),
     path(f"{BASE}/beheer/criteria/<int:criterion>/verwijderen", views.criterion_delete, name="criterion_delete"),
     path(f"{BASE}/beheer/termijnen", views.deadline_set, name="deadline_set"),

@@ -54,6 +54,7 @@ def _dashboard_forms(c, bound: dict) -> dict:
         "lot_form": lambda: forms.LotForm(commissioning=c),
         "reserve_form": forms.ReservedLineForm,
         "criterion_form": lambda: forms.CriterionForm(commissioning=c),
+        "minimum_form": lambda: forms.CriterionMinimumForm(commissioning=c),
         "library_form": forms.LibraryCriterionForm,
         "deadline_form": forms.DeadlineForm,
         "rectify_form": lambda: forms.RectificationForm(commissioning=c),
@@ -286,9 +287,25 @@ def criterion_add(request, municipality, pk):
             weight=d["weight"],
             parent=d["parent"],
             anchors=form.anchors(),
+            minimum_score=d["minimum_score"],
         )
 
     return _submit(request, c, "criterion_form", form, action, _("The criterion was added."))
+
+
+@require_POST
+@role_view(*DESIGN)
+def criterion_minimum(request, municipality, pk):
+    c = _get(request, pk)
+    form = forms.CriterionMinimumForm(request.POST, commissioning=c)
+    return _submit(
+        request,
+        c,
+        "minimum_form",
+        form,
+        lambda d: services.set_criterion_minimum(d["criterion"], request.user, d["minimum_score"]),
+        _("The minimum score was saved."),
+    )
 
 
 @require_POST

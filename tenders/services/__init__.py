@@ -21,6 +21,7 @@ from .design import (
     delete_lot,
     save_lot,
     set_anchor,
+    set_criterion_minimum,
     set_deadline,
     update_commissioning,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "save_lot",
     "select_for_phase_2",
     "set_anchor",
+    "set_criterion_minimum",
     "set_deadline",
     "transition",
     "update_commissioning",

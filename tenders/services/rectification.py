@@ -144,8 +144,9 @@ def _rectify_lots(c, lots: dict) -> list[dict]:
 
 
 def _rectify_criteria(c, criteria: dict) -> list[dict]:
-    """Weights and anchors of the award criteria (material: they decide how bids are scored). The changed set must
-    still pass the criteria guards (weights 100%, an anchor for every level)."""
+    """Weights, anchors and knock-out minimums of the award criteria (material: they decide how bids are scored).
+    The changed set must still pass the criteria guards (weights 100%, an anchor for every level, minimums on the
+    scale)."""
     changes = []
     for criterion_id, new in criteria.items():
         criterion = c.criteria.select_for_update().filter(pk=criterion_id).first()
@@ -171,6 +172,8 @@ def _rectify_criteria(c, criteria: dict) -> list[dict]:
             )
             criterion.weight = weight
             criterion.save(update_fields=["weight"])
+        if "minimum_score" in new and new["minimum_score"] != criterion.minimum_score:
+            changes.append(_rectify_minimum(c, criterion, target, new["minimum_score"]))
         anchors = {a.score: a for a in criterion.anchors.all()}
         for score, text in new.get("anchors", {}).items():
             score, text = int(score), (text or "").strip()
@@ -198,6 +201,30 @@ def _rectify_criteria(c, criteria: dict) -> list[dict]:
     if changes and (errors := rules.criteria_errors(c)):
         raise ValidationError(errors)
     return changes
+
+
+def _rectify_minimum(c, criterion, target, minimum) -> dict:
+    """A knock-out minimum set, changed or removed: material, as it decides which bids are ranked at all."""
+    minimum = None if minimum in (None, "") else int(minimum)
+    before, criterion.minimum_score = criterion.minimum_score, minimum
+    if rules.minimum_errors(criterion, c.scale, has_subs=criterion.children.exists()):
+        levels = ", ".join(str(s) for s in c.scale[1:])
+        raise ValidationError(
+            {
+                f"criterion_{criterion.pk}_minimum": _("A minimum score is one of the levels %(levels)s.")
+                % {"levels": levels}
+            }
+        )
+    criterion.save(update_fields=["minimum_score"])
+    return _change(
+        target,
+        f"{target}:minimum_score",
+        criterion.title,
+        gettext_lazy("minimum score"),
+        "–" if before is None else str(before),
+        "–" if minimum is None else str(minimum),
+        material=True,
+    )
 
 
 def _rectify_deadlines(c, deadlines: dict, now) -> list[dict]:
@@ -237,9 +264,9 @@ def _check_deadlines(c, before: dict, after: dict, material: bool, now):
 def rectify(commissioning, user, *, explanation, fields=None, lots=None, criteria=None, deadlines=None, now=None):
     """Publish a correction of a published commissioning: the only way it changes, until the submission deadline
     (selection criteria until the requests deadline). It may change the title, goals and selection criteria, the
-    lots (budget, description, scope), the award criteria (weights, anchors) and the deadlines. The rectification
-    record keeps every previous value, shown next to the item as "changed by
-    rectification N". Nothing is written when a guard fails."""
+    lots (budget, description, scope), the award criteria (weights, anchors, minimum scores) and the deadlines. The
+    rectification record keeps every previous value, shown next to the item as "changed by rectification N".
+    Nothing is written when a guard fails."""
     now = now or timezone.now()
     c = _lock(commissioning)
     _ensure_open(c)
