@@ -15,6 +15,7 @@ from core.models import Role
 from landscape.models import Organisation
 
 from . import forms, regime, rules, selectors, services, time_limits
+from .kpi_forms import KPIForm
 from .models import Phase, Question, Route
 from .notice_forms import NoticeForm
 
@@ -204,21 +205,7 @@ def lot_edit(request, municipality, pk, lot):
     lot = get_object_or_404(c.lots, pk=lot)
     if c.is_published and (c.phase in rules.TERMINAL or not has_role(request.user, [OFFICER], request.municipality)):
         raise PermissionDenied
-    initial = {
-        "title": lot.title,
-        "description": lot.description,
-        "annual_budget": lot.annual_budget,
-        "districts": list(lot.districts.all()),
-        "target_groups": list(lot.target_groups.all()),
-        "activities": list(lot.activities.all()),
-        "main_cpv": lot.main_cpv,
-        "additional_cpv": list(lot.additional_cpv.all()),
-    }
-    if c.is_published:
-        deadline = c.deadlines.get(kind=rules.SUBMISSION_DEADLINE[c.route])
-        form = forms.LotRectificationForm(request.POST or None, commissioning=c, deadline=deadline, initial=initial)
-    else:
-        form = forms.LotForm(request.POST or None, commissioning=c, initial=initial)
+    form = _lot_form(c, lot, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             if c.is_published:
@@ -233,8 +220,39 @@ def lot_edit(request, municipality, pk, lot):
             if not c.is_published and _proposals(c, form):  # show what the chosen districts propose
                 return redirect("tenders:lot_edit", municipality, c.pk, lot.pk)
             return redirect("tenders:manage", municipality, c.pk)
-    context = {"commissioning": c, "lot": lot, "form": form, "proposed": _proposals(c, form)}
-    return render(request, "tenders/lot_edit.html", context, status=400 if form.errors else 200)
+    return _lot_page(request, c, lot, form)
+
+
+def _lot_form(c, lot, data=None):
+    initial = {
+        "title": lot.title,
+        "description": lot.description,
+        "annual_budget": lot.annual_budget,
+        "districts": list(lot.districts.all()),
+        "target_groups": list(lot.target_groups.all()),
+        "activities": list(lot.activities.all()),
+        "main_cpv": lot.main_cpv,
+        "additional_cpv": list(lot.additional_cpv.all()),
+    }
+    if c.is_published:
+        deadline = c.deadlines.get(kind=rules.SUBMISSION_DEADLINE[c.route])
+        return forms.LotRectificationForm(data, commissioning=c, deadline=deadline, initial=initial)
+    return forms.LotForm(data, commissioning=c, initial=initial)
+
+
+def _lot_page(request, c, lot, form, kpi_form=None):
+    """The lot page: its form, the proposals of its districts and target groups, and its KPIs (added and removed
+    here while a draft; published with the tender and frozen with it)."""
+    context = {
+        "commissioning": c,
+        "lot": lot,
+        "form": form,
+        "proposed": _proposals(c, form),
+        "kpis": list(lot.kpis.all()),
+        "kpi_form": kpi_form or (None if c.is_published else KPIForm()),
+    }
+    bad = form.errors or (kpi_form is not None and kpi_form.errors)
+    return render(request, "tenders/lot_edit.html", context, status=400 if bad else 200)
 
 
 def _proposals(c, form):

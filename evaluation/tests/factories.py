@@ -49,14 +49,17 @@ def bid(c, lot, n: int, *, opened=True) -> Submission:
     return s
 
 
-def world(bids=3, members=3, *, opened=True, anonymous=False, minimums=None):
-    """`minimums`: {criterion title: knock-out minimum score}, set while the commissioning is a draft."""
+def world(bids=3, members=3, *, opened=True, anonymous=False, minimums=None, kpis=()):
+    """`minimums`: {criterion title: knock-out minimum score}; `kpis`: add_kpi's keyword arguments for lot 1; both
+    set while the commissioning is a draft."""
     m = MunicipalityFactory(cbs_code="GM0546", name="Leiden")
     boss = officer(m)
-    if minimums:
+    if minimums or kpis:
         c = complete(draft(m, boss), boss)
-        for title, minimum in minimums.items():
+        for title, minimum in (minimums or {}).items():
             tender_services.set_criterion_minimum(c.criteria.get(title=title), boss, minimum)
+        for kpi in kpis:
+            tender_services.add_kpi(c.lots.get(number=1), boss, **kpi)
         tender_services.publish(c, boss)
         c.refresh_from_db()
     else:

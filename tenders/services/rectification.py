@@ -1,5 +1,5 @@
 """Rectifications: the only way a published commissioning changes. Every change keeps its previous value; a material
-change (criteria, budgets, a lot's scope or description) extends every submission deadline still ahead by the
+change (criteria, budgets, a lot's scope, description or KPIs) extends every submission deadline still ahead by the
 municipality's minimum (tenders.time_limits). Selection criteria are frozen at the requests deadline, everything at
 the submission deadline."""
 
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from .. import events, rules, time_limits
 from ..models import Anchor, Deadline, Rectification
 from ._common import _audit, _aware, _check_budget, _ensure_open, _lock, _scope_ids
+from .kpis import replace_kpis
 
 # Fields a rectification may change after publication (the route, term and category define the procedure itself).
 RECTIFIABLE_FIELDS = ["title", "goals", "selection_criteria"]
@@ -73,7 +74,8 @@ def _rectify_fields(c, fields: dict) -> list[dict]:
 
 
 def _rectify_lots(c, lots: dict) -> list[dict]:
-    """A lot's budget (material: bids are written for it) and its scope and description."""
+    """A lot's budget (material: bids are written for it), its scope and description, and its KPIs (material: the
+    contractor will be held to them; `kpis` is the lot's whole new list)."""
     changes = []
     for lot_id, new in lots.items():
         lot = c.lots.select_for_update().filter(pk=lot_id).first()
@@ -119,6 +121,20 @@ def _rectify_lots(c, lots: dict) -> list[dict]:
         lot.save()
         if "activities" in new or "districts" in new:
             _scope_ids(c, new.get("activities", ()), new.get("districts", ()))
+        if "kpis" in new:
+            before, after = replace_kpis(lot, new["kpis"])
+            if before != after:
+                changes.append(
+                    _change(
+                        target,
+                        f"{target}:kpis",
+                        name,
+                        gettext_lazy("KPIs"),
+                        "; ".join(before) or "–",
+                        "; ".join(after) or "–",
+                        material=True,
+                    )
+                )
         for relation, attribute in (
             ("activities", gettext_lazy("activities taken over")),
             ("districts", gettext_lazy("districts")),
@@ -264,9 +280,9 @@ def _check_deadlines(c, before: dict, after: dict, material: bool, now):
 def rectify(commissioning, user, *, explanation, fields=None, lots=None, criteria=None, deadlines=None, now=None):
     """Publish a correction of a published commissioning: the only way it changes, until the submission deadline
     (selection criteria until the requests deadline). It may change the title, goals and selection criteria, the
-    lots (budget, description, scope), the award criteria (weights, anchors, minimum scores) and the deadlines. The
-    rectification record keeps every previous value, shown next to the item as "changed by rectification N".
-    Nothing is written when a guard fails."""
+    lots (budget, description, scope, KPIs), the award criteria (weights, anchors, minimum scores) and the
+    deadlines. The rectification record keeps every previous value, shown next to the item as "changed by
+    rectification N". Nothing is written when a guard fails."""
     now = now or timezone.now()
     c = _lock(commissioning)
     _ensure_open(c)
