@@ -8,10 +8,12 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audit.models import AuditEvent
+from core.testing import login
 from evaluation import selectors, services
 
 from .factories import REASON, declare_all, score_all, world
@@ -157,3 +159,23 @@ def test_adding_or_removing_a_bid_changes_no_other_bids_order_or_exclusion(minim
     for pk, scores in per_bid.items():
         below = any(m is not None and scores[f"c{i}"] < m for i, m in enumerate(minimums))
         assert (pk in excluded) == below
+
+
+def test_the_chair_and_the_officer_see_the_exclusion_and_its_reason_in_dutch(client):
+    w = knockout_world([(75, 75), (25, 75), (50, 75)])
+    reason = "score 25 op criterium “Plan van aanpak” lager dan minimum 50"
+    login(client, w.chair)
+    page = client.get(reverse("evaluation:consensus", args=[w.member(w.chair).pk])).content.decode()
+    assert "Uitgesloten van de rangschikking (minimumscore)" in page and f"Inschrijver 2: {reason}" in page
+    login(client, w.officer)
+    page = client.get(reverse("evaluation:award", args=["GM0546", w.c.pk, w.lot.pk])).content.decode()
+    assert "Uitgesloten van de rangschikking (minimumscore)" in page and f"Inschrijver 2: {reason}" in page
+
+
+def test_the_award_page_says_no_bid_can_be_awarded_when_all_are_excluded(client):
+    w = knockout_world([(25, 75), (0, 100), (25, 100)])
+    login(client, w.officer)
+    page = client.get(reverse("evaluation:award", args=["GM0546", w.c.pk, w.lot.pk])).content.decode()
+    assert "Geen enkele inschrijving is gerangschikt." in page
+    assert "dit perceel kan aan geen enkele inschrijving worden gegund" in page
+    assert "Neem het besluit en verstuur de brieven" not in page and 'name="winner"' not in page  # no award form
