@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{BASE}/beheer/percelen/<int:lot>", views.lot_edit, name="lot_edit"),
     path(f"{BASE}/beheer/percelen/<int:lot>/verwijderen", views.lot_delete, name="lot_delete"),
     path(f"{BASE}/beheer/percelen/<int:lot>/kpis", kpi_views.kpi_add, name="kpi_add"),
+    path(f"{BASE}/beheer/percelen/<int:lot>/kpis/rectificatie", kpi_views.kpi_rectify, name="kpi_rectify"),
     path(f"{BASE}/beheer/percelen/<int:lot>/kpis/<int:kpi>/verwijderen", kpi_views.kpi_delete, name="kpi_delete"),
     path(f"{BASE}/beheer/gereserveerd", views.reserve_add, name="reserve_add"),
     path(f"{BASE}/beheer/criteria", views.criterion_add, name="criterion_add"),

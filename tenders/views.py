@@ -15,7 +15,7 @@ from core.models import Role
 from landscape.models import Organisation
 
 from . import forms, regime, rules, selectors, services, time_limits
-from .kpi_forms import KPIForm
+from .kpi_forms import KPIForm, KPIRectificationForm
 from .models import Phase, Question, Route
 from .notice_forms import NoticeForm
 
@@ -240,7 +240,7 @@ def _lot_form(c, lot, data=None):
     return forms.LotForm(data, commissioning=c, initial=initial)
 
 
-def _lot_page(request, c, lot, form, kpi_form=None):
+def _lot_page(request, c, lot, form, kpi_form=None, kpi_rectify_form=None):
     """The lot page: its form, the proposals of its districts and target groups, and its KPIs (added and removed
     here while a draft; published with the tender and frozen with it)."""
     context = {
@@ -250,8 +250,9 @@ def _lot_page(request, c, lot, form, kpi_form=None):
         "proposed": _proposals(c, form),
         "kpis": list(lot.kpis.all()),
         "kpi_form": kpi_form or (None if c.is_published else KPIForm()),
+        "kpi_rectify_form": kpi_rectify_form or (_kpi_rectify_form(c, lot) if c.is_published else None),
     }
-    bad = form.errors or (kpi_form is not None and kpi_form.errors)
+    bad = form.errors or any(f is not None and f.errors for f in (kpi_form, kpi_rectify_form))
     return render(request, "tenders/lot_edit.html", context, status=400 if bad else 200)
 
 
@@ -262,6 +263,11 @@ def _proposals(c, form):
     return selectors.proposals(
         c, data.get("districts") or [], data.get("target_groups") or [], data.get("activities") or []
     )
+
+
+def _kpi_rectify_form(c, lot):
+    deadline = c.deadlines.filter(kind=rules.SUBMISSION_DEADLINE[c.route]).first()
+    return KPIRectificationForm(lot=lot, deadline=deadline) if deadline else None
 
 
 @require_POST

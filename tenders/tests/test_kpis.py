@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from core import page_cache
@@ -182,3 +182,52 @@ def test_the_public_tender_page_shows_each_lots_kpis_in_dutch(client, m, user, c
     assert "KPI's van perceel 1. Perceel 1" in html
     assert "Jongeren bereikt" in html and "1800 jongeren" in html and "Per halfjaar" in html
     assert "Unieke jongeren per jaar in het jongerenwerk" in html
+
+
+def _rectify_data(c, **extra):
+    # the form takes whole minutes: a few minutes more than the minimum extension
+    deadline = c.deadlines.get(kind=K.BIDS).at + DEFAULTS["minimum_extension_days"] * timedelta(days=1, minutes=1)
+    local = timezone.localtime(deadline)
+    return {
+        "kpirect-explanation": "Een tweede KPI en de termijn verlengd",
+        "kpirect-submission_deadline": local.strftime("%d-%m-%Y %H:%M"),
+        **{f"kpirect-{k}": v for k, v in extra.items()},
+    }
+
+
+def test_the_officer_rectifies_a_published_lots_kpis_on_the_lot_page(client, m, user, c):
+    lot = c.lots.get()
+    old = services.add_kpi(lot, user, **REACH)
+    services.publish(c, user)
+    login(client, user)
+    url = reverse("tenders:kpi_rectify", args=[m.cbs_code, c.pk, lot.pk])
+    with translation.override("nl"):
+        page = client.get(reverse("tenders:lot_edit", args=[m.cbs_code, c.pk, lot.pk])).content.decode()
+        assert "De KPI&#x27;s wijzigen met een rectificatie" in page or "De KPI's wijzigen met een rectificatie" in page
+        nothing = client.post(url, _rectify_data(c))
+        assert nothing.status_code == 400 and "Verwijder een KPI of voeg een nieuwe toe." in nothing.content.decode()
+        half = client.post(url, _rectify_data(c, new_name="Ouders tevreden"))
+        assert half.status_code == 400 and "Vul elk veld van de nieuwe KPI in." in half.content.decode()
+        new = {f"new_{k}": v for k, v in SATISFIED.items()}
+        short = _rectify_data(c, remove=str(old.pk), **new)
+        short["kpirect-submission_deadline"] = timezone.localtime(c.deadlines.get(kind=K.BIDS).at).strftime(
+            "%d-%m-%Y %H:%M"
+        )
+        refused = client.post(url, short)  # material: the deadline must move
+        assert refused.status_code == 400 and not c.rectifications.exists()
+        assert "materiële wijziging" in refused.content.decode()
+        assert client.post(url, _rectify_data(c, remove=str(old.pk), **new)).status_code == 302
+    assert [k.name for k in lot.kpis.all()] == ["Ouders tevreden"]
+    r = c.rectifications.get()
+    assert r.changes[0]["field"] == f"lot:{lot.pk}:kpis" and r.changes[0]["material"] is True
+
+
+def test_only_the_officer_rectifies_kpis_and_not_in_a_draft(client, m, user, c):
+    lot = c.lots.get()
+    url = reverse("tenders:kpi_rectify", args=[m.cbs_code, c.pk, lot.pk])
+    login(client, user)
+    assert client.post(url, _rectify_data(c, **{f"new_{k}": v for k, v in REACH.items()})).status_code == 403
+    services.publish(c, user)
+    login(client, user_with_role(Role.POLICY_ADVISOR, m, username="beleid"))
+    assert client.post(url, _rectify_data(c, **{f"new_{k}": v for k, v in REACH.items()})).status_code == 403
+    assert not lot.kpis.exists() and not c.rectifications.exists()
