@@ -162,3 +162,15 @@ def test_the_public_page_shows_the_minimum_next_to_the_criterion(client, m, user
     assert plan_at < minimum_at < together_at  # next to its own criterion
     assert html.count("Minimumscore:") == 1
     assert "wordt uitgesloten van de rangschikking" in html
+
+
+def test_the_open_data_names_the_minimum_with_the_criterion(m, user):
+    from publication import ocds
+
+    c = complete(draft(m, user), user)
+    services.set_criterion_minimum(c.criteria.get(title="Plan van aanpak"), user, 50)
+    services.publish(c, user)
+    c.refresh_from_db()
+    release = ocds.build_release(c, release_id="r1", date=c.published_at, tags=["tender"])
+    details = release["tender"]["awardCriteriaDetails"]
+    assert "Plan van aanpak (60%, minimumscore 50)" in details and "Samenwerking (40%)" in details
