@@ -172,19 +172,17 @@ def scale_errors(scale) -> list[str]:
     return []
 
 
-def minimum_errors(criterion, scale, *, has_subs: bool) -> list[str]:
-    """A knock-out minimum is a level of the scale above its lowest (the lowest excludes nobody), set on a criterion
-    that is scored itself: a criterion with sub-criteria gets its minimums on the sub-criteria."""
-    m = criterion.minimum_score
-    if m is None:
+def minimum_errors(title: str, minimum, scale, *, has_subs: bool) -> list[str]:
+    """A knock-out minimum (None: none) is a level of the scale above its lowest (the lowest excludes nobody), set
+    on a criterion that is scored itself: a criterion with sub-criteria gets its minimums on the sub-criteria."""
+    if minimum is None:
         return []
     if has_subs:
-        return [_("“%(title)s” has sub-criteria: set the minimum score on them.") % {"title": criterion.title}]
-    if not scale or m not in scale or m == scale[0]:
+        return [_("“%(title)s” has sub-criteria: set the minimum score on them.") % {"title": title}]
+    if not scale or minimum not in scale or minimum == scale[0]:
         levels = ", ".join(str(s) for s in (scale or [])[1:])
         return [
-            _("The minimum score of “%(title)s” is one of the levels %(levels)s.")
-            % {"title": criterion.title, "levels": levels}
+            _("The minimum score of “%(title)s” is one of the levels %(levels)s.") % {"title": title, "levels": levels}
         ]
     return []
 
@@ -209,7 +207,7 @@ def criteria_errors(commissioning) -> list[str]:
     levels = set(commissioning.scale or [])
     for c in criteria:
         subs = children.get(c.pk)
-        errors += minimum_errors(c, commissioning.scale, has_subs=bool(subs))
+        errors += minimum_errors(c.title, c.minimum_score, commissioning.scale, has_subs=bool(subs))
         if subs:
             sub_total = sum((s.weight for s in subs), Decimal("0"))
             if sub_total != HUNDRED:

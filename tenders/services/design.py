@@ -268,7 +268,7 @@ def add_criterion(
     unknown = sorted(set(anchors) - set(c.scale))
     if unknown:
         raise ValidationError({"anchors": _("Score %(s)s is not on the scale.") % {"s": unknown[0]}})
-    _check_minimum(c, minimum_score)
+    _check_minimum(c, title.strip(), minimum_score)
     position = (c.criteria.filter(parent=parent).aggregate(n=Max("position"))["n"] or 0) + 1
     criterion = Criterion.objects.create(
         commissioning=c,
@@ -291,14 +291,9 @@ def add_criterion(
     return criterion
 
 
-def _check_minimum(c, minimum_score):
-    if minimum_score is None:
-        return
-    probe = Criterion(title="", minimum_score=minimum_score)
-    if rules.minimum_errors(probe, c.scale, has_subs=False):
-        levels = ", ".join(str(s) for s in c.scale[1:])
-        message = _("A minimum score is one of the levels %(levels)s.") % {"levels": levels}
-        raise ValidationError({"minimum_score": message})
+def _check_minimum(c, title, minimum_score, *, has_subs=False):
+    if errors := rules.minimum_errors(title, minimum_score, c.scale, has_subs=has_subs):
+        raise ValidationError({"minimum_score": errors})
 
 
 @transaction.atomic
@@ -308,10 +303,7 @@ def set_criterion_minimum(criterion, user, minimum_score):
     c = _lock(criterion.commissioning)
     _ensure_draft(c)
     criterion = c.criteria.select_for_update().get(pk=criterion.pk)
-    if minimum_score is not None and criterion.children.exists():
-        message = _("“%(title)s” has sub-criteria: set the minimum score on them.") % {"title": criterion.title}
-        raise ValidationError({"minimum_score": message})
-    _check_minimum(c, minimum_score)
+    _check_minimum(c, criterion.title, minimum_score, has_subs=criterion.children.exists())
     before = criterion.minimum_score
     criterion.minimum_score = minimum_score
     criterion.save(update_fields=["minimum_score"])

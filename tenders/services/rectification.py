@@ -222,15 +222,9 @@ def _rectify_criteria(c, criteria: dict) -> list[dict]:
 def _rectify_minimum(c, criterion, target, minimum) -> dict:
     """A knock-out minimum set, changed or removed: material, as it decides which bids are ranked at all."""
     minimum = None if minimum in (None, "") else int(minimum)
+    if errors := rules.minimum_errors(criterion.title, minimum, c.scale, has_subs=criterion.children.exists()):
+        raise ValidationError({f"criterion_{criterion.pk}_minimum": errors})
     before, criterion.minimum_score = criterion.minimum_score, minimum
-    if rules.minimum_errors(criterion, c.scale, has_subs=criterion.children.exists()):
-        levels = ", ".join(str(s) for s in c.scale[1:])
-        raise ValidationError(
-            {
-                f"criterion_{criterion.pk}_minimum": _("A minimum score is one of the levels %(levels)s.")
-                % {"levels": levels}
-            }
-        )
     criterion.save(update_fields=["minimum_score"])
     return _change(
         target,
