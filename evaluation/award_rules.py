@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tenders.models import Phase
+from tenders.models import Phase, Route
 
 from . import rules, selectors
 from .models import AwardDecision, CriteriaSnapshot
@@ -26,6 +26,8 @@ def decide_errors(lot, winner, characteristics: str, tie_break: str = "") -> lis
     c = lot.commissioning
     if c.phase != Phase.EVALUATION:
         errors.append(_("An award decision is taken in the evaluation phase."))
+    if c.route == Route.GRANT_ROUND:  # a subsidy is not a public contract: grant decisions instead (ADR 0010)
+        errors.append(_("A grant round ends in grant decisions for every applicant, not in an award decision."))
     committee = lot.committees.first()
     snapshot = CriteriaSnapshot.objects.filter(commissioning=c).first()
     if committee is None or snapshot is None:

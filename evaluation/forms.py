@@ -1,5 +1,7 @@
 """The evaluation's forms. They only read and validate input; the services decide and write."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -127,3 +129,47 @@ class TextForm(forms.Form):
     def __init__(self, *args, label, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].label = label
+
+
+class GrantDecisionsForm(forms.Form):
+    """The grant decisions of a round: the amount per year each opened application asks for, and where equal totals
+    decide, their order under the published tie-break rule with the reasons (ADR 0010)."""
+
+    tie_order = forms.CharField(
+        label=_("Order of applications with equal totals"),
+        help_text=_("Their numbers, first the one the published tie-break rule puts first, separated by commas."),
+        required=False,
+        max_length=500,
+    )
+    tie_break = forms.CharField(
+        label=_("How the published tie-break rule decided"), widget=forms.Textarea, required=False, max_length=4000
+    )
+
+    def __init__(self, *args, applications=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        amounts = {}
+        for pk, label in applications:
+            amounts[f"amount_{pk}"] = forms.DecimalField(
+                label=_("Amount per year asked by %(application)s (€)") % {"application": label},
+                max_digits=14,
+                decimal_places=2,
+                min_value=Decimal("0.01"),
+                localize=True,
+            )
+        self.fields = {**amounts, **self.fields}
+
+    def clean_tie_order(self):
+        text = self.cleaned_data["tie_order"].strip()
+        if not text:
+            return []
+        parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+        if not all(p.isdigit() for p in parts):
+            raise ValidationError(_("Give the numbers of the applications, separated by commas."))
+        return [int(p) for p in parts]
+
+    def requested(self) -> dict[int, Decimal]:
+        return {
+            int(name.removeprefix("amount_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("amount_")
+        }

@@ -200,3 +200,6 @@ class DebriefingRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} ({self.received_at:%Y-%m-%d})"
+
+
+from .grant_models import GrantDecision  # noqa: E402, F401 (the grant route's decisions, ADR 0010)

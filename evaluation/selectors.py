@@ -12,7 +12,7 @@ from bids import opening_rules
 from bids.models import Participation, SealedVersion, Submission
 
 from . import rules
-from .models import AwardDecision, Consensus, Score
+from .models import AwardDecision, Consensus, GrantDecision, Score
 
 HUNDRED = Decimal("100")
 
@@ -202,7 +202,8 @@ def counting_version(submission):
 
 def timeline_items(commissioning, now) -> list[dict]:
     """For the public timeline: per lot with a standing award decision, when it was sent and when the standstill
-    period (Aw 2.127) ends, in the shape of tenders.selectors.timeline's items."""
+    period (Aw 2.127) ends; in a grant round when the grant decisions were sent. In the shape of
+    tenders.selectors.timeline's items."""
     items = []
     decisions = AwardDecision.objects.filter(lot__commissioning=commissioning, withdrawn_at__isnull=True)
     for d in decisions.select_related("lot"):
@@ -221,5 +222,11 @@ def timeline_items(commissioning, now) -> list[dict]:
                 "kind": "standstill",
                 "past": d.standstill_ends_at <= now,
             }
+        )
+    # A grant round: when the decisions went to the applicants (ADR 0010).
+    grant = GrantDecision.objects.filter(commissioning=commissioning).order_by("sent_at").first()
+    if grant is not None:
+        items.append(
+            {"at": grant.sent_at, "label": _("Grant decisions sent to every applicant"), "kind": "award", "past": True}
         )
     return items

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import award, bidder, chair, member, officer
+from .views import award, bidder, chair, grants, member, officer
 
 app_name = "evaluation"
 BASE = "gemeenten/<str:municipality>/opdrachten/<int:pk>"
@@ -21,6 +21,10 @@ urlpatterns = [
     path(f"{LOT}/kort-geding/<int:proceedings>/vonnis", award.judgment, name="judgment"),
     path(f"{LOT}/debriefing/<int:debriefing>/antwoord", award.answer, name="answer"),
     path(f"{LOT}/brieven/<int:letter>", award.letter, name="letter"),
+    # the grant route's decisions (ADR 0010)
+    path(f"{BASE}/subsidiebesluiten", grants.grant_decisions, name="grant_decisions"),
+    path(f"{BASE}/subsidiebesluiten/nemen", grants.take, name="take_grant_decisions"),
+    path(f"{BASE}/subsidiebesluiten/<int:decision>", grants.grant_decision_pdf, name="grant_decision_pdf"),
     # committee members and the chair
     path("mijn", member.my_seats, name="my_seats"),
     path("gemeenten/<str:municipality>/mijn", member.my_seats_here, name="my_seats_here"),
@@ -34,4 +38,7 @@ urlpatterns = [
     path("brieven", bidder.my_letters, name="my_letters"),
     path("brieven/<int:letter>", bidder.download, name="my_letter"),
     path("brieven/<int:letter>/debriefing", bidder.debriefing, name="debriefing"),
+    # grant applicants
+    path("subsidiebesluiten", grants.my_grant_decisions, name="my_grant_decisions"),
+    path("subsidiebesluiten/<int:decision>", grants.my_grant_decision, name="my_grant_decision"),
 ]

@@ -226,7 +226,7 @@ class LotForm(forms.Form):
 
 class LotRectificationForm(LotForm):
     """A lot of a published commissioning changes through a rectification: the lot form, with the explanation and
-    the deadline for submissions (a budget change is material and needs it extended)."""
+    the deadline for submissions (a change of the budget, scope or CPV codes is material and needs it extended)."""
 
     explanation = forms.CharField(label=_("What is corrected, and why"), widget=forms.Textarea(attrs={"rows": 3}))
     submission_deadline = DateTimeField(label=_("Deadline for submissions (Amsterdam time)"))
@@ -235,7 +235,6 @@ class LotRectificationForm(LotForm):
 
     def __init__(self, *args, commissioning, deadline, **kwargs):
         super().__init__(*args, commissioning=commissioning, **kwargs)
-        del self.fields["main_cpv"], self.fields["additional_cpv"]  # classified before publication
         self.deadline = deadline
         self.initial["submission_deadline"] = deadline.at
 
@@ -249,6 +248,8 @@ class LotRectificationForm(LotForm):
             "activities": set(lot.activities.all()),
             "districts": set(lot.districts.all()),
             "target_groups": set(lot.target_groups.all()),
+            "main_cpv": lot.main_cpv,  # a change of CPV codes is material, like the budget
+            "additional_cpv": set(lot.additional_cpv.all()),
         }
         new = {
             name: data[name]

@@ -9,8 +9,9 @@ Reads only. `tenders.rules.check_threshold(c, on)` is the entry point the other 
 route itself and asks `procurement_check` here for everything else."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -32,6 +33,8 @@ REGIME_LABELS = {
         "Below the European threshold: Aw part 1 (art. 1.4, 1.5, 1.10; Gids Proportionaliteit)"
     ),
 }
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 # The regimes under which a contract notice is published on TenderNed/TED before anything else (art. 52).
 NOTICE_REGIMES = frozenset({REGIME_EUROPEAN, REGIME_LIGHT})
@@ -94,11 +97,17 @@ def threshold_on(category: str, on: date) -> Threshold | None:
     )
 
 
+def dispatch_moment(commissioning, now=None) -> datetime:
+    """The one moment the procedure's time limits count from and whose date decides the thresholds: the recorded
+    dispatch of the contract notice (the minimum periods run from the day the notice was sent: Directive 2014/24/EU
+    art. 27(1), 28(1), 30(1); Aw 2.71 ff.); without a recorded dispatch the publication here; before either, `now`
+    (or the server clock)."""
+    return commissioning.notice_dispatched_at or commissioning.published_at or now or timezone.now()
+
+
 def regime_date(commissioning, now=None) -> date:
-    """The day whose thresholds apply (Directive art. 5(4)): the Amsterdam date on which the notice was dispatched;
-    without a notice the day the procedure started here (its publication); before either, today."""
-    moment = commissioning.notice_dispatched_at or commissioning.published_at or now or timezone.now()
-    return timezone.localdate(moment)
+    """The day whose thresholds apply (Directive art. 5(4)): the Amsterdam date of `dispatch_moment`."""
+    return dispatch_moment(commissioning, now).astimezone(AMSTERDAM).date()
 
 
 def _social(value, threshold, warnings, on) -> "ThresholdCheck":
@@ -188,3 +197,20 @@ def notice_errors(commissioning, check: ThresholdCheck, now) -> list[str]:
     if dispatched > now:
         return [_("The notice is dispatched after this moment; publish once it has been dispatched (art. 52).")]
     return []
+
+
+def regime_change_errors(commissioning, before: ThresholdCheck, after: ThresholdCheck) -> list[str]:
+    """A change after publication (a lot's CPV codes or budget) that brings the procedure under a regime requiring a
+    contract notice, while none was dispatched, cannot be made by rectification: the procedure was never announced as
+    that regime requires (Directive 2014/24/EU art. 49 and 52, for the light regime art. 75), so it is cancelled and
+    published anew."""
+    if not notice_required(after) or notice_required(before) or commissioning.notice_dispatched_at is not None:
+        return []
+    return [
+        _(
+            "With this change the procedure falls under the regime “%(regime)s”, which requires a contract notice on "
+            "TenderNed/TED before publication (Directive 2014/24/EU art. 52), and no notice was dispatched for it. "
+            "This cannot be corrected by a rectification: cancel the procedure and publish it anew with a notice."
+        )
+        % {"regime": REGIME_LABELS[after.regime]}
+    ]

@@ -273,10 +273,11 @@ def publish_errors(commissioning, now=None) -> list[str]:
         if deadlines[required[0]] <= now:
             errors.append(_("The %(deadline)s has already passed.") % {"deadline": Deadline.Kind(required[0]).label})
         errors += time_limits.order_errors(c.route, deadlines)
-        errors += time_limits.period_errors(c, now, deadlines).values()
+        errors += time_limits.period_errors(c, regime.dispatch_moment(c, now), deadlines).values()
         errors += time_limits.question_window_errors(c, deadlines).values()
+    check = check_threshold(c, regime.regime_date(c, now))  # thresholds of the dispatch date (Directive art. 5(4))
     if lots:
-        errors += time_limits.framework_errors(c, check_threshold(c, timezone.localdate(now)).regime)
+        errors += time_limits.framework_errors(c, check.regime)
     if c.accelerated and (c.route not in (Route.OPEN, Route.PRESELECTION) or not c.accelerated_reasons.strip()):
         errors.append(_("An accelerated procedure needs reasons for the urgency, and an open or restricted route."))
     if c.route in SELECTION_ROUTES:
@@ -284,9 +285,9 @@ def publish_errors(commissioning, now=None) -> list[str]:
             errors.append(_("Describe the selection criteria."))
         if not c.max_candidates:
             errors.append(_("Set the maximum number of candidates."))
-    errors += selection_rules.method_errors(c, check_threshold(c, timezone.localdate(now)).regime)
+    errors += selection_rules.method_errors(c, check.regime)
     errors += grant_rules.grant_publish_errors(c, now) + grant_rules.wmo_price_errors(c)
-    errors += regime.cpv_errors(c) + regime.notice_errors(c, check_threshold(c, regime.regime_date(c, now)), now)
+    errors += regime.cpv_errors(c) + regime.notice_errors(c, check, now)
     if c.phase == P.DRAFT:
         errors += guards.errors(c, FIRST_PHASE[c.route], now)
     return errors
@@ -322,8 +323,7 @@ def transition_errors(commissioning, to_phase: str, now=None) -> list[str]:
         elif not c.candidates.filter(status=CS.ADMITTED).exists():
             errors.append(_("Admit at least one candidate first."))
         else:
-            regime = check_threshold(c, timezone.localdate(c.published_at or now)).regime
-            errors += selection_rules.admission_errors(c, regime)
+            errors += selection_rules.admission_errors(c, check_threshold(c, regime.regime_date(c, now)).regime)
     if to_phase == P.INVITATION:
         errors += time_limits.invitation_errors(c, now)
     if to_phase == P.DIALOGUE_2:

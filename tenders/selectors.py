@@ -14,7 +14,7 @@ from core.models import Role
 from landscape import selectors as landscape_selectors
 from landscape.models import Activity, Funding
 
-from . import rules, time_limits
+from . import regime, rules, time_limits
 from .models import Anchor, Candidate, Commissioning, Criterion, Deadline, DialogueSession, Phase, Route
 
 DESIGN_ROLES = (Role.POLICY_ADVISOR, Role.PROCUREMENT_OFFICER)
@@ -210,8 +210,9 @@ def _scope_row(lot, activities, grants) -> dict:
 
 
 def timeline(commissioning, notes=None) -> list[dict]:
-    """Deadlines and phase changes in order, in Europe/Amsterdam time, marked past or future by the server clock;
-    a deadline moved by a rectification carries its `amendments` (see amendment_notes)."""
+    """Deadlines, phase changes and the dispatch of the contract notice in order, in Europe/Amsterdam time, marked
+    past or future by the server clock; a deadline moved by a rectification carries its `amendments` (see
+    amendment_notes)."""
     now = timezone.now()
     notes = notes or {}
     items = [
@@ -233,6 +234,15 @@ def timeline(commissioning, notes=None) -> list[dict]:
         }
         for p in commissioning.phase_changes.all()
     ]
+    if commissioning.notice_dispatched_at:  # the minimum periods count from here (tenders.regime.dispatch_moment)
+        items.append(
+            {
+                "at": commissioning.notice_dispatched_at,
+                "label": _("Contract notice dispatched to TenderNed/TED: the minimum periods count from this moment"),
+                "kind": "notice",
+                "past": commissioning.notice_dispatched_at <= now,
+            }
+        )
     items += [
         {
             "at": s.held_at,
@@ -319,9 +329,10 @@ def question_counts(commissioning) -> dict:
 
 def time_limit_notes(commissioning, now=None) -> list[str]:
     """The time limits that apply to the commissioning, for its dashboard: the minimum periods of its regime
-    (from the publication, or from now for a draft), the clarification minimum and the policy's minimum extension."""
+    (from the dispatch of the notice, else the publication, or from now for a draft: tenders.regime.dispatch_moment),
+    the clarification minimum and the policy's minimum extension."""
     c = commissioning
-    dispatch = c.published_at or now or timezone.now()
+    dispatch = regime.dispatch_moment(c, now)
     notes = [
         _("%(deadline)s: at least %(days)s calendar days after %(start)s (%(basis)s).")
         % {

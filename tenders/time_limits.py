@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from core.access import represented_organisation_ids
 from core.models import Municipality
 
+from . import regime as regimes
 from . import rules
 from .models import Candidate, Deadline, Phase, Route
 from .policy import ProcurementPolicy
@@ -83,22 +84,25 @@ class Period:
 
 def eu_periods(commissioning) -> list[Period]:
     """The minimum periods of the European regime. Bids may always be submitted electronically here, so 5 days less
-    (Aw 2.74a); 5 days more when the documents are not fully and freely available electronically (Aw 2.72)."""
+    (Aw 2.74a); 5 days more when the documents are not fully and freely available electronically (Aw 2.72). The
+    Netherlands kept 45 days (open) and 40 days (restricted, from the invitation) where the Directive allows 35 and
+    30 (art. 27(1), 28(2)). Aw 2.74 is the accelerated procedure (urgency), not the restricted procedure. Which
+    articles were checked against which text: docs/legal.md, "Sources"."""
     c = commissioning
     docs = 0 if c.documents_electronically_available else 5
     if c.route == Route.OPEN:
         if c.accelerated:
-            return [Period(K.BIDS, None, 15, "Richtlijn art. 27(3)")]
+            return [Period(K.BIDS, None, 15, "Richtlijn art. 27(3); Aw 2.74")]
         return [Period(K.BIDS, None, 45 + docs - 5, "Aw 2.71, 2.72, 2.74a")]
     if c.route == Route.PRESELECTION:
         if c.accelerated:
             return [
-                Period(K.REQUESTS, None, 15, "Richtlijn art. 28(6)(a)"),
-                Period(K.BIDS, K.REQUESTS, 10, "Richtlijn art. 28(6)(b)"),
+                Period(K.REQUESTS, None, 15, "Richtlijn art. 28(6)(a); Aw 2.74"),
+                Period(K.BIDS, K.REQUESTS, 10, "Richtlijn art. 28(6)(b); Aw 2.74"),
             ]
         return [
-            Period(K.REQUESTS, None, 30, "Aw 2.74; Richtlijn art. 28(1)"),
-            Period(K.BIDS, K.REQUESTS, 40 + docs - 5, "Aw 2.74, 2.72, 2.74a"),
+            Period(K.REQUESTS, None, 30, "Richtlijn art. 28(1)"),
+            Period(K.BIDS, K.REQUESTS, 40 + docs - 5, "Aw 2.74a, 2.72"),
         ]
     if c.route == Route.COMPETITIVE_DIALOGUE:
         return [Period(K.REQUESTS, None, 30, "Richtlijn art. 30(1)")]
@@ -110,7 +114,7 @@ def minimum_periods(commissioning, dispatch: datetime, *, regime: str | None = N
     ones above the threshold, the municipality's policy minimum for the first submission under the light and the
     national regime (proportionality, Aw 1.10), none for a grant round."""
     c = commissioning
-    regime = regime or rules.check_threshold(c, timezone.localdate(dispatch)).regime
+    regime = regime or rules.check_threshold(c, dispatch.astimezone(AMSTERDAM).date()).regime
     if regime == rules.REGIME_EUROPEAN:
         return eu_periods(c)
     if regime in (rules.REGIME_LIGHT, rules.REGIME_NATIONAL):
@@ -131,11 +135,12 @@ def _short(period: Period, dispatch: datetime, deadlines: dict) -> datetime | No
 
 def period_errors(commissioning, dispatch: datetime, deadlines: dict | None = None) -> dict[str, str]:
     """{deadline kind (or "short_period_reasons"): message} for every minimum period the deadlines do not respect,
-    counted from `dispatch` (the dispatch of the notice: the publication moment here). Under the light and national
-    regimes a period shorter than the European one needs recorded reasons."""
+    counted from `dispatch` (tenders.regime.dispatch_moment: the recorded dispatch of the notice, else the
+    publication). Under the light and national regimes a period shorter than the European one needs recorded
+    reasons."""
     c = commissioning
     deadlines = deadlines if deadlines is not None else {d.kind: d.at for d in c.deadlines.all()}
-    regime = rules.check_threshold(c, timezone.localdate(dispatch)).regime
+    regime = rules.check_threshold(c, dispatch.astimezone(AMSTERDAM).date()).regime
     errors = {}
     for period in minimum_periods(c, dispatch, regime=regime):
         earliest = _short(period, dispatch, deadlines)
@@ -163,11 +168,12 @@ def period_errors(commissioning, dispatch: datetime, deadlines: dict | None = No
 
 def invitation_errors(commissioning, now: datetime) -> list[str]:
     """Under the European regime the invited candidates get the minimum period for bids from the invitation (sent
-    when the procedure moves to the invitation phase), not from the requests deadline."""
+    when the procedure moves to the invitation phase), not from the requests deadline. The regime is that of the
+    dispatch of the notice, as for every other period."""
     c = commissioning
     if c.route != Route.PRESELECTION or not c.published_at:
         return []
-    periods = [p for p in minimum_periods(c, c.published_at) if p.start == K.REQUESTS]
+    periods = [p for p in minimum_periods(c, regimes.dispatch_moment(c, now)) if p.start == K.REQUESTS]
     deadlines = {d.kind: d.at for d in c.deadlines.all()}
     errors = []
     for period in periods:
@@ -329,9 +335,9 @@ def freeze_errors(commissioning, now: datetime, *, selection_criteria_changed: b
 
 
 def extension_errors(commissioning, before: dict, after: dict, now: datetime) -> dict[str, str]:
-    """A material change (award criteria, budgets, a lot's scope or description) extends every submission deadline
-    still ahead (in the selection stage also the requests deadline) by at least the policy minimum, in calendar
-    days (Richtlijn art. 47(3): proportionate to the change; Aw 1.10)."""
+    """A material change (award criteria, budgets, a lot's scope, description or CPV codes) extends every submission
+    deadline still ahead (in the selection stage also the requests deadline) by at least the policy minimum, in
+    calendar days (Richtlijn art. 47(3): proportionate to the change; Aw 1.10)."""
     days = policy_for(commissioning).minimum_extension_days
     errors = {}
     for kind in SUBMISSION_KINDS:
@@ -341,8 +347,9 @@ def extension_errors(commissioning, before: dict, after: dict, now: datetime) ->
         earliest = add_calendar_days(old, days)
         if after.get(kind, old) < earliest:
             errors[kind] = _(
-                "Changing criteria, budgets or a lot's scope is a material change: extend the %(deadline)s by at "
-                "least %(days)s days, to %(date)s or later (municipal policy; Directive 2014/24/EU art. 47(3))."
+                "Changing criteria, budgets or a lot's scope or CPV codes is a material change: extend the "
+                "%(deadline)s by at least %(days)s days, to %(date)s or later (municipal policy; Directive 2014/24/EU "
+                "art. 47(3))."
             ) % {
                 "deadline": _label(kind),
                 "days": days,

@@ -6,6 +6,9 @@ SQLite file under mutmut's work folder, created once and reused (`--reuse-db`). 
 says, and run with one worker (`--max-children 1`): the file is shared by every run.
 """
 
+from hypothesis import Phase
+from hypothesis import settings as hypothesis_settings
+
 from .settings import *  # noqa: F403
 from .settings import BASE_DIR
 
@@ -17,3 +20,12 @@ DATABASES = {
         "TEST": {"NAME": str(BASE_DIR / "mutation-test.sqlite3")},
     }
 }
+
+# A killed mutant fails a hypothesis test at its first failing example; shrinking that example to the smallest one
+# (hypothesis' default) costs seconds per mutant and tells mutmut nothing more. Same examples as the normal run
+# otherwise; no deadline (a shared machine is slow at times). With "--tb=native" in pyproject.toml pytest does not
+# parse the mutated impact.py (a hundred thousand lines) to show each failure.
+hypothesis_settings.register_profile(
+    "mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate], deadline=None, derandomize=True
+)
+hypothesis_settings.load_profile("mutation")

@@ -1,5 +1,6 @@
 """The only write path of the evaluation (ADR 0007 conventions): scoring (committee, declarations, scores,
-consensus) and award (decision, letters, standstill, proceedings, debriefing, definitive award)."""
+consensus), award (decision, letters, standstill, proceedings, debriefing, definitive award) and the grant
+round's decisions (ADR 0010)."""
 
 from .award import (
     answer_debriefing,
@@ -12,6 +13,7 @@ from .award import (
     request_evidence,
     withdraw_award,
 )
+from .grants import take_grant_decisions
 from .scoring import (
     appoint_committee,
     declare_interests,
@@ -36,5 +38,6 @@ __all__ = [
     "request_evidence",
     "save_score",
     "submit_scores",
+    "take_grant_decisions",
     "withdraw_award",
 ]

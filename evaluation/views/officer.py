@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from core.access import role_view
 from core.models import Role
 from tenders import selectors as tender_selectors
-from tenders.models import Phase
+from tenders.models import Phase, Route
 
 from .. import award_rules, rules, services
 from ..forms import CommitteeForm, add_errors
@@ -40,7 +40,8 @@ def lots_overview(c, forms=None) -> list[dict]:
 
 
 def _page(request, c, forms=None, status=200):
-    context = {"commissioning": c, "rows": lots_overview(c, forms)}
+    # A grant round ends in grant decisions for the whole round, not in an award per lot (ADR 0010).
+    context = {"commissioning": c, "rows": lots_overview(c, forms), "grant_round": c.route == Route.GRANT_ROUND}
     return private(render(request, "evaluation/officer_overview.html", context, status=status))
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import rules
+from .. import rules, time_limits
 from ._common import _audit, _aware, _lock
 
 TENDERNED_ID = re.compile(r"^\d{4,12}$")  # a TenderNed publication number, e.g. 412345
@@ -27,10 +27,27 @@ def _identifier_errors(tenderned_id: str, ted_id: str) -> dict:
     return errors
 
 
+def _period_errors(c, dispatched_at, now) -> list[str]:
+    """Once published, the periods count from the recorded dispatch (tenders.regime.dispatch_moment): a corrected
+    dispatch may not leave a deadline still ahead shorter than its minimum period; extend it by a rectification
+    first. Deadlines that have passed are history and are not checked again."""
+    deadlines = {d.kind: d.at for d in c.deadlines.all()}
+    short = [
+        message
+        for kind, message in time_limits.period_errors(c, dispatched_at, deadlines).items()
+        if kind in deadlines and deadlines[kind] > now
+    ]
+    if not short:
+        return []
+    lead = _("Counted from this dispatch, a deadline still ahead is too short: extend it by a rectification first.")
+    return [lead, *short]
+
+
 @transaction.atomic
 def record_notice(commissioning, user, *, dispatched_at, tenderned_id="", ted_id="", now=None):
     """Record (or correct) the notice's identifiers and its dispatch moment. The dispatch cannot lie in the future,
-    and once the commissioning is published it cannot be moved after the publication (art. 52)."""
+    and once the commissioning is published it cannot be moved after the publication (art. 52), nor to a moment
+    from which a deadline still ahead is shorter than its minimum period."""
     now = now or timezone.now()
     c = _lock(commissioning)
     if c.phase in rules.TERMINAL:
@@ -45,6 +62,8 @@ def record_notice(commissioning, user, *, dispatched_at, tenderned_id="", ted_id
             "The commissioning was published before this moment; the notice must have been dispatched before the "
             "publication (Directive 2014/24/EU art. 52)."
         )
+    elif c.published_at and (short := _period_errors(c, dispatched_at, now)):
+        errors["dispatched_at"] = short
     if errors:
         raise ValidationError(errors)
     before = {

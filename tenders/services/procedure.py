@@ -56,8 +56,8 @@ def transition(commissioning, user, to_phase: str, now=None):
     before = _change_phase(c, user, to_phase, now)
     summary = {"before": {"phase": before}, "after": {"phase": to_phase}}
     if before == Phase.SELECTION:  # fewer qualified than the legal minimum: recorded (Directive art. 65(2))
-        regime = rules.check_threshold(c, timezone.localdate(c.published_at)).regime
-        if shortfall := selection_rules.admission_shortfall(c, regime):
+        current = rules.check_threshold(c, regime.regime_date(c, now)).regime
+        if shortfall := selection_rules.admission_shortfall(c, current):
             summary["shortfall"] = shortfall
     _audit("tenders.transition", c, user, summary=summary)
     events.send(

@@ -1,7 +1,7 @@
 """Rectifications: the only way a published commissioning changes. Every change keeps its previous value; a material
-change (criteria, budgets, a lot's scope, description or KPIs) extends every submission deadline still ahead by the
-municipality's minimum (tenders.time_limits). Selection criteria are frozen at the requests deadline, everything at
-the submission deadline."""
+change (criteria, budgets, a lot's scope, description, CPV codes or KPIs) extends every submission deadline still
+ahead by the municipality's minimum (tenders.time_limits). Selection criteria are frozen at the requests deadline,
+everything at the submission deadline."""
 
 from decimal import Decimal
 
@@ -12,9 +12,10 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import events, rules, time_limits
+from .. import events, regime, rules, time_limits
 from ..models import Anchor, Deadline, Rectification
 from ._common import _audit, _aware, _check_budget, _ensure_open, _lock, _scope_ids
+from .design import _cpv_errors
 from .kpis import replace_kpis
 
 # Fields a rectification may change after publication (the route, term and category define the procedure itself).
@@ -118,6 +119,7 @@ def _rectify_lots(c, lots: dict) -> list[dict]:
                 )
             )
             lot.description = after
+        changes += _rectify_lot_cpv(c, lot, new, target, name)
         lot.save()
         if "activities" in new or "districts" in new:
             _scope_ids(c, new.get("activities", ()), new.get("districts", ()))
@@ -156,6 +158,52 @@ def _rectify_lots(c, lots: dict) -> list[dict]:
                     )
                 )
                 getattr(lot, relation).set(after)
+    return changes
+
+
+def _codes(codes) -> str:
+    return ", ".join(sorted(code.code for code in codes)) or "–"
+
+
+def _rectify_lot_cpv(c, lot, new: dict, target: str, name: str) -> list[dict]:
+    """A lot's main and additional CPV codes (material: they say what is bought, and the main code decides the
+    regime, Directive 2014/24/EU art. 3(2) and Annex XIV). Without a main code of its own the lot keeps the
+    commissioning's. Saved by the caller (the additional codes here, the main code with the lot)."""
+    if "main_cpv" not in new and "additional_cpv" not in new:
+        return []
+    main = new.get("main_cpv", lot.main_cpv)
+    before_additional = set(lot.additional_cpv.all())
+    additional = set(new.get("additional_cpv", before_additional))
+    if errors := _cpv_errors(main or c.main_cpv, additional):
+        raise ValidationError(errors)
+    changes = []
+    if main != lot.main_cpv:
+        own = _data_text(gettext_lazy("the commissioning's"))
+        changes.append(
+            _change(
+                target,
+                f"{target}:main_cpv",
+                name,
+                gettext_lazy("main CPV code"),
+                lot.main_cpv.code if lot.main_cpv else f"{own} {c.main_cpv.code if c.main_cpv else '–'}",
+                main.code if main else f"{own} {c.main_cpv.code if c.main_cpv else '–'}",
+                material=True,
+            )
+        )
+        lot.main_cpv = main
+    if additional != before_additional:
+        changes.append(
+            _change(
+                target,
+                f"{target}:additional_cpv",
+                name,
+                gettext_lazy("additional CPV codes"),
+                _codes(before_additional),
+                _codes(additional),
+                material=True,
+            )
+        )
+        lot.additional_cpv.set(additional)
     return changes
 
 
@@ -259,10 +307,12 @@ def _rectify_deadlines(c, deadlines: dict, now) -> list[dict]:
 
 def _check_deadlines(c, before: dict, after: dict, material: bool, now):
     """After the change: a material change extends every submission deadline still ahead by the policy minimum;
-    the minimum periods by regime (counted from the publication) and the order of all deadlines still hold."""
+    the minimum periods by regime (counted from the dispatch of the notice, tenders.regime.dispatch_moment) and the
+    order of all deadlines still hold."""
     errors = time_limits.extension_errors(c, before, after, now) if material else {}
     if before != after:
-        errors |= {k: v for k, v in time_limits.period_errors(c, c.published_at, after).items() if k in after}
+        periods = time_limits.period_errors(c, regime.dispatch_moment(c, now), after)
+        errors |= {k: v for k, v in periods.items() if k in after}
         errors |= time_limits.question_window_errors(c, after)
         if order := time_limits.order_errors(c.route, after):
             errors.setdefault(NON_FIELD_ERRORS, []).extend(order)
@@ -274,8 +324,8 @@ def _check_deadlines(c, before: dict, after: dict, material: bool, now):
 def rectify(commissioning, user, *, explanation, fields=None, lots=None, criteria=None, deadlines=None, now=None):
     """Publish a correction of a published commissioning: the only way it changes, until the submission deadline
     (selection criteria until the requests deadline). It may change the title, goals and selection criteria, the
-    lots (budget, description, scope, KPIs), the award criteria (weights, anchors, minimum scores) and the
-    deadlines. The rectification record keeps every previous value, shown next to the item as "changed by
+    lots (budget, description, scope, CPV codes, KPIs), the award criteria (weights, anchors, minimum scores) and
+    the deadlines. The rectification record keeps every previous value, shown next to the item as "changed by
     rectification N". Nothing is written when a guard fails."""
     now = now or timezone.now()
     c = _lock(commissioning)
@@ -287,8 +337,13 @@ def rectify(commissioning, user, *, explanation, fields=None, lots=None, criteri
     if errors := time_limits.freeze_errors(c, now, selection_criteria_changed=changed_selection):
         raise ValidationError(errors)
     old_deadlines = {d.kind: d.at for d in c.deadlines.all()}
+    regime_before = rules.check_threshold(c, regime.regime_date(c, now))
     changes = _rectify_fields(c, fields)
     changes += _rectify_lots(c, lots or {})
+    if lots and (
+        errors := regime.regime_change_errors(c, regime_before, rules.check_threshold(c, regime.regime_date(c, now)))
+    ):
+        raise ValidationError(errors)
     changes += _rectify_criteria(c, criteria or {})
     material = any(ch["material"] for ch in changes)
     changes += _rectify_deadlines(c, deadlines, now)

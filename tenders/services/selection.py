@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from audit.services import diff
 from core.access import represented_organisation_ids
 
-from .. import rules, selection_rules
+from .. import regime, rules, selection_rules
 from ..models import Candidate, DialogueSession, Phase
 from ._common import _audit, _aware, _lock
 
@@ -120,8 +120,8 @@ def select_for_phase_2(commissioning, user, candidates, *, scores=None, reasons=
         raise ValidationError(_("A score is a whole number from 0 to 100."))
     participants = list(c.candidates.select_for_update().filter(status=ADMITTED))
     selected = {p.pk for p in candidates}
-    regime = rules.check_threshold(c, timezone.localdate(c.published_at)).regime
-    if errors := selection_rules.reduction_errors(c, regime, participants, selected, scores, reasons):
+    current = rules.check_threshold(c, regime.regime_date(c)).regime
+    if errors := selection_rules.reduction_errors(c, current, participants, selected, scores, reasons):
         raise ValidationError(errors)
     for p in participants:
         p.selected_for_phase_2 = p.pk in selected

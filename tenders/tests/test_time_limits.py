@@ -121,10 +121,11 @@ def test_one_day_bid_period_above_the_threshold_is_refused_aw_2_71(m, user):
     assert any("Aw 2.71" in e for e in exc.value.messages)  # reasons do not help under the European regime
 
 
-def test_restricted_requests_at_least_30_days_aw_2_74(m, user):
+def test_restricted_requests_at_least_30_days_directive_art_28_1(m, user):
     c = eu(m, user, {K.QUESTIONS: 10, K.REQUESTS: 29, K.BIDS: 70}, route=Route.PRESELECTION)
-    with pytest.raises(ValidationError, match="deadline for requests to participate must lie at least 30"):
+    with pytest.raises(ValidationError, match="deadline for requests to participate must lie at least 30") as exc:
         publish(c, user)
+    assert any("(Richtlijn art. 28(1))" in e for e in exc.value.messages)  # Aw 2.74 is the accelerated procedure
     services.set_deadline(c, user, K.REQUESTS, days(30))
     publish(c, user)
 

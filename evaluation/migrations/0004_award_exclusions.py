@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0002_award'),
+        ('evaluation', '0003_grant_decisions'),
     ]
 
     operations = [
