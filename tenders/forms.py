@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from landscape.models import Activity, District, TargetGroup
 
 from . import rules
-from .models import Commissioning, CPVCode, Deadline, DistributionRule, LibraryCriterion, ReservedBudgetLine
+from .models import Commissioning, CPVCode, Deadline, DistributionRule, LibraryCriterion, ReservedBudgetLine, Route
 from .rules import plausible_moment_error
 from .services.design import DESIGN_FIELDS
 
@@ -292,7 +292,8 @@ class CriterionForm(forms.Form):
                 help_text=_("What a bid must show to get this score."),
             )
 
-        self.fields["minimum_score"] = minimum_field(commissioning)
+        if commissioning.route != Route.GRANT_ROUND:  # a grant round has no minimums yet (rules.minimum_errors)
+            self.fields["minimum_score"] = minimum_field(commissioning)
 
     def clean_parent(self):
         pk = self.cleaned_data.get("parent")
@@ -412,11 +413,13 @@ class RectificationForm(forms.Form):
             )
             if criterion.pk in parents:
                 continue
-            self._add(
-                f"criterion_{criterion.pk}_minimum",
-                minimum_field(commissioning, _("“%(title)s”: minimum score (knock-out)") % {"title": criterion.title}),
-                "" if criterion.minimum_score is None else str(criterion.minimum_score),
-            )
+            if commissioning.route != Route.GRANT_ROUND:  # a grant round has no minimums yet
+                label = _("“%(title)s”: minimum score (knock-out)") % {"title": criterion.title}
+                self._add(
+                    f"criterion_{criterion.pk}_minimum",
+                    minimum_field(commissioning, label),
+                    "" if criterion.minimum_score is None else str(criterion.minimum_score),
+                )
             anchors = {a.score: a.text for a in criterion.anchors.all()}
             for score in commissioning.scale:
                 self._add(

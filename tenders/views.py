@@ -55,7 +55,7 @@ def _dashboard_forms(c, bound: dict) -> dict:
         "lot_form": lambda: forms.LotForm(commissioning=c),
         "reserve_form": forms.ReservedLineForm,
         "criterion_form": lambda: forms.CriterionForm(commissioning=c),
-        "minimum_form": lambda: forms.CriterionMinimumForm(commissioning=c),
+        "minimum_form": lambda: None if c.route == Route.GRANT_ROUND else forms.CriterionMinimumForm(commissioning=c),
         "library_form": forms.LibraryCriterionForm,
         "deadline_form": forms.DeadlineForm,
         "rectify_form": lambda: forms.RectificationForm(commissioning=c),
@@ -311,7 +311,7 @@ def criterion_add(request, municipality, pk):
             weight=d["weight"],
             parent=d["parent"],
             anchors=form.anchors(),
-            minimum_score=d["minimum_score"],
+            minimum_score=d.get("minimum_score"),
         )
 
     return _submit(request, c, "criterion_form", form, action, _("The criterion was added."))

@@ -292,7 +292,7 @@ def add_criterion(
 
 
 def _check_minimum(c, title, minimum_score, *, has_subs=False):
-    if errors := rules.minimum_errors(title, minimum_score, c.scale, has_subs=has_subs):
+    if errors := rules.minimum_errors(title, minimum_score, c.scale, has_subs=has_subs, route=c.route):
         raise ValidationError({"minimum_score": errors})
 
 

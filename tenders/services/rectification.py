@@ -270,7 +270,8 @@ def _rectify_criteria(c, criteria: dict) -> list[dict]:
 def _rectify_minimum(c, criterion, target, minimum) -> dict:
     """A knock-out minimum set, changed or removed: material, as it decides which bids are ranked at all."""
     minimum = None if minimum in (None, "") else int(minimum)
-    if errors := rules.minimum_errors(criterion.title, minimum, c.scale, has_subs=criterion.children.exists()):
+    has_subs = criterion.children.exists()
+    if errors := rules.minimum_errors(criterion.title, minimum, c.scale, has_subs=has_subs, route=c.route):
         raise ValidationError({f"criterion_{criterion.pk}_minimum": errors})
     before, criterion.minimum_score = criterion.minimum_score, minimum
     criterion.save(update_fields=["minimum_score"])

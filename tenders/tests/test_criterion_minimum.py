@@ -174,3 +174,19 @@ def test_the_open_data_names_the_minimum_with_the_criterion(m, user):
     release = ocds.build_release(c, release_id="r1", date=c.published_at, tags=["tender"])
     details = release["tender"]["awardCriteriaDetails"]
     assert "Plan van aanpak (60%, minimumscore 50)" in details and "Samenwerking (40%)" in details
+
+
+def test_a_grant_round_has_no_minimum_scores_yet(m, user):
+    from tenders.forms import CriterionForm
+    from tenders.models import Route
+
+    c = draft(m, user, route=Route.GRANT_ROUND)
+    with pytest.raises(ValidationError, match="A grant round has no minimum scores yet"):
+        services.add_criterion(c, user, title="Plan", weight=100, anchors=anchors(), minimum_score=50)
+    plan = services.add_criterion(c, user, title="Plan", weight=100, anchors=anchors())
+    with pytest.raises(ValidationError, match="A grant round has no minimum scores yet"):
+        services.set_criterion_minimum(plan, user, 50)
+    assert "minimum_score" not in CriterionForm(commissioning=c).fields
+    plan.minimum_score = 50
+    plan.save()  # as if set before the route changed: the publication guard still refuses it
+    assert any("grant round has no minimum scores" in e for e in rules.criteria_errors(c))
