@@ -1,5 +1,6 @@
 """Contracts: the record a definitive award creates — parties, lot, budget, term and options, the consortium and
-every subcontract commitment exactly as promised in the bid. Monitoring (KPIs, reports) builds on it later.
+every subcontract commitment exactly as promised in the bid, and the lot's KPIs as published. Monitoring (reports
+against the KPIs) builds on it later.
 Written only through contracts.services."""
 
 from django.conf import settings
@@ -70,6 +71,36 @@ class ContractCommitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operator}: € {self.amount_per_year}/jaar × {self.years}"
+
+
+class ContractKPI(models.Model):
+    """A KPI of the lot as published in the tender (tenders.LotKPI), copied at the definitive award: what the
+    contractor reports on, how it is measured, the target and how often. Plain rows, so that monitoring can attach
+    its measurements to them."""
+
+    class Frequency(models.TextChoices):  # the values of tenders.LotKPI.Frequency, kept with the contract
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        HALF_YEARLY = "half_yearly", _("Every six months")
+        YEARLY = "yearly", _("Yearly")
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="kpis")
+    source = models.ForeignKey("tenders.LotKPI", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=255)
+    measurement = models.TextField(_("how it is measured"))
+    target_value = models.DecimalField(_("target value"), max_digits=12, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=64)
+    frequency = models.CharField(_("reporting frequency"), max_length=16, choices=Frequency.choices)
+
+    class Meta:
+        ordering = ["contract", "position", "id"]
+        verbose_name = _("contract KPI")
+        verbose_name_plural = _("contract KPIs")
+        constraints = [models.UniqueConstraint(fields=["contract", "name"], name="contract_kpi_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ProcurementReport(models.Model):

@@ -1,7 +1,8 @@
 """What the procurement report of a lot says (Directive 2014/24/EU art. 84(1)): (a) the contracting authority, the
 subject and the value; the procedure and its legal basis; (b) the candidates admitted and rejected with reasons, and
-the tenderers; (c) abnormally low tenders (none can be: the budget is fixed, quality only); (d) the winner, why, and
-its subcontracting share and subcontractors; the opening and its openers; (g) withdrawn award decisions with
+the tenderers (with the reasons of those excluded from the ranking by a minimum score); (c) abnormally low tenders
+(none can be: the budget is fixed, quality only); (d) the winner, why, and its subcontracting share and
+subcontractors; the opening and its openers; (g) withdrawn award decisions with
 reasons; (h) the electronic means; (i) conflicts of interest and the measures (declarations counted; who was
 excluded, never the relations declared); the standstill and any summary proceedings. Reads only."""
 
@@ -26,6 +27,7 @@ HUNDRED = Decimal("100")
 
 def _tenderers(decision, committee, snapshot) -> list[dict]:
     ranking = {r["submission"].pk: r for r in selectors.ranking(committee, snapshot)}
+    excluded = {e["submission"]: e["reasons"] for e in decision.exclusions}
     rows = [
         {
             "name": str(s),
@@ -33,6 +35,7 @@ def _tenderers(decision, committee, snapshot) -> list[dict]:
             "total": ranking.get(s.pk, {}).get("total"),
             "rank": ranking.get(s.pk, {}).get("rank"),
             "winner": s.pk == decision.winner_id,
+            "excluded": excluded.get(s.pk, []),
         }
         for s in selectors.bids_of(committee)
     ]

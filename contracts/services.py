@@ -16,12 +16,13 @@ from evaluation.models import AwardDecision
 from tenders.models import Commissioning
 
 from . import events, report
-from .models import Contract, ContractCommitment, ContractParty, ProcurementReport
+from .models import Contract, ContractCommitment, ContractKPI, ContractParty, ProcurementReport
 
 
 def create_from_award(decision, *, actor=None, now=None) -> Contract:
     """The contract of a definitive award: the lot's budget and the commissioning's term, the consortium and every
-    subcontract commitment exactly as in the winning bid (a share of the lot budget also as an amount per year)."""
+    subcontract commitment exactly as in the winning bid (a share of the lot budget also as an amount per year), and
+    the lot's KPIs as published (frozen since the submission deadline)."""
     lot, bid = decision.lot, decision.winner
     c = lot.commissioning
     with transaction.atomic():
@@ -64,6 +65,19 @@ def create_from_award(decision, *, actor=None, now=None) -> Contract:
                 )
                 row.activities.set(commitment.activities.all())
                 row.districts.set(commitment.districts.all())
+        ContractKPI.objects.bulk_create(
+            ContractKPI(
+                contract=contract,
+                source=kpi,
+                position=kpi.position,
+                name=kpi.name,
+                measurement=kpi.measurement,
+                target_value=kpi.target_value,
+                unit=kpi.unit,
+                frequency=kpi.frequency,
+            )
+            for kpi in lot.kpis.all()
+        )
         record(
             "contracts.created",
             actor=actor,
@@ -73,6 +87,7 @@ def create_from_award(decision, *, actor=None, now=None) -> Contract:
                 "lot": lot.number,
                 "parties": contract.parties.count(),
                 "commitments": contract.commitments.count(),
+                "kpis": contract.kpis.count(),
             },
         )
         events.contract_created.send(sender=Contract, contract=contract, actor=actor)

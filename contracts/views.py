@@ -15,7 +15,7 @@ from .models import Contract
 def detail(request, municipality, pk):
     contract = get_object_or_404(
         Contract.objects.select_related("commissioning", "lot").prefetch_related(
-            "parties__operator", "commitments__operator", "commitments__activities", "commitments__districts"
+            "parties__operator", "commitments__operator", "commitments__activities", "commitments__districts", "kpis"
         ),
         pk=pk,
     )

@@ -1,4 +1,5 @@
-"""May the award go on now? The award decision (Aw 2.130) follows the consensus ranking; the standstill period
+"""May the award go on now? The award decision (Aw 2.130) follows the consensus ranking, from which a bid below a
+criterion's published minimum score is excluded (Aw 2.115, Directive art. 67); the standstill period
 (Aw 2.127, evaluation.standstill) must have passed, the winner's evidence be in (Directive 2014/24/EU art. 59(4))
 and no summary proceedings registered within the standstill be pending, before the award becomes definitive and a
 contract may exist. Reads only; `now` is the server clock unless given."""
@@ -32,11 +33,19 @@ def decide_errors(lot, winner, characteristics: str, tie_break: str = "") -> lis
     if committee is None or snapshot is None:
         return [*errors, _("This lot has no evaluation committee yet.")]
     ranking = selectors.ranking(committee, snapshot)
+    excluded = selectors.excluded(committee, snapshot)
     bids = selectors.bids_of(committee)
     if not bids:
         errors.append(_("This lot has no opened bids."))
-    elif len(ranking) < len(bids):
+    elif len(ranking) + len(excluded) < len(bids):
         errors.append(_("Record the consensus on every criterion of every bid first."))
+    elif not ranking:
+        errors.append(
+            _(
+                "Every bid scores lower than the minimum score of a criterion: no bid can be awarded this lot. "
+                "Consider cancelling the procedure for this lot."
+            )
+        )
     else:
         first = [r for r in ranking if r["rank"] == 1]
         if winner.pk not in {r["submission"].pk for r in first}:

@@ -18,7 +18,7 @@ class CriteriaSnapshot(models.Model):
     )
     frozen_at = models.DateTimeField()
     # {"scale": [0, 25, ...], "criteria": [{"key": "c12", "title", "weight", "parent": key|None, "leaf": bool,
-    #  "anchors": {"0": "...", ...}}]}
+    #  "anchors": {"0": "...", ...}, "minimum": int|None (knock-out minimum; absent in older snapshots)}]}
     data = models.JSONField()
 
     def __str__(self) -> str:
@@ -137,6 +137,9 @@ class AwardDecision(models.Model):
     evidence_requested_at = models.DateTimeField(null=True, blank=True)
     evidence_received_at = models.DateTimeField(null=True, blank=True)
     definitive_at = models.DateTimeField(_("definitive award"), null=True, blank=True)
+    # The bids excluded from the ranking when the decision was taken, with their reasons (knock-out minimums):
+    # [{"submission": id, "reasons": ["score 25 op criterium “…” lager dan minimum 50", ...]}]
+    exclusions = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["lot", "sent_at"]

@@ -107,23 +107,67 @@ def spread(committee, snapshot) -> list[dict]:
     return rows
 
 
-def ranking(committee, snapshot) -> list[dict]:
-    """Bids by their consensus total, highest first; equal totals share a rank and are flagged for the published
-    tie-break rule. Only bids with a consensus on every leaf criterion are ranked."""
-    keys = set(rules.leaf_keys(snapshot))
-    per_bid: dict[int, dict[str, int]] = {}
-    for c in Consensus.objects.filter(committee=committee):
-        per_bid.setdefault(c.submission_id, {})[c.criterion_key] = c.score
-    rows = [
-        {"submission": bid, "total": total(snapshot, per_bid[bid.pk])}
-        for bid in bids_of(committee)
-        if set(per_bid.get(bid.pk, {})) >= keys
+def minimums(snapshot) -> dict[str, int]:
+    """Leaf key → its knock-out minimum score, for the leaves that have one."""
+    return {c["key"]: c["minimum"] for c in snapshot.data["criteria"] if c["leaf"] and c.get("minimum") is not None}
+
+
+def knockout_reasons(snapshot, scores: dict[str, int]) -> list[str]:
+    """Why this bid is excluded from the ranking: each leaf criterion whose consensus score is below its minimum.
+    Depends on this bid's scores only (ADR 0004)."""
+    titles = {c["key"]: c["title"] for c in snapshot.data["criteria"]}
+    return [
+        _("score %(score)s on criterion “%(title)s” lower than minimum %(minimum)s")
+        % {"score": scores[key], "title": titles[key], "minimum": minimum}
+        for key, minimum in minimums(snapshot).items()
+        if key in scores and scores[key] < minimum
     ]
+
+
+def rank(snapshot, per_bid: dict[int, dict[str, int]]) -> tuple[list[dict], dict[int, list[str]]]:
+    """Rank bids (id → leaf key → consensus score; only complete ones) by their totals, highest first; equal
+    totals share a rank. A bid below a minimum is not ranked: it is returned in the second value with its reasons.
+    Every figure of a bid depends on its own scores only, so adding or removing a bid changes no other bid's
+    exclusion nor the order of the others."""
+    rows, knocked_out = [], {}
+    for pk, scores in per_bid.items():
+        reasons = knockout_reasons(snapshot, scores)
+        if reasons:
+            knocked_out[pk] = reasons
+        else:
+            rows.append({"pk": pk, "total": total(snapshot, scores)})
     rows.sort(key=lambda r: -r["total"])
     for row in rows:
         row["rank"] = 1 + sum(1 for r in rows if r["total"] > row["total"])
         row["tie"] = sum(1 for r in rows if r["total"] == row["total"]) > 1
-    return rows
+    return rows, knocked_out
+
+
+def _complete_consensus(committee, snapshot) -> tuple[list, dict[int, dict[str, int]]]:
+    keys = set(rules.leaf_keys(snapshot))
+    per_bid: dict[int, dict[str, int]] = {}
+    for c in Consensus.objects.filter(committee=committee):
+        per_bid.setdefault(c.submission_id, {})[c.criterion_key] = c.score
+    bids = bids_of(committee)
+    return bids, {bid.pk: per_bid[bid.pk] for bid in bids if set(per_bid.get(bid.pk, {})) >= keys}
+
+
+def ranking(committee, snapshot) -> list[dict]:
+    """Bids by their consensus total, highest first; equal totals share a rank and are flagged for the published
+    tie-break rule. Only bids with a consensus on every leaf criterion and no score below a criterion's minimum are
+    ranked (see `excluded`)."""
+    bids, per_bid = _complete_consensus(committee, snapshot)
+    rows, _excluded = rank(snapshot, per_bid)
+    by_pk = {b.pk: b for b in bids}
+    return [{"submission": by_pk[r["pk"]], **r} for r in rows]
+
+
+def excluded(committee, snapshot) -> list[dict]:
+    """The bids with a complete consensus that are excluded from the ranking, with their reasons (knock-out
+    minimums), in the committee's bid order."""
+    bids, per_bid = _complete_consensus(committee, snapshot)
+    _rows, reasons = rank(snapshot, per_bid)
+    return [{"submission": b, "reasons": reasons[b.pk]} for b in bids if b.pk in reasons]
 
 
 def operator_names(committee) -> list[dict]:

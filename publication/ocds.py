@@ -132,7 +132,12 @@ def _build_release(c: Commissioning, *, release_id: str, date, tags: list[str]) 
     else:
         procuring = {"id": parties[0]["id"], "name": parties[0]["name"]}
     home = absolute(reverse("publication:detail", args=[municipalities[0].cbs_code, c.pk]))
-    criteria = [f"{cr.title} ({cr.weight.normalize():f}%)" for cr in c.criteria.all() if cr.parent_id is None]
+    criteria = [
+        f"{cr.title} ({cr.weight.normalize():f}%"
+        + (f", minimumscore {cr.minimum_score})" if cr.minimum_score is not None else ")")
+        for cr in c.criteria.all()
+        if cr.parent_id is None
+    ]
     tender = {
         "id": f"{ocid(c)}-tender",
         "title": c.title,

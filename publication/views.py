@@ -36,7 +36,7 @@ def document_context(c) -> dict:
     clarifications = list(c.clarifications.prefetch_related("questions__lot"))
     rectifications = list(c.rectifications.all())
     notes = selectors.amendment_notes(rectifications)
-    lots, criteria = list(c.lots.all()), selectors.criteria_tree(c)
+    lots, criteria = list(c.lots.prefetch_related("kpis")), selectors.criteria_tree(c)
     selectors.annotate_amendments(notes, lots, criteria)
     return {
         "commissioning": c,

@@ -2,7 +2,7 @@
 
 - Leiden (GM0546): the published 3-lot commissioning "Samen Opgroeien", "Samen Meedoen", "Basiskracht" (seed 002):
   open procedure, quality only, fixed budgets per lot (the current grants of the activities each lot takes over),
-  5 years + 4 × 1 year options.
+  5 years + 4 × 1 year options; 2–3 KPIs per lot (tenders.demo_kpis).
 - Haarlem (GM0392): the competitive dialogue "Gewoon in de Wijk" (seed 003), standing in its second dialogue phase
   with two selected consortia, a Spotlight info session, questions and two clarifications documents, a reserved
   budget for community self-organisations and a transition budget.
@@ -28,6 +28,7 @@ from core.models import Municipality, Role
 from landscape.models import Activity, District, Organisation, TargetGroup
 
 from . import regime, rules, selectors, services
+from .demo_kpis import LEIDEN_KPIS
 from .models import Commissioning, CPVCode, Deadline, LibraryCriterion, Phase, ReservedBudgetLine, Route
 
 K = Deadline.Kind
@@ -199,7 +200,7 @@ def load_leiden(stdout):
             .distinct()
         )
         budget = _grants(m, activities) or Decimal("1000000")
-        services.save_lot(
+        lot = services.save_lot(
             c,
             officer,
             title=title,
@@ -210,6 +211,10 @@ def load_leiden(stdout):
             target_groups=groups,
             main_cpv=_cpv(LEIDEN_LOT_CPV[title]) if title in LEIDEN_LOT_CPV else None,
         )
+        for name, measurement, target, unit, frequency in LEIDEN_KPIS[title]:
+            services.add_kpi(
+                lot, officer, name=name, measurement=measurement, target_value=target, unit=unit, frequency=frequency
+            )
     services.add_reserved_line(
         c,
         officer,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from landscape.models import Activity, District, TargetGroup
 
 from . import rules
-from .models import Commissioning, CPVCode, Deadline, DistributionRule, LibraryCriterion, ReservedBudgetLine
+from .models import Commissioning, CPVCode, Deadline, DistributionRule, LibraryCriterion, ReservedBudgetLine, Route
 from .rules import plausible_moment_error
 from .services.design import DESIGN_FIELDS
 
@@ -292,12 +292,52 @@ class CriterionForm(forms.Form):
                 help_text=_("What a bid must show to get this score."),
             )
 
+        if commissioning.route != Route.GRANT_ROUND:  # a grant round has no minimums yet (rules.minimum_errors)
+            self.fields["minimum_score"] = minimum_field(commissioning)
+
     def clean_parent(self):
         pk = self.cleaned_data.get("parent")
         return self.commissioning.criteria.filter(pk=pk, parent__isnull=True).first() if pk else None
 
+    def clean_minimum_score(self):
+        return clean_minimum(self.cleaned_data.get("minimum_score"))
+
     def anchors(self) -> dict:
         return {s: self.cleaned_data.get(f"anchor_{s}", "") for s in self.commissioning.scale}
+
+
+def minimum_field(commissioning, label=None) -> forms.ChoiceField:
+    """A knock-out minimum: empty, or a level of the scale above the lowest."""
+    return forms.ChoiceField(
+        label=label or _("Minimum score (knock-out)"),
+        required=False,
+        choices=[("", _("(no minimum)"))] + [(str(s), str(s)) for s in (commissioning.scale or [])[1:]],
+        help_text=_("A bid whose consensus score on this criterion is lower is excluded from the ranking."),
+    )
+
+
+def clean_minimum(value):
+    return int(value) if value not in (None, "") else None
+
+
+class CriterionMinimumForm(forms.Form):
+    """Set or clear the knock-out minimum of a criterion without sub-criteria, while the commissioning is a draft."""
+
+    criterion = forms.ChoiceField(label=_("Criterion"))
+
+    def __init__(self, *args, commissioning, **kwargs):
+        super().__init__(*args, prefix="minimum", **kwargs)
+        self.commissioning = commissioning
+        criteria = list(commissioning.criteria.all())
+        parents = {c.parent_id for c in criteria}
+        self.fields["criterion"].choices = [(str(c.pk), c.title) for c in criteria if c.pk not in parents]
+        self.fields["minimum_score"] = minimum_field(commissioning)
+
+    def clean_criterion(self):
+        return self.commissioning.criteria.get(pk=self.cleaned_data["criterion"])
+
+    def clean_minimum_score(self):
+        return clean_minimum(self.cleaned_data.get("minimum_score"))
 
 
 class LibraryCriterionForm(forms.Form):
@@ -373,6 +413,13 @@ class RectificationForm(forms.Form):
             )
             if criterion.pk in parents:
                 continue
+            if commissioning.route != Route.GRANT_ROUND:  # a grant round has no minimums yet
+                label = _("“%(title)s”: minimum score (knock-out)") % {"title": criterion.title}
+                self._add(
+                    f"criterion_{criterion.pk}_minimum",
+                    minimum_field(commissioning, label),
+                    "" if criterion.minimum_score is None else str(criterion.minimum_score),
+                )
             anchors = {a.score: a.text for a in criterion.anchors.all()}
             for score in commissioning.scale:
                 self._add(
@@ -416,6 +463,9 @@ class RectificationForm(forms.Form):
             }
             if anchors:
                 new["anchors"] = anchors
+            minimum_key = f"criterion_{criterion.pk}_minimum"
+            if minimum_key in data and clean_minimum(data[minimum_key]) != criterion.minimum_score:
+                new["minimum_score"] = clean_minimum(data[minimum_key])
             if new:
                 criteria[criterion.pk] = new
         return {

@@ -336,6 +336,11 @@ class Criterion(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
     )
+    # Knock-out minimum: a bid whose consensus score on this criterion (without sub-criteria) is lower is excluded
+    # from the ranking. A level of the commissioning's scale, or empty for no minimum.
+    minimum_score = models.PositiveSmallIntegerField(
+        _("minimum score"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
 
     class Meta:
         ordering = ["commissioning", "parent_id", "position", "id"]
@@ -349,6 +354,34 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class LotKPI(models.Model):
+    """A key performance indicator of a lot: what the contractor reports on, how it is measured, the target and how
+    often. Published with the tender, frozen with it, and copied onto the contract at the definitive award."""
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        HALF_YEARLY = "half_yearly", _("Every six months")
+        YEARLY = "yearly", _("Yearly")
+
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="kpis")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=255)
+    measurement = models.TextField(_("how it is measured"))
+    target_value = models.DecimalField(_("target value"), max_digits=12, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=64)
+    frequency = models.CharField(_("reporting frequency"), max_length=16, choices=Frequency.choices)
+
+    class Meta:
+        ordering = ["lot", "position", "id"]
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPIs")
+        constraints = [models.UniqueConstraint(fields=["lot", "name"], name="lot_kpi_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Anchor(models.Model):

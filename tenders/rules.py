@@ -172,9 +172,28 @@ def scale_errors(scale) -> list[str]:
     return []
 
 
+def minimum_errors(title: str, minimum, scale, *, has_subs: bool, route=None) -> list[str]:
+    """A knock-out minimum (None: none) is a level of the scale above its lowest (the lowest excludes nobody), set
+    on a criterion that is scored itself: a criterion with sub-criteria gets its minimums on the sub-criteria. Not in
+    a grant round yet: its decisions (evaluation's grant route) rank every application and know no exclusion."""
+    if minimum is None:
+        return []
+    if route == Route.GRANT_ROUND:
+        return [_("A grant round has no minimum scores yet: remove the minimum of “%(title)s”.") % {"title": title}]
+    if has_subs:
+        return [_("“%(title)s” has sub-criteria: set the minimum score on them.") % {"title": title}]
+    if not scale or minimum not in scale or minimum == scale[0]:
+        levels = ", ".join(str(s) for s in (scale or [])[1:])
+        return [
+            _("The minimum score of “%(title)s” is one of the levels %(levels)s.") % {"title": title, "levels": levels}
+        ]
+    return []
+
+
 def criteria_errors(commissioning) -> list[str]:
-    """Criterion set guards: weights sum to 100% (and sub-criteria to 100% of their parent), and every criterion
-    without sub-criteria has a written anchor for every score level of the scale."""
+    """Criterion set guards: weights sum to 100% (and sub-criteria to 100% of their parent), every criterion
+    without sub-criteria has a written anchor for every score level of the scale, and a knock-out minimum is a level
+    of the scale on a criterion without sub-criteria."""
     criteria = list(commissioning.criteria.prefetch_related("anchors"))
     errors = scale_errors(commissioning.scale)
     top = [c for c in criteria if c.parent_id is None]
@@ -191,6 +210,9 @@ def criteria_errors(commissioning) -> list[str]:
     levels = set(commissioning.scale or [])
     for c in criteria:
         subs = children.get(c.pk)
+        errors += minimum_errors(
+            c.title, c.minimum_score, commissioning.scale, has_subs=bool(subs), route=commissioning.route
+        )
         if subs:
             sub_total = sum((s.weight for s in subs), Decimal("0"))
             if sub_total != HUNDRED:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import contract_notice_views, notice_views, policy_views, views
+from . import contract_notice_views, kpi_views, notice_views, policy_views, views
 
 app_name = "tenders"
 BASE = "gemeenten/<str:municipality>/opdrachten/<int:pk>"
@@ -13,8 +13,12 @@ urlpatterns = [
     path(f"{BASE}/beheer/percelen", views.lot_add, name="lot_add"),
     path(f"{BASE}/beheer/percelen/<int:lot>", views.lot_edit, name="lot_edit"),
     path(f"{BASE}/beheer/percelen/<int:lot>/verwijderen", views.lot_delete, name="lot_delete"),
+    path(f"{BASE}/beheer/percelen/<int:lot>/kpis", kpi_views.kpi_add, name="kpi_add"),
+    path(f"{BASE}/beheer/percelen/<int:lot>/kpis/rectificatie", kpi_views.kpi_rectify, name="kpi_rectify"),
+    path(f"{BASE}/beheer/percelen/<int:lot>/kpis/<int:kpi>/verwijderen", kpi_views.kpi_delete, name="kpi_delete"),
     path(f"{BASE}/beheer/gereserveerd", views.reserve_add, name="reserve_add"),
     path(f"{BASE}/beheer/criteria", views.criterion_add, name="criterion_add"),
+    path(f"{BASE}/beheer/criteria/minimum", views.criterion_minimum, name="criterion_minimum"),
     path(f"{BASE}/beheer/criteria/bibliotheek", views.criterion_library_add, name="criterion_library_add"),
     path(f"{BASE}/beheer/criteria/<int:criterion>/verwijderen", views.criterion_delete, name="criterion_delete"),
     path(f"{BASE}/beheer/termijnen", views.deadline_set, name="deadline_set"),

@@ -15,6 +15,7 @@ from core.models import Role
 from landscape.models import Organisation
 
 from . import forms, regime, rules, selectors, services, stage_links, time_limits
+from .kpi_forms import KPIForm, KPIRectificationForm
 from .models import Phase, Question, Route
 from .notice_forms import NoticeForm
 
@@ -54,6 +55,7 @@ def _dashboard_forms(c, bound: dict) -> dict:
         "lot_form": lambda: forms.LotForm(commissioning=c),
         "reserve_form": forms.ReservedLineForm,
         "criterion_form": lambda: forms.CriterionForm(commissioning=c),
+        "minimum_form": lambda: None if c.route == Route.GRANT_ROUND else forms.CriterionMinimumForm(commissioning=c),
         "library_form": forms.LibraryCriterionForm,
         "deadline_form": forms.DeadlineForm,
         "rectify_form": lambda: forms.RectificationForm(commissioning=c),
@@ -204,21 +206,7 @@ def lot_edit(request, municipality, pk, lot):
     lot = get_object_or_404(c.lots, pk=lot)
     if c.is_published and (c.phase in rules.TERMINAL or not has_role(request.user, [OFFICER], request.municipality)):
         raise PermissionDenied
-    initial = {
-        "title": lot.title,
-        "description": lot.description,
-        "annual_budget": lot.annual_budget,
-        "districts": list(lot.districts.all()),
-        "target_groups": list(lot.target_groups.all()),
-        "activities": list(lot.activities.all()),
-        "main_cpv": lot.main_cpv,
-        "additional_cpv": list(lot.additional_cpv.all()),
-    }
-    if c.is_published:
-        deadline = c.deadlines.get(kind=rules.SUBMISSION_DEADLINE[c.route])
-        form = forms.LotRectificationForm(request.POST or None, commissioning=c, deadline=deadline, initial=initial)
-    else:
-        form = forms.LotForm(request.POST or None, commissioning=c, initial=initial)
+    form = _lot_form(c, lot, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             if c.is_published:
@@ -233,8 +221,40 @@ def lot_edit(request, municipality, pk, lot):
             if not c.is_published and _proposals(c, form):  # show what the chosen districts propose
                 return redirect("tenders:lot_edit", municipality, c.pk, lot.pk)
             return redirect("tenders:manage", municipality, c.pk)
-    context = {"commissioning": c, "lot": lot, "form": form, "proposed": _proposals(c, form)}
-    return render(request, "tenders/lot_edit.html", context, status=400 if form.errors else 200)
+    return _lot_page(request, c, lot, form)
+
+
+def _lot_form(c, lot, data=None):
+    initial = {
+        "title": lot.title,
+        "description": lot.description,
+        "annual_budget": lot.annual_budget,
+        "districts": list(lot.districts.all()),
+        "target_groups": list(lot.target_groups.all()),
+        "activities": list(lot.activities.all()),
+        "main_cpv": lot.main_cpv,
+        "additional_cpv": list(lot.additional_cpv.all()),
+    }
+    if c.is_published:
+        deadline = c.deadlines.get(kind=rules.SUBMISSION_DEADLINE[c.route])
+        return forms.LotRectificationForm(data, commissioning=c, deadline=deadline, initial=initial)
+    return forms.LotForm(data, commissioning=c, initial=initial)
+
+
+def _lot_page(request, c, lot, form, kpi_form=None, kpi_rectify_form=None):
+    """The lot page: its form, the proposals of its districts and target groups, and its KPIs (added and removed
+    here while a draft; published with the tender and frozen with it)."""
+    context = {
+        "commissioning": c,
+        "lot": lot,
+        "form": form,
+        "proposed": _proposals(c, form),
+        "kpis": list(lot.kpis.all()),
+        "kpi_form": kpi_form or (None if c.is_published else KPIForm()),
+        "kpi_rectify_form": kpi_rectify_form or (_kpi_rectify_form(c, lot) if c.is_published else None),
+    }
+    bad = form.errors or any(f is not None and f.errors for f in (kpi_form, kpi_rectify_form))
+    return render(request, "tenders/lot_edit.html", context, status=400 if bad else 200)
 
 
 def _proposals(c, form):
@@ -244,6 +264,11 @@ def _proposals(c, form):
     return selectors.proposals(
         c, data.get("districts") or [], data.get("target_groups") or [], data.get("activities") or []
     )
+
+
+def _kpi_rectify_form(c, lot):
+    deadline = c.deadlines.filter(kind=rules.SUBMISSION_DEADLINE[c.route]).first()
+    return KPIRectificationForm(lot=lot, deadline=deadline) if deadline else None
 
 
 @require_POST
@@ -287,9 +312,25 @@ def criterion_add(request, municipality, pk):
             weight=d["weight"],
             parent=d["parent"],
             anchors=form.anchors(),
+            minimum_score=d.get("minimum_score"),
         )
 
     return _submit(request, c, "criterion_form", form, action, _("The criterion was added."))
+
+
+@require_POST
+@role_view(*DESIGN)
+def criterion_minimum(request, municipality, pk):
+    c = _get(request, pk)
+    form = forms.CriterionMinimumForm(request.POST, commissioning=c)
+    return _submit(
+        request,
+        c,
+        "minimum_form",
+        form,
+        lambda d: services.set_criterion_minimum(d["criterion"], request.user, d["minimum_score"]),
+        _("The minimum score was saved."),
+    )
 
 
 @require_POST

@@ -95,3 +95,15 @@ def test_no_report_for_a_withdrawn_decision():
     with pytest.raises(ValidationError):
         services.generate_report(decision, actor=w.officer)
     assert not ProcurementReport.objects.exists()
+
+
+def test_the_report_names_the_tenderers_excluded_by_a_minimum_score_with_the_reason(tmp_path):
+    from evaluation.tests.test_knockout import knockout_world
+
+    w = knockout_world([(75, 75), (25, 75), (50, 75)])
+    decision = evaluation.decide_award(w.lot, actor=w.officer, winner=w.bids[0], characteristics=CHARACTERISTICS)
+    text = " ".join(_text(services.generate_report(decision, actor=w.officer), tmp_path).split())
+    # the PDF's table cells wrap: the reason is read in two parts
+    assert "uitgesloten van de rangschikking: score 25 op" in text
+    assert "criterium “Plan van aanpak” lager dan minimum 50" in text
+    assert text.count("niet gegund: lager totaal") == 1  # Inschrijver 3; Inschrijver 2 was not ranked at all

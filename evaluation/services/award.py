@@ -2,10 +2,11 @@
 debriefing requests (Directive art. 55(2)), the winner's evidence (art. 59(4)) and the definitive award, which
 tells the later stages through evaluation.events.award_definitive (contracts makes the contract record)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.services import record
@@ -32,6 +33,7 @@ def _letter_context(decision, submission) -> dict:
     snapshot = CriteriaSnapshot.objects.get(commissioning=decision.lot.commissioning_id)
     consensus = {(c.submission_id, c.criterion_key): c for c in committee.consensus.all()}
     ranking = {r["submission"].pk: r for r in selectors.ranking(committee, snapshot)}
+    exclusion = next((e["reasons"] for e in decision.exclusions if e["submission"] == submission.pk), None)
     weights = selectors.effective_weights(snapshot)
     rows = [
         {
@@ -39,6 +41,7 @@ def _letter_context(decision, submission) -> dict:
             "weight": weights[c["key"]] * 100,
             "own": consensus.get((submission.pk, c["key"])),
             "winner": consensus.get((decision.winner_id, c["key"])),
+            "minimum": c.get("minimum") if c["leaf"] else None,
         }
         for c in snapshot.data["criteria"]
         if c["leaf"]
@@ -52,6 +55,8 @@ def _letter_context(decision, submission) -> dict:
         "winner_name": str(decision.winner),
         "rows": rows,
         "own": ranking.get(submission.pk),
+        "exclusion": exclusion,
+        "has_minimums": bool(selectors.minimums(snapshot)),
         "winning": ranking.get(decision.winner_id),
         "standstill_last_day": standstill.last_day(decision.sent_at),
         "standstill_ends_at": decision.standstill_ends_at,
@@ -60,7 +65,8 @@ def _letter_context(decision, submission) -> dict:
 
 def decide_award(lot, *, actor, winner, characteristics: str, tie_break: str = "", now=None) -> AwardDecision:
     """The award decision for a lot, sent to every tenderer at the same moment: one letter (PDF) each, made in the
-    same transaction; the standstill period starts the day after."""
+    same transaction; the standstill period starts the day after. Bids below a criterion's minimum score are
+    recorded on the decision as excluded, with their reasons, and their letters say so."""
     now = now or timezone.now()
     with transaction.atomic():
         _lock(lot)
@@ -68,6 +74,13 @@ def decide_award(lot, *, actor, winner, characteristics: str, tie_break: str = "
         if errors:
             raise ValidationError(errors)
         text = characteristics.strip() + (f"\n\n{tie_break.strip()}" if tie_break.strip() else "")
+        committee = lot.committees.get()
+        snapshot = CriteriaSnapshot.objects.get(commissioning=lot.commissioning_id)
+        with translation.override(settings.LANGUAGE_CODE):  # recorded data, in the data's language
+            exclusions = [
+                {"submission": e["submission"].pk, "reasons": e["reasons"]}
+                for e in selectors.excluded(committee, snapshot)
+            ]
         decision = AwardDecision.objects.create(
             lot=lot,
             winner=winner,
@@ -76,8 +89,9 @@ def decide_award(lot, *, actor, winner, characteristics: str, tie_break: str = "
             sent_at=now,
             standstill_ends_at=standstill.ends_at(now),
             evidence_requested_at=now,  # only the provisional winner is asked for evidence (art. 59(4))
+            exclusions=exclusions,
         )
-        for submission in selectors.bids_of(lot.committees.get()):
+        for submission in selectors.bids_of(committee):
             pdf = render_pdf("evaluation/award_letter_pdf.html", _letter_context(decision, submission))
             AwardLetter.objects.create(
                 decision=decision,
@@ -90,7 +104,12 @@ def decide_award(lot, *, actor, winner, characteristics: str, tie_break: str = "
             actor=actor,
             municipality=_municipalities(decision),
             obj=decision,
-            summary={"lot": lot.number, "winner": winner.pk, "letters": decision.letters.count()},
+            summary={
+                "lot": lot.number,
+                "winner": winner.pk,
+                "letters": decision.letters.count(),
+                "excluded": [e["submission"] for e in exclusions],
+            },
         )
         events.award_decided.send(sender=AwardDecision, decision=decision, actor=actor)
         return decision

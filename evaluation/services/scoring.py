@@ -26,6 +26,7 @@ def _snapshot_data(commissioning) -> dict:
                 "weight": str(c.weight),
                 "parent": f"c{c.parent_id}" if c.parent_id else None,
                 "leaf": not c.children.exists(),
+                "minimum": c.minimum_score,
                 "anchors": {str(a.score): a.text for a in c.anchors.all()},
             }
             for c in criteria

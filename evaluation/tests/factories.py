@@ -11,8 +11,9 @@ from bids.models import EconomicOperator, Opening, SealedVersion, Submission
 from core.models import Role
 from core.testing import MunicipalityFactory, user_with_role
 from evaluation import services
+from tenders import services as tender_services
 from tenders.models import Phase
-from tenders.tests.factories import advance_to, officer, published
+from tenders.tests.factories import advance_to, complete, draft, officer, published
 
 REASON = "Het plan laat zien wat het anker voor deze score vraagt: concrete doelen per wijk."
 
@@ -48,10 +49,21 @@ def bid(c, lot, n: int, *, opened=True) -> Submission:
     return s
 
 
-def world(bids=3, members=3, *, opened=True, anonymous=False):
+def world(bids=3, members=3, *, opened=True, anonymous=False, minimums=None, kpis=()):
+    """`minimums`: {criterion title: knock-out minimum score}; `kpis`: add_kpi's keyword arguments for lot 1; both
+    set while the commissioning is a draft."""
     m = MunicipalityFactory(cbs_code="GM0546", name="Leiden")
     boss = officer(m)
-    c = published(m, user=boss)
+    if minimums or kpis:
+        c = complete(draft(m, boss), boss)
+        for title, minimum in (minimums or {}).items():
+            tender_services.set_criterion_minimum(c.criteria.get(title=title), boss, minimum)
+        for kpi in kpis:
+            tender_services.add_kpi(c.lots.get(number=1), boss, **kpi)
+        tender_services.publish(c, boss)
+        c.refresh_from_db()
+    else:
+        c = published(m, user=boss)
     advance_to(c, boss, Phase.EVALUATION)
     lot = c.lots.get(number=1)
     subs = [bid(c, lot, i) for i in range(1, bids + 1)]

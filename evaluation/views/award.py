@@ -49,6 +49,7 @@ def _page(request, c, lot, *, award_form=None, forms=None, status=200):
     committee = lot.committees.first()
     snapshot = CriteriaSnapshot.objects.filter(commissioning=c).first()
     ranking = selectors.ranking(committee, snapshot) if committee and snapshot else []
+    excluded = selectors.excluded(committee, snapshot) if committee and snapshot else []
     decision = award_rules.standing_decision(lot)
     now = timezone.now()
     forms = forms or {}
@@ -57,6 +58,7 @@ def _page(request, c, lot, *, award_form=None, forms=None, status=200):
         "lot": lot,
         "committee": committee,
         "ranking": ranking,
+        "excluded": excluded,
         "tie": any(r["tie"] and r["rank"] == 1 for r in ranking),
         "decision": decision,
         "history": AwardDecision.objects.filter(lot=lot, withdrawn_at__isnull=False),

@@ -50,7 +50,8 @@ def _page(request, seat, forms=None, status=200):
         row["form"] = (forms or {}).get(key) or ConsensusForm(initial=initial, scale=snapshot.data["scale"], prefix=key)
     members = [m for m in committee.members.all() if m.role == Member.Role.MEMBER]
     ranking = selectors.ranking(committee, snapshot)
-    for r in ranking:
+    excluded = selectors.excluded(committee, snapshot)
+    for r in ranking + excluded:
         r["name"] = selectors.display_name(committee, r["submission"], names)
     context = {
         "seat": seat,
@@ -59,6 +60,7 @@ def _page(request, seat, forms=None, status=200):
         "members": members,
         "all_submitted": rules.all_submitted(committee),
         "ranking": ranking,
+        "excluded": excluded,
     }
     return private(render(request, "evaluation/consensus.html", context, status=status))
 

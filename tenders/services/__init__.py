@@ -1,6 +1,6 @@
-"""The only write path of tenders, split by topic: design (draft only), notice (the contract notice), procedure
-(publish, transition, cancel), rectification, questions (questions, clarifications, info sessions), selection
-(candidates, dialogue) and policy (the municipal procurement policy).
+"""The only write path of tenders, split by topic: design (draft only), kpis (per lot, draft only), notice (the
+contract notice), procedure (publish, transition, cancel), rectification, questions (questions, clarifications, info
+sessions), selection (candidates, dialogue) and policy (the municipal procurement policy).
 
 Every service runs in a transaction, locks the commissioning, checks the rules of tenders.rules (and the guards
 registered in tenders.guards), appends an audit event and, when something is published, sends a
@@ -21,9 +21,11 @@ from .design import (
     delete_lot,
     save_lot,
     set_anchor,
+    set_criterion_minimum,
     set_deadline,
     update_commissioning,
 )
+from .kpis import add_kpi, delete_kpi
 from .notice import record_notice
 from .policy import POLICY_FIELDS, save_policy
 from .procedure import cancel, publish, transition
@@ -38,6 +40,7 @@ __all__ = [
     "RECTIFIABLE_FIELDS",
     "add_criterion",
     "add_info_session",
+    "add_kpi",
     "add_library_criterion",
     "add_reserved_line",
     "answer_question",
@@ -47,6 +50,7 @@ __all__ = [
     "create_commissioning",
     "decide_candidate",
     "delete_criterion",
+    "delete_kpi",
     "delete_lot",
     "publish",
     "publish_clarification",
@@ -57,6 +61,7 @@ __all__ = [
     "save_lot",
     "select_for_phase_2",
     "set_anchor",
+    "set_criterion_minimum",
     "set_deadline",
     "transition",
     "update_commissioning",

@@ -241,8 +241,20 @@ def add_reserved_line(commissioning, user, *, kind, description, annual_amount, 
 
 
 @transaction.atomic
-def add_criterion(commissioning, user, *, title, weight, anchors: dict, description="", parent=None, library_item=None):
-    """Add an award criterion with its weight and an anchor (what a bid must show) per score level of the scale."""
+def add_criterion(
+    commissioning,
+    user,
+    *,
+    title,
+    weight,
+    anchors: dict,
+    description="",
+    parent=None,
+    library_item=None,
+    minimum_score=None,
+):
+    """Add an award criterion with its weight, an anchor (what a bid must show) per score level of the scale and an
+    optional knock-out minimum score."""
     c = _lock(commissioning)
     _ensure_draft(c)
     weight = Decimal(weight) if weight is not None else None
@@ -256,6 +268,7 @@ def add_criterion(commissioning, user, *, title, weight, anchors: dict, descript
     unknown = sorted(set(anchors) - set(c.scale))
     if unknown:
         raise ValidationError({"anchors": _("Score %(s)s is not on the scale.") % {"s": unknown[0]}})
+    _check_minimum(c, title.strip(), minimum_score)
     position = (c.criteria.filter(parent=parent).aggregate(n=Max("position"))["n"] or 0) + 1
     criterion = Criterion.objects.create(
         commissioning=c,
@@ -265,9 +278,36 @@ def add_criterion(commissioning, user, *, title, weight, anchors: dict, descript
         title=title.strip(),
         description=description,
         weight=weight,
+        minimum_score=minimum_score,
     )
     Anchor.objects.bulk_create(Anchor(criterion=criterion, score=s, text=t) for s, t in anchors.items() if t)
-    _audit("tenders.criterion_add", c, user, obj=criterion, summary={"title": criterion.title, "weight": weight})
+    _audit(
+        "tenders.criterion_add",
+        c,
+        user,
+        obj=criterion,
+        summary={"title": criterion.title, "weight": weight, "minimum_score": minimum_score},
+    )
+    return criterion
+
+
+def _check_minimum(c, title, minimum_score, *, has_subs=False):
+    if errors := rules.minimum_errors(title, minimum_score, c.scale, has_subs=has_subs, route=c.route):
+        raise ValidationError({"minimum_score": errors})
+
+
+@transaction.atomic
+def set_criterion_minimum(criterion, user, minimum_score):
+    """Set or clear (None) the knock-out minimum of a criterion while the commissioning is a draft; after
+    publication only a rectification changes it (a material change)."""
+    c = _lock(criterion.commissioning)
+    _ensure_draft(c)
+    criterion = c.criteria.select_for_update().get(pk=criterion.pk)
+    _check_minimum(c, criterion.title, minimum_score, has_subs=criterion.children.exists())
+    before = criterion.minimum_score
+    criterion.minimum_score = minimum_score
+    criterion.save(update_fields=["minimum_score"])
+    _audit("tenders.criterion_minimum", c, user, obj=criterion, summary={"before": before, "after": minimum_score})
     return criterion
 
 

@@ -1,7 +1,7 @@
 """Rectifications: the only way a published commissioning changes. Every change keeps its previous value; a material
-change (criteria, budgets, a lot's scope, description or CPV codes) extends every submission deadline still ahead by the
-municipality's minimum (tenders.time_limits). Selection criteria are frozen at the requests deadline, everything at
-the submission deadline."""
+change (criteria, budgets, a lot's scope, description, CPV codes or KPIs) extends every submission deadline still
+ahead by the municipality's minimum (tenders.time_limits). Selection criteria are frozen at the requests deadline,
+everything at the submission deadline."""
 
 from decimal import Decimal
 
@@ -16,6 +16,7 @@ from .. import events, regime, rules, time_limits
 from ..models import Anchor, Deadline, Rectification
 from ._common import _audit, _aware, _check_budget, _ensure_open, _lock, _scope_ids
 from .design import _cpv_errors
+from .kpis import replace_kpis
 
 # Fields a rectification may change after publication (the route, term and category define the procedure itself).
 RECTIFIABLE_FIELDS = ["title", "goals", "selection_criteria"]
@@ -74,7 +75,8 @@ def _rectify_fields(c, fields: dict) -> list[dict]:
 
 
 def _rectify_lots(c, lots: dict) -> list[dict]:
-    """A lot's budget (material: bids are written for it) and its scope and description."""
+    """A lot's budget (material: bids are written for it), its scope and description, and its KPIs (material: the
+    contractor will be held to them; `kpis` is the lot's whole new list)."""
     changes = []
     for lot_id, new in lots.items():
         lot = c.lots.select_for_update().filter(pk=lot_id).first()
@@ -121,6 +123,20 @@ def _rectify_lots(c, lots: dict) -> list[dict]:
         lot.save()
         if "activities" in new or "districts" in new:
             _scope_ids(c, new.get("activities", ()), new.get("districts", ()))
+        if "kpis" in new:
+            before, after = replace_kpis(lot, new["kpis"])
+            if before != after:
+                changes.append(
+                    _change(
+                        target,
+                        f"{target}:kpis",
+                        name,
+                        gettext_lazy("KPIs"),
+                        "; ".join(before) or "–",
+                        "; ".join(after) or "–",
+                        material=True,
+                    )
+                )
         for relation, attribute in (
             ("activities", gettext_lazy("activities taken over")),
             ("districts", gettext_lazy("districts")),
@@ -192,8 +208,9 @@ def _rectify_lot_cpv(c, lot, new: dict, target: str, name: str) -> list[dict]:
 
 
 def _rectify_criteria(c, criteria: dict) -> list[dict]:
-    """Weights and anchors of the award criteria (material: they decide how bids are scored). The changed set must
-    still pass the criteria guards (weights 100%, an anchor for every level)."""
+    """Weights, anchors and knock-out minimums of the award criteria (material: they decide how bids are scored).
+    The changed set must still pass the criteria guards (weights 100%, an anchor for every level, minimums on the
+    scale)."""
     changes = []
     for criterion_id, new in criteria.items():
         criterion = c.criteria.select_for_update().filter(pk=criterion_id).first()
@@ -219,6 +236,8 @@ def _rectify_criteria(c, criteria: dict) -> list[dict]:
             )
             criterion.weight = weight
             criterion.save(update_fields=["weight"])
+        if "minimum_score" in new and new["minimum_score"] != criterion.minimum_score:
+            changes.append(_rectify_minimum(c, criterion, target, new["minimum_score"]))
         anchors = {a.score: a for a in criterion.anchors.all()}
         for score, text in new.get("anchors", {}).items():
             score, text = int(score), (text or "").strip()
@@ -246,6 +265,25 @@ def _rectify_criteria(c, criteria: dict) -> list[dict]:
     if changes and (errors := rules.criteria_errors(c)):
         raise ValidationError(errors)
     return changes
+
+
+def _rectify_minimum(c, criterion, target, minimum) -> dict:
+    """A knock-out minimum set, changed or removed: material, as it decides which bids are ranked at all."""
+    minimum = None if minimum in (None, "") else int(minimum)
+    has_subs = criterion.children.exists()
+    if errors := rules.minimum_errors(criterion.title, minimum, c.scale, has_subs=has_subs, route=c.route):
+        raise ValidationError({f"criterion_{criterion.pk}_minimum": errors})
+    before, criterion.minimum_score = criterion.minimum_score, minimum
+    criterion.save(update_fields=["minimum_score"])
+    return _change(
+        target,
+        f"{target}:minimum_score",
+        criterion.title,
+        gettext_lazy("minimum score"),
+        "–" if before is None else str(before),
+        "–" if minimum is None else str(minimum),
+        material=True,
+    )
 
 
 def _rectify_deadlines(c, deadlines: dict, now) -> list[dict]:
@@ -287,9 +325,9 @@ def _check_deadlines(c, before: dict, after: dict, material: bool, now):
 def rectify(commissioning, user, *, explanation, fields=None, lots=None, criteria=None, deadlines=None, now=None):
     """Publish a correction of a published commissioning: the only way it changes, until the submission deadline
     (selection criteria until the requests deadline). It may change the title, goals and selection criteria, the
-    lots (budget, description, scope, CPV codes), the award criteria (weights, anchors) and the deadlines. The
-    rectification record keeps every previous value, shown next to the item as "changed by rectification N".
-    Nothing is written when a guard fails."""
+    lots (budget, description, scope, CPV codes, KPIs), the award criteria (weights, anchors, minimum scores) and
+    the deadlines. The rectification record keeps every previous value, shown next to the item as "changed by
+    rectification N". Nothing is written when a guard fails."""
     now = now or timezone.now()
     c = _lock(commissioning)
     _ensure_open(c)

@@ -31,6 +31,7 @@ def test_demo_loads_leiden_and_haarlem_idempotently(client):
     assert [lot.title for lot in leiden.lots.all()] == ["Samen Opgroeien", "Samen Meedoen", "Basiskracht"]
     assert (leiden.term_years, leiden.option_count, leiden.option_years) == (5, 4, 1)
     assert all(lot.annual_budget > 0 for lot in leiden.lots.all())
+    assert all(2 <= lot.kpis.count() <= 3 for lot in leiden.lots.all())  # KPIs per lot, published with the tender
     haarlem = Commissioning.objects.get(municipality__cbs_code="GM0392")
     assert haarlem.route == Route.COMPETITIVE_DIALOGUE and haarlem.phase == Phase.DIALOGUE_2
     assert haarlem.candidates.filter(selected_for_phase_2=True).count() == 2
