@@ -14,7 +14,7 @@ from core.access import has_role, login_view, represented_organisation_ids, role
 from core.models import Role
 from landscape.models import Organisation
 
-from . import forms, regime, rules, selectors, services, time_limits
+from . import forms, intake, regime, rules, selectors, services, time_limits
 from .models import Phase, Question, Route
 from .notice_forms import NoticeForm
 
@@ -537,7 +537,8 @@ def apply(request, municipality, pk):
     if not own:
         raise PermissionDenied
     # The organisations that may still apply: those the user represents that have not applied yet.
-    organisations = Organisation.objects.filter(pk__in=own).exclude(pk__in=c.candidates.values("organisation"))
+    applied = c.candidates.filter(organisation__isnull=False).values("organisation")
+    organisations = Organisation.objects.filter(pk__in=own).exclude(pk__in=applied)
     form = forms.ApplyForm(request.POST or None, organisations=organisations.order_by("name"))
     if request.method == "POST" and form.is_valid():
         try:
@@ -551,6 +552,8 @@ def apply(request, municipality, pk):
         "commissioning": c,
         "form": form,
         "open": rules.applications_open(c),
+        # Requests received sealed (bids, ADR 0011): the candidates come from the opening, not from this form.
+        "sealed": intake.sealed_requests(c),
         "may_apply": organisations.exists(),
         "deadline": c.deadlines.filter(kind="requests").first(),
         "mine": c.candidates.filter(organisation_id__in=own).select_related("organisation"),

@@ -1,0 +1,123 @@
+"""ADR 0011: the two-person opening of the requests to participate creates one tenders.Candidate per counting
+request, with the consortium of the sealed request (lead, members, subcontractors); nothing before the opening,
+nothing for a withdrawn, late or never submitted request; the selection decisions then work on these candidates."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from bids import services
+from bids.models import LateAttempt, OperatorMatch, Participation, Submission
+from bids.tests import factories_opening as f
+from landscape.models import Organisation
+from tenders import selectors
+from tenders import services as tender_services
+from tenders.models import Candidate, Phase, Route
+
+pytestmark = pytest.mark.django_db
+REQUEST = Submission.Kind.REQUEST
+R = Participation.Ring
+
+
+@pytest.fixture
+def c():
+    return f.commissioning_with_key(route=Route.PRESELECTION)
+
+
+def _matched(c, operator):
+    """The municipality confirmed that `operator` is this landscape organisation."""
+    org = Organisation.objects.create(municipality=c.municipality, name=operator.name, kind="large_welfare")
+    OperatorMatch.objects.create(operator=operator, organisation=org, status="confirmed", proposed_at=timezone.now())
+    return org
+
+
+def _two_requests(c):
+    lead, member, sub = f.operator("Wijkkracht"), f.operator("Buurthuis De Linde"), f.operator("Klein Samen")
+    consortium = f.seal(
+        c,
+        lead,
+        kind=REQUEST,
+        consortium_name="Samen Sterk",
+        partners=[(member, R.MEMBER, "activiteiten"), (sub, R.SUBCONTRACTOR, "vervoer")],
+    )
+    alone = f.seal(c, f.operator("Buurtwerk Noord"), kind=REQUEST)
+    return consortium, alone
+
+
+def test_opening_two_requests_creates_two_candidates_with_their_consortium_members(c):
+    consortium, alone = _two_requests(c)
+    org = _matched(c, consortium.submission.lead)
+    opening = f.open_submissions(c, f.opener(c), f.opener(c), kind=REQUEST)
+    assert c.candidates.count() == 2
+    consortium.submission.refresh_from_db()
+    alone.submission.refresh_from_db()
+    samen, noord = consortium.submission.candidate, alone.submission.candidate
+    assert (samen.name, samen.organisation, samen.status) == ("Samen Sterk", org, Candidate.Status.APPLIED)
+    assert [(m["name"], m["ring"], m["role"]) for m in samen.members] == [
+        ("Wijkkracht", 0, "penvoerder"),
+        ("Buurthuis De Linde", 1, "activiteiten"),
+        ("Klein Samen", 2, "vervoer"),
+    ]
+    assert samen.members[1]["registration"] == consortium.submission.participations.get(ring=1).operator.kvk_number
+    assert samen.applied_at == consortium.received_at and samen.is_consortium
+    assert (noord.name, noord.organisation, noord.is_consortium) == ("Buurtwerk Noord", None, False)
+    assert AuditEvent.objects.filter(action="tenders.candidate_register").count() == 2
+    assert AuditEvent.objects.get(action="bids.opening", object_id=str(opening.pk)).summary["candidates"] == 2
+
+
+def test_a_withdrawn_late_or_unsent_request_creates_no_candidate(c):
+    deadline = f.deadline(c, f.K.REQUESTS)
+    counted = f.seal(c, f.operator("Telt"), kind=REQUEST)
+    withdrawn = f.seal(c, f.operator("Teruggetrokken"), kind=REQUEST, withdrawn_at=deadline - timedelta(minutes=30))
+    late_lead = f.operator("Te Laat")
+    late = Submission.objects.create(commissioning=c, kind=REQUEST, lead=late_lead, created_at=deadline)
+    LateAttempt.objects.create(commissioning=c, submission=late, operator=late_lead, attempted_at=deadline)
+    Submission.objects.create(commissioning=c, kind=REQUEST, lead=f.operator("Concept"), created_at=deadline)
+    f.open_submissions(c, f.opener(c), f.opener(c), kind=REQUEST)
+    assert [k.name for k in c.candidates.all()] == ["Telt"]
+    withdrawn.submission.refresh_from_db()
+    assert withdrawn.submission.candidate is None and Submission.objects.filter(candidate__isnull=False).get() == (
+        counted.submission
+    )
+
+
+def test_no_candidate_exists_before_the_opening_art_22_3(c):
+    _two_requests(c)
+    first = f.opener(c)
+    with pytest.raises(ValidationError, match="only be opened after the deadline"):
+        services.confirm_opening(c, first, REQUEST, f.token(first), now=f.deadline(c, f.K.REQUESTS) - timedelta(1))
+    services.confirm_opening(c, first, REQUEST, f.token(first), now=f.deadline(c, f.K.REQUESTS) + timedelta(minutes=1))
+    assert not c.candidates.exists()  # one opener confirmed: still sealed
+    assert not AuditEvent.objects.filter(action="tenders.candidate_register").exists()
+
+
+def test_a_request_whose_bundle_cannot_be_read_still_becomes_a_candidate_from_its_participations(c):
+    consortium, _alone = _two_requests(c)
+    blob = consortium.sealed_blob.open("rb").read()
+    consortium.sealed_blob.storage.delete(consortium.sealed_blob.name)
+    consortium.sealed_blob.storage.save(consortium.sealed_blob.name, ContentFile(blob[:-1] + bytes([blob[-1] ^ 1])))
+    opening = f.open_submissions(c, f.opener(c), f.opener(c), kind=REQUEST)
+    assert {r["problem"] for r in opening.integrity} == {"undecryptable", ""}
+    consortium.submission.refresh_from_db()
+    samen = consortium.submission.candidate
+    assert samen.name == "Samen Sterk" and [m["ring"] for m in samen.members] == [0, 1, 2]
+
+
+def test_the_selection_decides_on_the_candidates_of_the_opened_requests(c):
+    consortium, alone = _two_requests(c)
+    org = _matched(c, consortium.submission.lead)
+    officer = f.the_officer(c)
+    now = f.deadline(c, f.K.REQUESTS) + timedelta(minutes=20)
+    f.open_submissions(c, f.opener(c), f.opener(c), kind=REQUEST)
+    samen, noord = c.candidates.order_by("applied_at", "id")
+    with pytest.raises(ValidationError, match="undecided"):
+        tender_services.transition(c, officer, Phase.INVITATION, now=now)
+    tender_services.decide_candidate(samen, officer, admit=True, score=75, now=now)
+    tender_services.decide_candidate(noord, officer, admit=False, reasons="Geen ervaring met dagopvang.", now=now)
+    tender_services.transition(c, officer, Phase.INVITATION, now=now)
+    c.refresh_from_db()
+    assert c.phase == Phase.INVITATION and selectors.invited(c, org.pk)
