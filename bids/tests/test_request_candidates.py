@@ -121,3 +121,24 @@ def test_the_selection_decides_on_the_candidates_of_the_opened_requests(c):
     tender_services.transition(c, officer, Phase.INVITATION, now=now)
     c.refresh_from_db()
     assert c.phase == Phase.INVITATION and selectors.invited(c, org.pk)
+
+
+def test_an_admitted_candidate_without_a_landscape_match_is_invited_to_bid_through_its_request(c):
+    from bids.tests.factories_b1 import make_operator
+    from tenders.tests.factories import advance_to
+
+    (admitted, admitted_user), (rejected, rejected_user) = make_operator("Nieuw Initiatief"), make_operator("Afgewezen")
+    f.seal(c, admitted, kind=REQUEST)
+    f.seal(c, rejected, kind=REQUEST)
+    officer = f.the_officer(c)
+    f.open_submissions(c, f.opener(c), f.opener(c), kind=REQUEST)
+    now = f.deadline(c, f.K.REQUESTS) + timedelta(minutes=20)
+    nieuw, afgewezen = (Submission.objects.get(lead=op, kind=REQUEST).candidate for op in (admitted, rejected))
+    assert nieuw.organisation is None
+    tender_services.decide_candidate(nieuw, officer, admit=True, score=70, now=now)
+    tender_services.decide_candidate(afgewezen, officer, admit=False, reasons="Geen ervaring.", now=now)
+    advance_to(c, officer, Phase.INVITATION)
+    lot = c.lots.first()
+    with pytest.raises(ValidationError, match="Only invited candidates"):
+        services.create_submission(rejected_user, rejected, c, kind="bid", lot=lot)
+    assert services.create_submission(admitted_user, admitted, c, kind="bid", lot=lot).kind == Submission.Kind.BID
