@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.access import has_role, represented_organisation_ids
+from core.access import has_role
 from core.models import Role
 from landscape import selectors as landscape_selectors
 from landscape.models import Activity, Funding
 
-from . import rules, time_limits
+from . import intake, rules, time_limits
 from .models import Anchor, Candidate, Commissioning, Criterion, Deadline, DialogueSession, Phase, Route
 
 DESIGN_ROLES = (Role.POLICY_ADVISOR, Role.PROCUREMENT_OFFICER)
@@ -312,7 +312,7 @@ def visible_dialogue_sessions(user, commissioning):
     )
     if any(has_role(user, DESIGN_ROLES, m) for m in commissioning.municipalities()):
         return qs
-    return qs.filter(candidate__organisation_id__in=represented_organisation_ids(user))
+    return qs.filter(candidate__in=intake.own_candidates(user, commissioning))
 
 
 def published_questions(commissioning):

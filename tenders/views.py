@@ -534,7 +534,8 @@ def apply(request, municipality, pk):
     if c is None:
         raise Http404
     own = represented_organisation_ids(request.user)
-    if not own:
+    mine = intake.own_candidates(request.user, c).select_related("organisation")
+    if not own and not mine.exists():
         raise PermissionDenied
     # The organisations that may still apply: those the user represents that have not applied yet.
     applied = c.candidates.filter(organisation__isnull=False).values("organisation")
@@ -556,7 +557,7 @@ def apply(request, municipality, pk):
         "sealed": intake.sealed_requests(c),
         "may_apply": organisations.exists(),
         "deadline": c.deadlines.filter(kind="requests").first(),
-        "mine": c.candidates.filter(organisation_id__in=own).select_related("organisation"),
+        "mine": mine,
     }
     return render(request, "tenders/apply.html", context, status=400 if form.errors else 200)
 
@@ -569,9 +570,7 @@ def dialogue(request, municipality, pk):
         raise Http404
     sessions = selectors.visible_dialogue_sessions(request.user, c)
     is_staff = has_role(request.user, DESIGN, request.municipality)
-    takes_part = c.candidates.filter(
-        status="admitted", organisation_id__in=represented_organisation_ids(request.user)
-    ).exists()
+    takes_part = intake.own_candidates(request.user, c).filter(status="admitted").exists()
     if not is_staff and not takes_part:
         raise PermissionDenied
     return render(request, "tenders/dialogue.html", {"commissioning": c, "sessions": sessions})

@@ -142,3 +142,33 @@ def test_an_admitted_candidate_without_a_landscape_match_is_invited_to_bid_throu
     with pytest.raises(ValidationError, match="Only invited candidates"):
         services.create_submission(rejected_user, rejected, c, kind="bid", lot=lot)
     assert services.create_submission(admitted_user, admitted, c, kind="bid", lot=lot).kind == Submission.Kind.BID
+
+
+def test_the_lead_operator_of_an_unmatched_request_sees_its_candidate_and_its_dialogue(client):
+    from django.urls import reverse
+
+    from bids.tests.factories_b1 import make_operator
+    from core.testing import login
+    from tenders.tests.factories import advance_to
+
+    c = f.commissioning_with_key(route=Route.COMPETITIVE_DIALOGUE)
+    (lead, lead_user), (other, _other_user) = make_operator("Nieuw Initiatief"), make_operator("Ander Initiatief")
+    f.seal(c, lead, kind=REQUEST, consortium_name="Samen Nieuw")
+    f.seal(c, other, kind=REQUEST)
+    f.open_submissions(c, f.opener(c), f.opener(c), kind=REQUEST)
+    officer = f.the_officer(c)
+    now = f.deadline(c, f.K.REQUESTS) + timedelta(minutes=20)
+    mine, theirs = (Submission.objects.get(lead=op, kind=REQUEST).candidate for op in (lead, other))
+    tender_services.decide_candidate(mine, officer, admit=True, score=80, now=now)
+    tender_services.decide_candidate(theirs, officer, admit=True, score=70, now=now)
+    login(client, lead_user)
+    page = client.get(reverse("tenders:apply", args=[c.municipality.cbs_code, c.pk])).content.decode()
+    assert "Samen Nieuw" in page and "Ander Initiatief" not in page
+    advance_to(c, officer, Phase.DIALOGUE_1)
+    tender_services.record_dialogue_session(mine, officer, held_at=timezone.now(), minutes="Ons verslag.")
+    tender_services.record_dialogue_session(theirs, officer, held_at=timezone.now(), minutes="Hun verslag.")
+    dialogue = client.get(reverse("tenders:dialogue", args=[c.municipality.cbs_code, c.pk])).content.decode()
+    assert "Ons verslag." in dialogue and "Hun verslag." not in dialogue
+    client.logout()
+    login(client, make_operator("Buitenstaander")[1])
+    assert client.get(reverse("tenders:dialogue", args=[c.municipality.cbs_code, c.pk])).status_code == 403
