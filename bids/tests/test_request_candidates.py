@@ -14,7 +14,7 @@ from bids import services
 from bids.models import LateAttempt, OperatorMatch, Participation, Submission
 from bids.tests import factories_opening as f
 from landscape.models import Organisation
-from tenders import selectors
+from tenders import selectors, time_limits
 from tenders import services as tender_services
 from tenders.models import Candidate, Phase, Route
 
@@ -169,6 +169,8 @@ def test_the_lead_operator_of_an_unmatched_request_sees_its_candidate_and_its_di
     tender_services.record_dialogue_session(theirs, officer, held_at=timezone.now(), minutes="Hun verslag.")
     dialogue = client.get(reverse("tenders:dialogue", args=[c.municipality.cbs_code, c.pk])).content.decode()
     assert "Ons verslag." in dialogue and "Hun verslag." not in dialogue
+    outsider = make_operator("Buitenstaander")[1]
+    assert time_limits.may_ask_in_round(lead_user, c) and not time_limits.may_ask_in_round(outsider, c)
     client.logout()
-    login(client, make_operator("Buitenstaander")[1])
+    login(client, outsider)
     assert client.get(reverse("tenders:dialogue", args=[c.municipality.cbs_code, c.pk])).status_code == 403
