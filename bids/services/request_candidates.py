@@ -81,7 +81,7 @@ def _create_candidates(commissioning, user, versions_and_manifests, now) -> list
             display_name=name or submission.lead.name,
             members=members,
             organisation=_organisation(commissioning, submission.lead_id),
-            applied_by=version.submitted_by,
+            applied_by=version.submitted_by or submission.created_by,
             applied_at=version.received_at,
             now=now,
         )
