@@ -89,6 +89,7 @@ ACTION_LABELS = {
     "tenders.clarify": gettext_lazy("Clarifications published"),
     "tenders.info_session": gettext_lazy("Information session recorded"),
     "tenders.candidate_apply": gettext_lazy("Application as candidate"),
+    "tenders.candidate_register": gettext_lazy("Candidate registered from an opened request to participate"),
     "tenders.candidate_decide": gettext_lazy("Candidate admitted or refused"),
     "tenders.dialogue_select": gettext_lazy("Candidates selected for the dialogue"),
     "tenders.dialogue_session": gettext_lazy("Dialogue session recorded"),

@@ -10,6 +10,7 @@ class BidsConfig(AppConfig):
         from . import (
             checks,  # noqa: F401 (registers the deployment checks)
             guards,
+            intake,  # noqa: F401 (tells tenders that requests to participate are received sealed)
             opening_rules,  # noqa: F401  (registers the "open first" guards of the procedure)
             receivers,
             recipients,  # noqa: F401 (registers the cancellation recipients)

@@ -71,15 +71,23 @@ def is_member(user, operator) -> bool:
 
 def eligibility_errors(operator, commissioning, kind: str) -> list[str]:
     """May this operator lead a submission of `kind`? Open procedure: any operator with a confirmed e-mail address.
-    Bids after a selection stage: only invited candidates (matched through the operator's confirmed link to a
-    landscape organisation). Requests to participate: any operator with a confirmed e-mail address."""
+    Bids after a selection stage: only invited candidates (the candidate of the operator's own opened request, or
+    matched through the operator's confirmed link to a landscape organisation). Requests to participate: any operator
+    with a confirmed e-mail address."""
     if operator.email_confirmed_at is None:
         return [_("Confirm your organisation's e-mail address first.")]
     if kind == Submission.Kind.BID and commissioning.route in tender_rules.SELECTION_ROUTES:
         organisations = OperatorMatch.objects.filter(
             operator=operator, status=OperatorMatch.Status.CONFIRMED
         ).values_list("organisation_id", flat=True)
-        if not any(tender_selectors.invited(commissioning, org) for org in organisations):
+        # The candidate its own opened request became (ADR 0011), also without a landscape match.
+        own_candidates = Submission.objects.filter(
+            commissioning=commissioning, kind=Submission.Kind.REQUEST, lead=operator, candidate__isnull=False
+        ).values_list("candidate_id", flat=True)
+        invited = tender_selectors.invited_candidate_ids(commissioning, own_candidates) or any(
+            tender_selectors.invited(commissioning, org) for org in organisations
+        )
+        if not invited:
             return [_("Only invited candidates may bid in this procedure.")]
     return []
 

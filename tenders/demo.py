@@ -419,9 +419,13 @@ HAARLEM_REJECTION = (
 
 
 def _select_candidates(c, m, officer, start, requests_deadline):
-    """The selection stage as it happened: three consortia (led by the largest organisations) and one small
-    organisation apply; after the deadline the officer admits the three and rejects the small one with reasons."""
-    leads = list(Organisation.objects.filter(municipality=m).order_by("-paid_staff_fte", "name")[:3])
+    """The selection stage as it happened: three consortia (led by the largest organisations, each with two
+    confirmed members) and one small organisation requested to participate; the opening of the requests just after
+    the deadline made them candidates (ADR 0011); the officer admits the three and rejects the small one with
+    reasons."""
+    ranked = list(Organisation.objects.filter(municipality=m).order_by("-paid_staff_fte", "name")[:9])
+    leads, partners = ranked[:3], ranked[3:]
+    opened_at = requests_deadline + timedelta(minutes=10)
     applications = []
     for i, (org, (username, name, score, reasons)) in enumerate(zip(leads, HAARLEM_CANDIDATES, strict=False)):
         lead = demo_user(
@@ -432,8 +436,17 @@ def _select_candidates(c, m, officer, start, requests_deadline):
             municipality=m,
             organisation=org,
         )
-        candidate = services.apply_as_candidate(
-            c, lead, organisation=org, consortium_name=name, now=start + timedelta(days=15 + i)
+        members = [{"name": org.name, "ring": 0, "role": "penvoerder"}]
+        members += [{"name": p.name, "ring": 1, "role": "lid"} for p in partners[2 * i : 2 * i + 2]]
+        candidate = services.register_candidate(
+            c,
+            officer,
+            display_name=name,
+            members=members,
+            organisation=org,
+            applied_by=lead,
+            applied_at=start + timedelta(days=15 + i),
+            now=opened_at,
         )
         applications.append((candidate, True, score, reasons))
     small = _user("haarlem.aanbieder1")
@@ -444,7 +457,16 @@ def _select_candidates(c, m, officer, start, requests_deadline):
             .first()
         )
         if org is not None:
-            candidate = services.apply_as_candidate(c, small, organisation=org, now=start + timedelta(days=20))
+            candidate = services.register_candidate(
+                c,
+                officer,
+                display_name=org.name,
+                members=[{"name": org.name, "ring": 0}],
+                organisation=org,
+                applied_by=small,
+                applied_at=start + timedelta(days=20),
+                now=opened_at,
+            )
             applications.append((candidate, False, 30, HAARLEM_REJECTION))
     decided_at = requests_deadline + timedelta(minutes=30)
     for candidate, admit, score, reasons in applications:

@@ -530,13 +530,10 @@ class QuestionForm(forms.Form):
 
 
 class ApplyForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation (lead of the consortium)"), queryset=None)
-    consortium_name = forms.CharField(
-        label=_("Name of the consortium"),
-        max_length=255,
-        required=False,
-        help_text=_("Leave empty when the organisation applies alone."),
-    )
+    """Applying for an organisation one represents, alone, where requests to participate are not received sealed
+    (a consortium requests to participate with a sealed request, ADR 0011)."""
+
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)

@@ -528,8 +528,9 @@ class InfoSession(models.Model):
 
 
 class Candidate(models.Model):
-    """A candidate in the selection stage (preselection and competitive dialogue): an organisation that applied,
-    alone or as the lead of a consortium, before the deadline for requests to participate. The procurement officer
+    """A candidate in the selection stage (preselection and competitive dialogue): an operator that requested to
+    participate, alone or as the lead of a consortium, before the deadline for requests. With sealed requests
+    (bids) the two-person opening creates the candidate from the request (ADR 0011). The procurement officer
     scores it against the selection criteria and admits or rejects it with reasons (a rejected candidate is told
     why, Directive 2014/24/EU art. 55(2)); the admitted are the best-scoring qualified ones (tenders.selection_rules).
     Only admitted candidates are invited to bid or take part in dialogue phase 1; in a competitive dialogue with an
@@ -542,10 +543,21 @@ class Candidate(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     commissioning = models.ForeignKey(Commissioning, on_delete=models.CASCADE, related_name="candidates")
+    # The landscape organisation of the lead, when it has one (ADR 0011: an operator without a confirmed match to
+    # the landscape becomes a candidate without one).
     organisation = models.ForeignKey(
-        "landscape.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+        "landscape.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
     )
-    consortium_name = models.CharField(_("name of the consortium"), max_length=255, blank=True)
+    # Stored when the candidate is created (ADR 0011): the name of the consortium, or of the lead when it applied
+    # alone, and the participants of the sealed request to participate, lead first, as
+    # {"name", "ring", "role", "registration"} (ring 0 lead, 1 consortium member, 2 and 3 subcontractors).
+    display_name = models.CharField(_("name"), max_length=255)
+    members = models.JSONField(_("participants"), default=list, blank=True)
     applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     applied_at = models.DateTimeField(_("applied at"), null=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.APPLIED)
@@ -573,9 +585,30 @@ class Candidate(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    RING_LABELS = {
+        0: _("Lead"),
+        1: _("Consortium member"),
+        2: _("Subcontractor"),
+        3: _("Subcontractor of a subcontractor"),
+    }
+
     @property
     def name(self) -> str:
-        return self.consortium_name or self.organisation.name
+        return self.display_name
+
+    @property
+    def lead_name(self) -> str:
+        lead = next((m for m in self.members if m.get("ring") == 0), None)
+        return lead["name"] if lead else (self.organisation.name if self.organisation_id else self.display_name)
+
+    @property
+    def is_consortium(self) -> bool:
+        """Applied with other participants, or under a name other than the lead's."""
+        return len(self.members) > 1 or self.display_name != self.lead_name
+
+    def participants(self) -> list[dict]:
+        """The members with the label of their ring, for pages and PDFs."""
+        return [{**m, "ring_label": self.RING_LABELS.get(m.get("ring"), "")} for m in self.members]
 
 
 class DialogueSession(models.Model):

@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.access import has_role, represented_organisation_ids
+from core.access import has_role
 from core.models import Role
 from landscape import selectors as landscape_selectors
 from landscape.models import Activity, Funding
 
-from . import regime, rules, time_limits
+from . import intake, regime, rules, time_limits
 from .models import Anchor, Candidate, Commissioning, Criterion, Deadline, DialogueSession, Phase, Route
 
 DESIGN_ROLES = (Role.POLICY_ADVISOR, Role.PROCUREMENT_OFFICER)
@@ -293,16 +293,26 @@ def route_phases(commissioning) -> list[dict]:
     ]
 
 
+def _invited_candidates(commissioning):
+    candidates = commissioning.candidates.filter(status=Candidate.Status.ADMITTED)
+    if commissioning.route == Route.COMPETITIVE_DIALOGUE:
+        candidates = candidates.filter(selected_for_phase_2=True)
+    return candidates
+
+
 def invited(commissioning, organisation_id) -> bool:
     """May this organisation submit a bid (issue 5)? In an open procedure or grant round anyone may; after a
     preselection only admitted candidates are invited, and in a competitive dialogue only those selected for
     dialogue phase 2 submit final bids."""
     if commissioning.route in (Route.OPEN, Route.GRANT_ROUND):
         return True
-    candidates = commissioning.candidates.filter(organisation_id=organisation_id, status=Candidate.Status.ADMITTED)
-    if commissioning.route == Route.COMPETITIVE_DIALOGUE:
-        candidates = candidates.filter(selected_for_phase_2=True)
-    return candidates.exists()
+    return _invited_candidates(commissioning).filter(organisation_id=organisation_id).exists()
+
+
+def invited_candidate_ids(commissioning, candidate_ids) -> set[int]:
+    """Which of these candidates are invited to bid (the same rule as `invited`, by candidate rather than by
+    organisation: a candidate created from a sealed request may have no landscape organisation, ADR 0011)."""
+    return set(_invited_candidates(commissioning).filter(pk__in=list(candidate_ids)).values_list("pk", flat=True))
 
 
 def visible_dialogue_sessions(user, commissioning):
@@ -312,7 +322,7 @@ def visible_dialogue_sessions(user, commissioning):
     )
     if any(has_role(user, DESIGN_ROLES, m) for m in commissioning.municipalities()):
         return qs
-    return qs.filter(candidate__organisation_id__in=represented_organisation_ids(user))
+    return qs.filter(candidate__in=intake.own_candidates(user, commissioning))
 
 
 def published_questions(commissioning):

@@ -15,11 +15,10 @@ from zoneinfo import ZoneInfo
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from core.access import represented_organisation_ids
 from core.models import Municipality
 
+from . import intake, rules
 from . import regime as regimes
-from . import rules
 from .models import Candidate, Deadline, Phase, Route
 from .policy import ProcurementPolicy
 
@@ -238,10 +237,7 @@ def may_ask_in_round(user, commissioning) -> bool:
     kind = question_round(commissioning)
     if kind not in CANDIDATE_ROUNDS:
         return True
-    taking_part = commissioning.candidates.filter(
-        status=Candidate.Status.ADMITTED,
-        organisation_id__in=represented_organisation_ids(user),
-    )
+    taking_part = intake.own_candidates(user, commissioning).filter(status=Candidate.Status.ADMITTED)
     if kind == K.DIALOGUE_2_QUESTIONS:
         taking_part = taking_part.filter(selected_for_phase_2=True)
     return taking_part.exists()

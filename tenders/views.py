@@ -14,7 +14,7 @@ from core.access import has_role, login_view, represented_organisation_ids, role
 from core.models import Role
 from landscape.models import Organisation
 
-from . import forms, regime, rules, selectors, services, stage_links, time_limits
+from . import forms, intake, regime, rules, selectors, services, stage_links, time_limits
 from .kpi_forms import KPIForm, KPIRectificationForm
 from .models import Phase, Question, Route
 from .notice_forms import NoticeForm
@@ -576,10 +576,12 @@ def apply(request, municipality, pk):
     if c is None:
         raise Http404
     own = represented_organisation_ids(request.user)
-    if not own:
+    mine = intake.own_candidates(request.user, c).select_related("organisation")
+    if not own and not mine.exists():
         raise PermissionDenied
     # The organisations that may still apply: those the user represents that have not applied yet.
-    organisations = Organisation.objects.filter(pk__in=own).exclude(pk__in=c.candidates.values("organisation"))
+    applied = c.candidates.filter(organisation__isnull=False).values("organisation")
+    organisations = Organisation.objects.filter(pk__in=own).exclude(pk__in=applied)
     form = forms.ApplyForm(request.POST or None, organisations=organisations.order_by("name"))
     if request.method == "POST" and form.is_valid():
         try:
@@ -593,9 +595,11 @@ def apply(request, municipality, pk):
         "commissioning": c,
         "form": form,
         "open": rules.applications_open(c),
+        # Requests received sealed (bids, ADR 0011): the candidates come from the opening, not from this form.
+        "sealed": intake.sealed_requests(c),
         "may_apply": organisations.exists(),
         "deadline": c.deadlines.filter(kind="requests").first(),
-        "mine": c.candidates.filter(organisation_id__in=own).select_related("organisation"),
+        "mine": mine,
     }
     return render(request, "tenders/apply.html", context, status=400 if form.errors else 200)
 
@@ -608,9 +612,7 @@ def dialogue(request, municipality, pk):
         raise Http404
     sessions = selectors.visible_dialogue_sessions(request.user, c)
     is_staff = has_role(request.user, DESIGN, request.municipality)
-    takes_part = c.candidates.filter(
-        status="admitted", organisation_id__in=represented_organisation_ids(request.user)
-    ).exists()
+    takes_part = intake.own_candidates(request.user, c).filter(status="admitted").exists()
     if not is_staff and not takes_part:
         raise PermissionDenied
     return render(request, "tenders/dialogue.html", {"commissioning": c, "sessions": sessions})

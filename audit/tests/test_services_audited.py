@@ -129,6 +129,18 @@ def _dialogue(w):
     return c, a
 
 
+def _without_sealed_requests(call):
+    """Run `call` as tenders alone would (no stage receives requests sealed, ADR 0011): the free apply route."""
+    from tenders import intake
+
+    saved = list(intake._providers)
+    intake._providers.clear()
+    try:
+        return call()
+    finally:
+        intake._providers[:] = saved
+
+
 def _question(w):
     from tenders import services
     from tenders.tests.factories import provider
@@ -312,17 +324,29 @@ def r_tenders(name):
             nxt = rules.phases_of(c.route)[rules.phases_of(c.route).index(c.phase) + 1]
             closing = rules.CLOSES_AT.get(c.phase)
             return lambda: services.transition(c, w.officer, nxt, now=after(c, closing) if closing else None)
-        if name in ("apply_as_candidate", "decide_candidate", "applications_open"):
+        if name in ("apply_as_candidate", "decide_candidate", "applications_open", "register_candidate"):
             c = _published(w, route=Route.PRESELECTION)
             if name == "applications_open":
                 return lambda: services.applications_open(c)
+            if name == "register_candidate":
+                at = c.deadlines.get(kind=Deadline.Kind.REQUESTS).at
+                return lambda: services.register_candidate(
+                    c,
+                    w.officer,
+                    display_name="Samen Sterk",
+                    members=[{"name": "Stichting A", "ring": 0}],
+                    applied_at=at - datetime.timedelta(hours=1),
+                    now=after(c, Deadline.Kind.REQUESTS),
+                )
             if name == "decide_candidate":
                 applied = candidate(c, "A")
                 now = after(c, Deadline.Kind.REQUESTS)
                 return lambda: services.decide_candidate(applied, w.officer, admit=True, score=70, now=now)
             rep, org = provider(w.m, "B")
             now = c.deadlines.get(kind=Deadline.Kind.REQUESTS).at - datetime.timedelta(hours=1)
-            return lambda: services.apply_as_candidate(c, rep, organisation=org, now=now)
+            return lambda: _without_sealed_requests(
+                lambda: services.apply_as_candidate(c, rep, organisation=org, now=now)
+            )
         if name in ("select_for_phase_2", "record_dialogue_session"):
             c, a = _dialogue(w)
             if name == "record_dialogue_session":

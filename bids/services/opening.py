@@ -21,6 +21,7 @@ from tenders.models import Commissioning
 
 from .. import opening_record, opening_rules, sealing
 from ..models import CommissioningKey, Opener, Opening, OpeningConfirmation, SealedVersion, Submission
+from . import request_candidates
 
 
 def _audit(action, commissioning, user, obj=None, summary=None):
@@ -137,8 +138,9 @@ def confirm_opening(commissioning, user, kind, token, now=None) -> Opening:
         return opening
 
 
-def _check_version(version, private_key) -> tuple[bytes | None, str]:
-    """Decrypt one version and compare it with its receipt: (data key or None, problem code or "")."""
+def _check_version(version, private_key) -> tuple[bytes | None, str, dict | None]:
+    """Decrypt one version and compare it with its receipt: (data key or None, problem code or "", the opened
+    manifest or None)."""
     aad = sealing.version_aad(version.submission_id, version.number)
     try:
         data_key = sealing.unwrap_with_private_key(
@@ -147,15 +149,15 @@ def _check_version(version, private_key) -> tuple[bytes | None, str]:
         with version.sealed_blob.open("rb") as handle:
             manifest, files = sealing.open_bundle(handle.read(), data_key, aad)
     except (sealing.SealError, OSError, ValueError):
-        return None, "undecryptable"
+        return None, "undecryptable", None
     if sealing.receipt_hash(manifest) != version.receipt_sha256:
-        return data_key, "receipt_mismatch"
+        return data_key, "receipt_mismatch", None
     listed = manifest.get("files", [])
     if len(listed) != len(files) or any(
         sealing.sha256_hex(data) != item.get("sha256") for data, item in zip(files, listed, strict=True)
     ):
-        return data_key, "file_mismatch"
-    return data_key, ""
+        return data_key, "file_mismatch", manifest
+    return data_key, "", manifest
 
 
 def _open(c, opening, user, now) -> None:
@@ -166,11 +168,13 @@ def _open(c, opening, user, now) -> None:
         .order_by("submission__lot__number", "received_at", "pk")
     )
     results = []
+    opened = []
     if versions:
         key = CommissioningKey.objects.get(commissioning=c)
         private_key = sealing.unwrap_private_key(bytes(key.wrapped_private_key), c.pk)
         for version in versions:
-            data_key, problem = _check_version(version, private_key)
+            data_key, problem, manifest = _check_version(version, private_key)
+            opened.append((version, manifest))
             if data_key is not None:
                 aad = sealing.version_aad(version.submission_id, version.number)
                 version.opened_data_key = sealing.wrap_with_kek(data_key, aad)
@@ -181,6 +185,9 @@ def _open(c, opening, user, now) -> None:
     pdf = opening_record.render_record(opening)
     opening.record_pdf.save(f"proces-verbaal-{c.pk}-{opening.kind}.pdf", ContentFile(pdf), save=False)
     opening.save(update_fields=["opened_at", "integrity", "record_pdf"])
+    candidates = []
+    if opening.kind == Submission.Kind.REQUEST:
+        candidates = request_candidates._create_candidates(c, user, opened, now)
     _audit(
         "bids.opening",
         c,
@@ -191,6 +198,7 @@ def _open(c, opening, user, now) -> None:
             "versions": len(results),
             "integrity_failures": sum(1 for r in results if not r["ok"]),
             "record_sha256": sealing.sha256_hex(pdf),
+            "candidates": len(candidates),
         },
     )
     if opening.kind == Submission.Kind.BID:

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bids import sealing, services
 from bids.models import EconomicOperator, Participation, SealedVersion, Submission
+from bids.services.submission import _operator, _participations
 from core.models import Role
 from core.otp import current_token
 from core.testing import user_with_role
@@ -55,7 +56,7 @@ def manifest_for(submission, number, answers, files):
         "commissioning": submission.commissioning_id,
         "lot": submission.lot_id,
         "kind": submission.kind,
-        "lead": submission.lead_id,
+        "lead": _operator(submission.lead),
         "version": number,
         "answers": [
             {"criterion": criterion, "text": text, "confidential": False, "reason": ""} for criterion, text in answers
@@ -71,38 +72,50 @@ def manifest_for(submission, number, answers, files):
             }
             for name, data in files
         ],
-        "participations": [
-            {
-                "operator": submission.lead_id,
-                "name": submission.lead.name,
-                "kvk": submission.lead.kvk_number,
-                "ring": 0,
-                "role": "penvoerder",
-            }
-        ],
+        "consortium_name": submission.consortium_name,
+        "participations": _participations(submission),  # the submit service's own structure (ADR 0011 reads it)
     }
 
 
-def seal(c, lead, *, lot=None, kind=Submission.Kind.BID, answers=None, files=None, received_at=None, **version_kw):
+def seal(
+    c,
+    lead,
+    *,
+    lot=None,
+    kind=Submission.Kind.BID,
+    answers=None,
+    files=None,
+    received_at=None,
+    consortium_name="",
+    partners=(),
+    **version_kw,
+):
     """A new sealed version of `lead`'s submission (the previous one superseded), received `received_at` (default:
-    an hour before the deadline)."""
+    an hour before the deadline); `partners` are (operator, ring, role) confirmed participations added when the
+    submission is made, sealed with it as the consortium structure."""
     if kind == Submission.Kind.BID:
         lot = lot or c.lots.first()
     received_at = received_at or deadline(c, K.REQUESTS if kind == Submission.Kind.REQUEST else K.BIDS) - timedelta(
         hours=1
     )
     submission, created = Submission.objects.get_or_create(
-        commissioning=c, lot=lot, kind=kind, lead=lead, defaults={"created_at": received_at, "status": "submitted"}
+        commissioning=c,
+        lot=lot,
+        kind=kind,
+        lead=lead,
+        defaults={"created_at": received_at, "status": "submitted", "consortium_name": consortium_name},
     )
     if created:
-        Participation.objects.create(
-            submission=submission,
-            operator=lead,
-            ring=Participation.Ring.LEAD,
-            status=Participation.Status.CONFIRMED,
-            invited_at=received_at,
-            decided_at=received_at,
-        )
+        for operator_, ring, role in [(lead, Participation.Ring.LEAD, "penvoerder"), *partners]:
+            Participation.objects.create(
+                submission=submission,
+                operator=operator_,
+                ring=ring,
+                role=role,
+                status=Participation.Status.CONFIRMED,
+                invited_at=received_at,
+                decided_at=received_at,
+            )
     criteria = list(c.criteria.values_list("pk", flat=True))
     answers = (
         answers if answers is not None else [(pk, f"Ons plan voor criterium {pk} van {lead.name}.") for pk in criteria]

@@ -217,6 +217,9 @@ def test_requests_are_opened_before_the_selection_ends():
     opening = f.open_submissions(c, f.opener(c), f.opener(c), kind=Submission.Kind.REQUEST)
     request.refresh_from_db()
     assert opening.kind == "request" and request.opened_data_key
+    # The opened request became a candidate (ADR 0011): the stage ends when it is decided too.
+    verzoeker = request.submission.candidate
+    tender_services.decide_candidate(verzoeker, officer, admit=False, reasons="Onvolledig.", now=after)
     tender_services.transition(c, officer, Phase.INVITATION, now=after + timedelta(minutes=10))
 
 

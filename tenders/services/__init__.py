@@ -31,7 +31,13 @@ from .policy import POLICY_FIELDS, save_policy
 from .procedure import cancel, publish, transition
 from .questions import MAX_QUESTION_LENGTH, add_info_session, answer_question, ask_question, publish_clarification
 from .rectification import RECTIFIABLE_FIELDS, rectify
-from .selection import apply_as_candidate, decide_candidate, record_dialogue_session, select_for_phase_2
+from .selection import (
+    apply_as_candidate,
+    decide_candidate,
+    record_dialogue_session,
+    register_candidate,
+    select_for_phase_2,
+)
 
 __all__ = [
     "DESIGN_FIELDS",
@@ -57,6 +63,7 @@ __all__ = [
     "record_dialogue_session",
     "record_notice",
     "rectify",
+    "register_candidate",
     "save_policy",
     "save_lot",
     "select_for_phase_2",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from audit.services import diff
 from core.access import represented_organisation_ids
 
-from .. import regime, rules, selection_rules
+from .. import intake, regime, rules, selection_rules
 from ..models import Candidate, DialogueSession, Phase
 from ._common import _audit, _aware, _lock
 
@@ -17,10 +17,15 @@ ADMITTED = Candidate.Status.ADMITTED
 
 
 @transaction.atomic
-def apply_as_candidate(commissioning, user, *, organisation, consortium_name="", now=None):
-    """A provider representative applies for an organisation they represent, alone or as the lead of a consortium."""
+def apply_as_candidate(commissioning, user, *, organisation, now=None):
+    """A provider representative applies for an organisation they represent, alone, in a procedure whose requests
+    to participate are not received as sealed submissions (tenders.intake; ADR 0011)."""
     now = now or timezone.now()
     c = _lock(commissioning)
+    if intake.sealed_requests(c):
+        raise ValidationError(
+            _("In this procedure you request to participate with a sealed request, alone or as a consortium.")
+        )
     if not rules.applications_open(c, now):
         raise ValidationError(_("Applications are closed: the deadline for requests to participate has passed."))
     if organisation.pk not in represented_organisation_ids(user):
@@ -30,16 +35,67 @@ def apply_as_candidate(commissioning, user, *, organisation, consortium_name="",
     candidate = Candidate.objects.create(
         commissioning=c,
         organisation=organisation,
-        consortium_name=consortium_name.strip(),
+        display_name=organisation.name,
+        members=[{"name": organisation.name, "ring": 0, "role": "", "registration": ""}],
         applied_by=user,
         applied_at=now,
     )
+    _audit("tenders.candidate_apply", c, user, obj=candidate, summary={"organisation": organisation.name})
+    return candidate
+
+
+def _clean_members(members) -> list[dict]:
+    """The participants as stored: exactly one lead (ring 0), first; rings 1–3 after it; names required."""
+    cleaned = []
+    for m in members or []:
+        name = str(m.get("name") or "").strip()
+        ring = m.get("ring")
+        if not name or ring not in (0, 1, 2, 3):
+            raise ValueError(f"A participant needs a name and a ring 0–3: {m!r}")
+        row = {"name": name[:255], "ring": ring, "role": str(m.get("role") or "").strip()[:255]}
+        row["registration"] = str(m.get("registration") or "").strip()[:64]
+        cleaned.append(row)
+    if sum(1 for m in cleaned if m["ring"] == 0) != 1:
+        raise ValueError("A candidate has exactly one lead (ring 0).")
+    return sorted(cleaned, key=lambda m: m["ring"])
+
+
+@transaction.atomic
+def register_candidate(
+    commissioning, actor, *, display_name, members, applied_at, organisation=None, applied_by=None, now=None
+):
+    """Create the candidate of one opened request to participate (ADR 0011). Called by the stage that received the
+    request sealed (bids, when two openers have opened the requests): after the deadline for requests, during the
+    selection stage, never before (Directive 2014/24/EU art. 22(3): requests are examined only after their time
+    limit). `members` is the participation structure of the sealed request, lead first; `organisation` the lead's
+    landscape organisation when it has one (stored without it when another candidate already has it)."""
+    now = now or timezone.now()
+    c = _lock(commissioning)
+    if c.route not in rules.SELECTION_ROUTES or not rules.may_decide_candidates(c):
+        raise ValidationError(_("Candidates are registered during the selection stage."))
+    deadline = rules.requests_deadline(c)
+    if deadline is None or now < deadline.at:
+        raise ValidationError(_("Requests to participate are opened after their deadline, not before."))
+    if applied_at is None or applied_at >= deadline.at:
+        raise ValidationError(_("This request to participate was not received before the deadline."))
+    members = _clean_members(members)
+    display_name = (display_name or "").strip()[:255] or members[0]["name"]
+    if organisation is not None and c.candidates.filter(organisation=organisation).exists():
+        organisation = None
+    candidate = Candidate.objects.create(
+        commissioning=c,
+        organisation=organisation,
+        display_name=display_name,
+        members=members,
+        applied_by=applied_by,
+        applied_at=applied_at,
+    )
     _audit(
-        "tenders.candidate_apply",
+        "tenders.candidate_register",
         c,
-        user,
+        actor,
         obj=candidate,
-        summary={"organisation": organisation.name, "consortium": candidate.consortium_name},
+        summary={"name": display_name, "participants": len(members), "organisation": organisation is not None},
     )
     return candidate
 

@@ -136,12 +136,21 @@ def provider(municipality, name="Wijkkracht", username=None):
     return user, org
 
 
-def candidate(c, name="Wijkkracht", *, admit=None, user=None, consortium_name=""):
-    """A candidate that applied in the selection stage (server clock before the deadline for requests); with
-    `admit` True/False also decided by `user` (an officer) just after that deadline."""
+def candidate(c, name="Wijkkracht", *, admit=None, user=None, consortium_name="", partners=()):
+    """A candidate as the opening of its request to participate creates it (ADR 0011): received an hour before the
+    deadline for requests, registered just after it, led by the landscape organisation "Stichting <name>" (with
+    `partners` as confirmed consortium members); with `admit` True/False also decided by `user` (an officer)."""
     rep, org = provider(c.owner if c.municipality_id else c.municipalities()[0], name)
-    applied = services.apply_as_candidate(
-        c, rep, organisation=org, consortium_name=consortium_name, now=c.deadlines.get(kind=K.REQUESTS).at - HOUR
+    members = [{"name": org.name, "ring": 0}] + [{"name": p, "ring": 1} for p in partners]
+    applied = services.register_candidate(
+        c,
+        user or rep,
+        display_name=consortium_name or org.name,
+        members=members,
+        organisation=org,
+        applied_by=rep,
+        applied_at=c.deadlines.get(kind=K.REQUESTS).at - HOUR,
+        now=after(c, K.REQUESTS),
     )
     if admit is not None:
         # An admitted candidate scores 70; a rejected one fails a requirement and has no score (does not qualify).

@@ -207,19 +207,17 @@ def test_officer_designs_and_publishes_a_competitive_dialogue_in_the_browser(pag
     c.refresh_from_db()
     assert c.phase == Phase.SELECTION
 
-    # A provider applies as the lead of a consortium before the deadline and sees only its own status.
+    # A provider wants to apply: requests to participate are received sealed (bids, ADR 0011), so the page points to
+    # the sealed request (a consortium's members confirm themselves) instead of taking a typed consortium name.
     page.context.clear_cookies()
     org = Organisation.objects.create(municipality=haarlem, name="Stichting Wijkkracht", kind="large_welfare")
     rep = user_with_role(Role.PROVIDER_REPRESENTATIVE, haarlem, organisation=org)
     browser_login(page, rep, next_url=reverse("publication:detail", args=["GM0392", c.pk]))
     page.get_by_role("link", name="Aanmelden als gegadigde").click()
     page.wait_for_load_state()
-    page.select_option("#id_organisation", str(org.pk))
-    page.fill("#id_consortium_name", "Samenwerkingsverband Wijkkracht")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-    assert c.candidates.get().consortium_name == "Samenwerkingsverband Wijkkracht"
-    assert "Aangemeld" in page.locator("main").inner_text()
+    main = page.locator("main").inner_text()
+    assert "verzegeld verzoek tot deelneming" in main and "U hebt zich nog niet aangemeld." in main
+    assert page.locator("#id_organisation").count() == 0 and not c.candidates.exists()
     axe_check(page)
     page.screenshot(path="/tmp/tenders-apply.png", full_page=True)
 

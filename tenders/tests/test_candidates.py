@@ -1,5 +1,6 @@
 """The selection stage (procedure with preselection, competitive dialogue): providers apply as candidates before the
-deadline for requests (server clock); the procurement officer scores, admits at most the maximum and rejects with
+deadline for requests (server clock), or, where requests are received sealed, the opening registers them with their
+participants (ADR 0011); the procurement officer scores, admits at most the maximum and rejects with
 reasons; only admitted candidates go on. Each candidate sees only its own status; the municipality sees the list."""
 
 from datetime import timedelta
@@ -7,12 +8,12 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from core.models import Role
 from core.testing import MunicipalityFactory, login, user_with_role
-from tenders import rules, selectors, services
+from tenders import intake, rules, selectors, services
 from tenders.models import Candidate, Deadline, Phase, Route
 
 from .factories import advance_to, after, candidate, complete, draft, officer, provider, published
@@ -41,17 +42,24 @@ def _before(c):
     return c.deadlines.get(kind=K.REQUESTS).at - HOUR
 
 
-def test_a_provider_applies_for_its_own_organisation_before_the_deadline(c, m):
+@pytest.fixture
+def tenders_only(monkeypatch):
+    """Tenders without a later stage that receives the requests sealed: tenders.intake has no provider."""
+    monkeypatch.setattr(intake, "_providers", [])
+
+
+def test_a_provider_applies_for_its_own_organisation_before_the_deadline(c, m, tenders_only):
     rep, org = provider(m)
-    applied = services.apply_as_candidate(c, rep, organisation=org, consortium_name="Wijkkracht Haarlem")
-    assert applied.status == Candidate.Status.APPLIED and applied.name == "Wijkkracht Haarlem"
+    applied = services.apply_as_candidate(c, rep, organisation=org)
+    assert applied.status == Candidate.Status.APPLIED and applied.name == org.name and not applied.is_consortium
+    assert applied.members == [{"name": org.name, "ring": 0, "role": "", "registration": ""}]
     event = AuditEvent.objects.get(action="tenders.candidate_apply")
-    assert event.summary["consortium"] == "Wijkkracht Haarlem"
+    assert event.summary["organisation"] == org.name
     with pytest.raises(ValidationError, match="already applied"):
         services.apply_as_candidate(c, rep, organisation=org)
 
 
-def test_applications_close_at_the_deadline_for_requests_by_the_server_clock(c, m):
+def test_applications_close_at_the_deadline_for_requests_by_the_server_clock(c, m, tenders_only):
     rep, org = provider(m)
     deadline = c.deadlines.get(kind=K.REQUESTS).at
     with pytest.raises(ValidationError, match="Applications are closed"):
@@ -60,7 +68,7 @@ def test_applications_close_at_the_deadline_for_requests_by_the_server_clock(c, 
     services.apply_as_candidate(c, rep, organisation=org, now=deadline - timedelta(seconds=1))
 
 
-def test_nobody_applies_for_an_organisation_they_do_not_represent(c, m):
+def test_nobody_applies_for_an_organisation_they_do_not_represent(c, m, tenders_only):
     rep, _org = provider(m, "Eigen")
     _other_rep, other = provider(m, "Ander")
     with pytest.raises(ValidationError, match="you represent"):
@@ -69,11 +77,73 @@ def test_nobody_applies_for_an_organisation_they_do_not_represent(c, m):
         services.apply_as_candidate(c, officer(m), organisation=other)
 
 
-def test_an_open_procedure_has_no_candidates(m, user):
+def test_an_open_procedure_has_no_candidates(m, user, tenders_only):
     c = published(m, route=Route.OPEN, user=user)
     rep, org = provider(m)
     with pytest.raises(ValidationError, match="Applications are closed"):
         services.apply_as_candidate(c, rep, organisation=org)
+
+
+def test_where_requests_are_received_sealed_the_apply_route_is_closed(c, m, monkeypatch):
+    monkeypatch.setattr(intake, "_providers", [lambda commissioning: commissioning.pk == c.pk])
+    rep, org = provider(m)
+    with pytest.raises(ValidationError, match="sealed request"):
+        services.apply_as_candidate(c, rep, organisation=org, now=_before(c))
+    assert not c.candidates.exists() and not AuditEvent.objects.filter(action="tenders.candidate_apply").exists()
+
+
+# --- candidates of opened requests (ADR 0011) ---------------------------------------------------------------------
+def _register(c, actor, **kw):
+    fields = {
+        "display_name": "Samen Sterk",
+        "members": [{"name": "Stichting Lid", "ring": 1, "role": "lid"}, {"name": "Stichting Leider", "ring": 0}],
+    }
+    if "applied_at" not in kw:
+        fields["applied_at"] = _before(c)
+    if "now" not in kw:
+        fields["now"] = after(c, K.REQUESTS)
+    return services.register_candidate(c, actor, **{**fields, **kw})
+
+
+def test_a_registered_candidate_keeps_the_participants_of_its_request_lead_first(c, user):
+    registered = _register(c, user)
+    assert registered.name == "Samen Sterk" and registered.organisation is None and registered.is_consortium
+    with translation.override("nl"):
+        labels = [(p["name"], p["ring"], str(p["ring_label"])) for p in registered.participants()]
+    assert labels == [
+        ("Stichting Leider", 0, "Penvoerder"),
+        ("Stichting Lid", 1, "Lid van het samenwerkingsverband"),
+    ]
+    event = AuditEvent.objects.get(action="tenders.candidate_register")
+    assert event.summary == {"name": "Samen Sterk", "participants": 2, "organisation": False}
+
+
+def test_no_candidate_is_registered_before_the_deadline_for_requests_art_22_3(c, user):
+    with pytest.raises(ValidationError, match="after their deadline"):
+        _register(c, user, now=_before(c))
+    with pytest.raises(ValidationError, match="not received before the deadline"):
+        _register(c, user, applied_at=c.deadlines.get(kind=K.REQUESTS).at)
+    assert not c.candidates.exists()
+
+
+def test_candidates_are_registered_only_in_the_selection_stage(m, user):
+    with pytest.raises(ValidationError, match="selection stage"):
+        now = timezone.now()
+        _register(published(m, route=Route.OPEN, user=user), user, applied_at=now - HOUR, now=now)
+
+
+def test_a_candidate_has_exactly_one_lead(c, user):
+    with pytest.raises(ValueError, match="one lead"):
+        _register(c, user, members=[{"name": "A", "ring": 1}])
+    with pytest.raises(ValueError, match="name"):
+        _register(c, user, members=[{"name": " ", "ring": 0}])
+    assert not c.candidates.exists()
+
+
+def test_an_organisation_that_is_already_a_candidate_is_not_linked_twice(c, m, user):
+    first = candidate(c, "Wijkkracht")
+    second = _register(c, user, organisation=first.organisation)
+    assert second.organisation is None and c.candidates.count() == 2
 
 
 def test_candidates_are_assessed_only_after_the_deadline_so_all_alike(c, user):
@@ -167,17 +237,35 @@ def _apply_url(c, m):
     return reverse("tenders:apply", args=[m.cbs_code, c.pk])
 
 
-def test_apply_page_lets_a_provider_apply_and_shows_only_its_own_status(client, c, m):
+def test_apply_page_lets_a_provider_apply_and_shows_only_its_own_status(client, c, m, tenders_only):
     rep, org = provider(m, "Wijkkracht")
     other = candidate(c, "Concurrent", consortium_name="Consortium Concurrent")
     login(client, rep)
-    assert client.post(_apply_url(c, m), {"organisation": "", "consortium_name": "x"}).status_code == 400
-    response = client.post(_apply_url(c, m), {"organisation": org.pk, "consortium_name": "Wijkkracht Haarlem"})
+    assert client.post(_apply_url(c, m), {"organisation": ""}).status_code == 400
+    response = client.post(_apply_url(c, m), {"organisation": org.pk})
     assert response.status_code == 302
     page = client.get(_apply_url(c, m)).content.decode()
-    assert "Wijkkracht Haarlem" in page and "Aangemeld" in page
+    assert org.name in page and "Aangemeld" in page
     assert 'name="organisation"' not in page  # its only organisation has applied: no form any more
     assert other.name not in page and other.organisation.name not in page
+
+
+def test_apply_page_points_to_the_sealed_request_where_requests_are_sealed(client, c, m, monkeypatch):
+    monkeypatch.setattr(intake, "_providers", [lambda commissioning: True])
+    rep, org = provider(m, "Wijkkracht")
+    login(client, rep)
+    page = client.get(_apply_url(c, m)).content.decode()
+    assert "verzegeld verzoek tot deelneming" in page and 'name="organisation"' not in page
+    refused = client.post(_apply_url(c, m), {"organisation": org.pk})
+    assert refused.status_code == 400 and "verzegeld verzoek" in refused.content.decode()
+    assert not c.candidates.exists()
+
+
+def test_a_candidate_sees_its_consortium_members(client, closed, m):
+    applied = candidate(closed, "Wijkkracht", consortium_name="Samen Sterk", partners=["Buurthuis De Linde"])
+    login(client, applied.applied_by)
+    page = client.get(_apply_url(closed, m)).content.decode()
+    assert "Samen Sterk" in page and "Buurthuis De Linde (Lid van het samenwerkingsverband)" in page
 
 
 def test_apply_page_is_for_provider_representatives_of_a_selection_procedure(client, c, m, user):
@@ -205,7 +293,7 @@ def test_officer_decides_on_the_dashboard_and_bad_input_is_a_400_in_dutch(client
     url = reverse("tenders:candidate_decide", args=[m.cbs_code, closed.pk, b.pk])
     login(client, user)
     dashboard = client.get(reverse("tenders:manage", args=[m.cbs_code, closed.pk])).content.decode()
-    assert "Consortium A" in dashboard and b.name in dashboard
+    assert "Consortium A" in dashboard and "Stichting A (penvoerder)" in dashboard and b.name in dashboard
     bad = client.post(url, {f"cand{b.pk}-decision": "reject", f"cand{b.pk}-reasons": ""})
     assert bad.status_code == 400 and "Motiveer de afwijzing" in bad.content.decode()
     assert client.post(url, {f"cand{b.pk}-decision": "maybe"}).status_code == 400
