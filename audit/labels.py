@@ -69,6 +69,9 @@ ACTION_LABELS = {
     "continuity.unpublish": gettext_lazy("Scenario withdrawn from publication"),
     "continuity.lot_budgets": gettext_lazy("Lot budgets of a scenario set"),
     # tenders
+    "tenders.criterion_minimum": gettext_lazy("Knock-out minimum of a criterion set"),
+    "tenders.kpi_add": gettext_lazy("KPI added to a lot"),
+    "tenders.kpi_delete": gettext_lazy("KPI removed from a lot"),
     "tenders.create": gettext_lazy("Commissioning created"),
     "tenders.update": gettext_lazy("Commissioning changed"),
     "tenders.lot_add": gettext_lazy("Lot added"),

@@ -107,25 +107,19 @@ def _columns(rows, n) -> list[tuple]:
 
 def _matrix(rows, n) -> list[np.ndarray]:
     """Columns of numeric rows as float arrays (None becomes NaN); one conversion for the whole result."""
-    return list(np.array(rows, dtype=float).reshape(-1, n).T)
+    return list(np.array(rows, dtype=float).reshape(len(rows), n).T)
 
 
 def _ids(values) -> np.ndarray:
     """Integer column; None (a missing id or year) becomes -1."""
     if isinstance(values, np.ndarray):
         return np.nan_to_num(values, nan=-1).astype(np.int64)
-    try:
-        return np.array(values, dtype=np.int64)
-    except TypeError:
-        return np.fromiter((v if v is not None else -1 for v in values), dtype=np.int64, count=len(values))
+    return np.fromiter((v if v is not None else -1 for v in values), dtype=np.int64)
 
 
 def _floats(values) -> np.ndarray:
     """Float column (Decimal, bool and int too); None becomes 0."""
-    try:
-        return np.nan_to_num(np.array(values, dtype=float))  # numpy reads None as NaN
-    except TypeError:
-        return np.fromiter((float(v) if v is not None else 0.0 for v in values), dtype=float, count=len(values))
+    return np.nan_to_num(np.array(values, dtype=float))  # numpy reads None as NaN
 
 
 def _slices(keys: np.ndarray, municipality_ids) -> dict:
@@ -310,19 +304,22 @@ def moves_from_rows(land: Landscape, rows, unassigned_outcome: str, budgets: dic
     `budgets` maps a lot name to its budget per year (a lot without one is budget-neutral). Lots and winners are
     numbered in name order, so that no figure depends on the order of the rows."""
     n = len(land.act_id)
-    outcome = np.full(n, OUTCOME_CODES[unassigned_outcome], dtype=np.int64)
+    # The dtypes below are what numpy infers from a Python int anyway (mutmut's dtype=None is an equivalent mutant).
+    outcome = np.full(n, OUTCOME_CODES[unassigned_outcome], dtype=np.int64)  # pragma: no mutate
     pos = {aid: i for i, aid in enumerate(land.act_id.tolist())}
     aligned = [(pos[a], o, lot_name or "", w or "") for a, o, lot_name, w in rows if a in pos]
     lot_names = sorted({lot_name for _, _, lot_name, _ in aligned if lot_name})
     winner_names = sorted({w for _, _, _, w in aligned if w})
     lot_at = {name: i for i, name in enumerate(lot_names)}
     winner_at = {name: i for i, name in enumerate(winner_names)}
-    lot = np.full(n, -1, dtype=np.int64)
-    winner = np.full(n, -1, dtype=np.int64)
+    lot = np.full(n, -1, dtype=np.int64)  # pragma: no mutate
+    winner = np.full(n, -1, dtype=np.int64)  # pragma: no mutate
     for i, out, lot_name, winner_name in aligned:
         outcome[i] = OUTCOME_CODES[out]
-        lot[i] = lot_at.get(lot_name, -1)
-        winner[i] = winner_at.get(winner_name, -1)
+        if lot_name:  # otherwise -1, as filled
+            lot[i] = lot_at[lot_name]
+        if winner_name:
+            winner[i] = winner_at[winner_name]
     budgets = budgets or {}
     lot_budgets = [None if budgets.get(name) is None else float(budgets[name]) for name in lot_names]
     return Moves(outcome, lot, winner, lot_names, winner_names, lot_budgets)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import contract_notice_views, kpi_views, notice_views, policy_views, views
+from . import contract_notice_views, kpi_views, notice_views, policy_views, selection_views, views
 
 app_name = "tenders"
 BASE = "gemeenten/<str:municipality>/opdrachten/<int:pk>"
@@ -30,12 +30,12 @@ urlpatterns = [
     path(f"{BASE}/beheer/nota-van-inlichtingen", views.clarify, name="clarify"),
     path(f"{BASE}/beheer/informatiebijeenkomsten", views.info_session_add, name="info_session_add"),
     path(f"{BASE}/beheer/intrekken", views.cancel, name="cancel"),
-    path(f"{BASE}/beheer/gegadigden/<int:candidate>", views.candidate_decide, name="candidate_decide"),
-    path(f"{BASE}/beheer/dialoog/selectie", views.dialogue_select, name="dialogue_select"),
-    path(f"{BASE}/beheer/dialoog/gesprekken", views.dialogue_session_add, name="dialogue_session_add"),
-    path(f"{BASE}/vragen", views.ask, name="ask"),
-    path(f"{BASE}/dialoog", views.dialogue, name="dialogue"),
-    path(f"{BASE}/aanmelden", views.apply, name="apply"),
+    path(f"{BASE}/beheer/gegadigden/<int:candidate>", selection_views.candidate_decide, name="candidate_decide"),
+    path(f"{BASE}/beheer/dialoog/selectie", selection_views.dialogue_select, name="dialogue_select"),
+    path(f"{BASE}/beheer/dialoog/gesprekken", selection_views.dialogue_session_add, name="dialogue_session_add"),
+    path(f"{BASE}/vragen", selection_views.ask, name="ask"),
+    path(f"{BASE}/dialoog", selection_views.dialogue, name="dialogue"),
+    path(f"{BASE}/aanmelden", selection_views.apply, name="apply"),
     path(f"{BASE}/intrekking", notice_views.notice_list, name="notices"),
     path(f"{BASE}/intrekking/<int:notice>.pdf", notice_views.notice_pdf, name="notice_pdf"),
 ]

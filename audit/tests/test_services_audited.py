@@ -366,6 +366,13 @@ def r_tenders(name):
         if name == "delete_lot":
             lot = services.save_lot(c, w.officer, title="Perceel 1", annual_budget=Decimal("1000"))
             return lambda: services.delete_lot(lot, w.officer)
+        if name in ("add_kpi", "delete_kpi"):
+            lot = services.save_lot(c, w.officer, title="Perceel 1", annual_budget=Decimal("1000"))
+            kpi = {"name": "Bereik", "measurement": "Deelnemers per jaar", "target_value": "120", "unit": "deelnemers"}
+            if name == "add_kpi":
+                return lambda: services.add_kpi(lot, w.officer, frequency="yearly", **kpi)
+            made = services.add_kpi(lot, w.officer, frequency="yearly", **kpi)
+            return lambda: services.delete_kpi(made, w.officer)
         if name == "add_reserved_line":
             return lambda: services.add_reserved_line(
                 c, w.officer, kind="transition", description="Transitiebudget", annual_amount=Decimal("1000")
@@ -375,8 +382,10 @@ def r_tenders(name):
         if name == "add_library_criterion":
             item = LibraryCriterion.objects.get(code="subcontracting-small-organisations")
             return lambda: services.add_library_criterion(c, w.officer, item, 40)
-        if name in ("set_anchor", "delete_criterion"):
+        if name in ("set_anchor", "delete_criterion", "set_criterion_minimum"):
             criterion = services.add_criterion(c, w.officer, title="Plan", weight=60, anchors=anchors(c.scale))
+            if name == "set_criterion_minimum":
+                return lambda: services.set_criterion_minimum(criterion, w.officer, sorted(c.scale)[1])
             if name == "delete_criterion":
                 return lambda: services.delete_criterion(criterion, w.officer)
             return lambda: services.set_anchor(criterion, w.officer, c.scale[0], "Geen plan.")

@@ -143,3 +143,20 @@ def test_latest_funding_year_is_the_newest_year_with_a_funding_line():
     other = MunicipalityFactory(cbs_code="GM9004", name="Zonderjaar")
     assert impact.latest_funding_year(m.pk) == 2024
     assert impact.latest_funding_year(other.pk) is None
+
+
+def test_column_helpers_keep_their_contract_float_int_and_minus_one_for_missing():
+    # Mutation testing (docs/continuity.md): the loading helpers promise float64 and int64 columns, None as 0.0 in a
+    # money column and -1 in an id column; a column of Python objects would compute the same figures, only slowly.
+    import numpy as np
+
+    floats = impact._floats([Decimal("1.50"), None, True, 2])
+    assert floats.dtype == np.float64 and floats.tolist() == [1.5, 0.0, 1.0, 2.0]
+    ids = impact._ids([7, None, 3])
+    assert ids.dtype == np.int64 and ids.tolist() == [7, -1, 3]
+    from_matrix = impact._ids(np.array([4.0, np.nan]))
+    assert from_matrix.dtype == np.int64 and from_matrix.tolist() == [4, -1]
+    columns = impact._matrix([(1, None, Decimal("2.5")), (2, 3, 0)], 3)
+    assert [c.tolist() for c in columns[:1] + columns[2:]] == [[1.0, 2.0], [2.5, 0.0]]
+    assert np.isnan(columns[1][0]) and columns[1][1] == 3.0
+    assert [c.shape for c in impact._matrix([], 2)] == [(0,), (0,)]

@@ -34,6 +34,7 @@ ALSO_DUTCH = {
     "contract",
     "cooperatie",
     "eenmanszaak",
+    "half",  # "na een half jaar"
     "informeel",
     "manager",
     "open",

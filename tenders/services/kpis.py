@@ -18,7 +18,7 @@ from ._common import _audit, _ensure_draft, _lock
 MAX_TARGET = Decimal("9999999999.99")  # max_digits=12, decimal_places=2
 
 
-def clean_kpi(*, name, measurement, target_value, unit, frequency) -> dict:
+def _clean_kpi(*, name, measurement, target_value, unit, frequency) -> dict:
     """The KPI's fields, stripped and checked; a ValidationError keyed by field otherwise."""
     errors = {}
     name, measurement, unit = (name or "").strip(), (measurement or "").strip(), (unit or "").strip()
@@ -48,8 +48,8 @@ def clean_kpi(*, name, measurement, target_value, unit, frequency) -> dict:
 FIELDS = ("name", "measurement", "target_value", "unit", "frequency")
 
 
-def kpi_text(kpi) -> str:
-    """One KPI (a LotKPI or clean_kpi's dict) as published data, in the data's language: name, target, unit,
+def _kpi_text(kpi) -> str:
+    """One KPI (a LotKPI or _clean_kpi's dict) as published data, in the data's language: name, target, unit,
     frequency and how it is measured."""
     k = kpi if isinstance(kpi, dict) else {f: getattr(kpi, f) for f in FIELDS}
     with translation.override(settings.LANGUAGE_CODE):
@@ -62,7 +62,7 @@ def add_kpi(lot, user, *, name, measurement, target_value, unit, frequency) -> L
     """Add a KPI to a lot of a draft commissioning; names are unique within the lot."""
     c = _lock(lot.commissioning)
     _ensure_draft(c)
-    data = clean_kpi(name=name, measurement=measurement, target_value=target_value, unit=unit, frequency=frequency)
+    data = _clean_kpi(name=name, measurement=measurement, target_value=target_value, unit=unit, frequency=frequency)
     if LotKPI.objects.filter(lot=lot, name__iexact=data["name"]).exists():
         raise ValidationError({"name": _("This lot already has a KPI with this name.")})
     position = (LotKPI.objects.filter(lot=lot).aggregate(n=Max("position"))["n"] or 0) + 1
@@ -85,15 +85,15 @@ def delete_kpi(kpi, user):
     kpi.delete()
 
 
-def replace_kpis(lot, kpis: list[dict]) -> tuple[list[str], list[str]]:
+def _replace_kpis(lot, kpis: list[dict]) -> tuple[list[str], list[str]]:
     """For a rectification (the caller locks and checks the phase): replace the lot's KPIs by `kpis` (each as
-    clean_kpi's arguments). Returns the before and after texts; unchanged when they are equal."""
-    cleaned = [clean_kpi(**k) for k in kpis]
+    _clean_kpi's arguments). Returns the before and after texts; unchanged when they are equal."""
+    cleaned = [_clean_kpi(**k) for k in kpis]
     names = [k["name"].lower() for k in cleaned]
     if len(set(names)) != len(names):
         raise ValidationError({"kpis": _("Every KPI of a lot has its own name.")})
     current = list(LotKPI.objects.select_for_update().filter(lot=lot))
-    before, after = [kpi_text(k) for k in current], [kpi_text(k) for k in cleaned]
+    before, after = [_kpi_text(k) for k in current], [_kpi_text(k) for k in cleaned]
     if before != after:
         LotKPI.objects.filter(lot=lot).delete()
         LotKPI.objects.bulk_create(LotKPI(lot=lot, position=i, **k) for i, k in enumerate(cleaned, start=1))

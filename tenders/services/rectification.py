@@ -16,7 +16,7 @@ from .. import events, regime, rules, time_limits
 from ..models import Anchor, Deadline, Rectification
 from ._common import _audit, _aware, _check_budget, _ensure_open, _lock, _scope_ids
 from .design import _cpv_errors
-from .kpis import replace_kpis
+from .kpis import _replace_kpis
 
 # Fields a rectification may change after publication (the route, term and category define the procedure itself).
 RECTIFIABLE_FIELDS = ["title", "goals", "selection_criteria"]
@@ -124,7 +124,7 @@ def _rectify_lots(c, lots: dict) -> list[dict]:
         if "activities" in new or "districts" in new:
             _scope_ids(c, new.get("activities", ()), new.get("districts", ()))
         if "kpis" in new:
-            before, after = replace_kpis(lot, new["kpis"])
+            before, after = _replace_kpis(lot, new["kpis"])
             if before != after:
                 changes.append(
                     _change(
