@@ -8,6 +8,12 @@ checked are left out (see ANNEX_XIV_NOT_SHIPPED) rather than guessed; add them, 
 verified. A code outside this table is refused with a message, never treated as social by default.
 """
 
+import re
+
+from django.utils.translation import gettext as _
+
+CPV_PATTERN = re.compile(r"^\d{8}-\d$")
+
 # Annex XIV of Directive 2014/24/EU: (heading, entries); an entry is a code or a (first, last) range, inclusive.
 ANNEX_XIV = [
     (
@@ -172,6 +178,34 @@ CODES = [
 ]
 
 
+CHECK_WEIGHTS = (3, 7, 1, 3, 7, 1, 3, 7)
+
+
+def check_digit(eight_digits: str) -> int:
+    """The check digit of a CPV code: the eight digits weighted 3, 7, 1, 3, 7, 1, 3, 7, summed, modulo 10."""
+    if len(eight_digits) != 8 or not eight_digits.isdigit():
+        raise ValueError(f"eight digits expected, not {eight_digits!r}")
+    return sum(int(digit) * weight for digit, weight in zip(eight_digits, CHECK_WEIGHTS, strict=True)) % 10
+
+
+def is_valid_cpv(code: str) -> bool:
+    """Whether `code` is written as a CPV code ("85310000-5") and its last digit is the check digit of the eight."""
+    return bool(CPV_PATTERN.match(code or "")) and check_digit(code[:8]) == int(code[9])
+
+
+def cpv_code_errors(code: str) -> list[str]:
+    """What is wrong with a CPV code as entered or imported, in the active language (Dutch by default)."""
+    if not CPV_PATTERN.match(code or ""):
+        message = _("%(code)s is not a CPV code: write eight digits, a hyphen and the check digit (85310000-5).")
+        return [message % {"code": code}]
+    if not is_valid_cpv(code):
+        return [
+            _("%(code)s has a wrong check digit: the check digit of %(digits)s is %(expected)s.")
+            % {"code": code, "digits": code[:8], "expected": check_digit(code[:8])}
+        ]
+    return []
+
+
 def _number(code: str) -> int:
     return int(code[:8])
 
@@ -190,6 +224,9 @@ def in_annex_xiv(code: str) -> bool:
 
 def seed_cpv(apps):
     """Idempotent: the shipped codes with their Annex XIV flag (run from tenders.seed after every migrate)."""
+    refused = [error for code, _nl, _en in CODES for error in cpv_code_errors(code)]
+    if refused:
+        raise ValueError(" ".join(refused))
     CPVCode = apps.get_model("tenders", "CPVCode")
     for code, nl, en in CODES:
         CPVCode.objects.update_or_create(
