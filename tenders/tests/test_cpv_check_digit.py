@@ -48,7 +48,7 @@ def test_every_shipped_code_has_a_correct_check_digit_regulation_213_2008():
     assert [code for code in shipped if not is_valid_cpv(code)] == []
 
 
-def test_a_wrong_check_digit_is_refused_in_dutch():
+def test_a_wrong_check_digit_is_refused_in_dutch_regulation_213_2008():
     with translation.override("nl"):
         assert cpv_code_errors("85310000-6") == [
             "85310000-6 heeft een onjuist controlecijfer: het controlecijfer van 85310000 is 5."
@@ -58,7 +58,7 @@ def test_a_wrong_check_digit_is_refused_in_dutch():
 
 
 @pytest.mark.django_db
-def test_the_seed_refuses_a_code_with_a_wrong_check_digit(monkeypatch):
+def test_the_seed_refuses_a_code_with_a_wrong_check_digit_regulation_213_2008(monkeypatch):
     from django.apps import apps
 
     monkeypatch.setattr(cpv_data, "CODES", [*CODES, ("85310099-1", "Fout", "Wrong")])
