@@ -2,17 +2,16 @@
 lots are classified with, and whether a code is one of the social and other specific services of Annex XIV of
 Directive 2014/24/EU (the light regime, Aw 2.38–2.39). The codes are seeded from tenders/cpv_data.py.
 
-A CPV code is written as eight digits, a hyphen and a check digit ("85310000-5"); the check digit is part of the
-code (the published algorithm does not reproduce it for every code), so a code is only accepted when it is in the
-table, never computed."""
+A CPV code is written as eight digits, a hyphen and a check digit ("85310000-5"); the check digit is computed from the
+eight digits (tenders/cpv_data.py::check_digit), and a row with a wrong one is refused (clean() and the seed). A lot
+or commissioning only chooses codes from the table."""
 
-import re
-
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-CPV_PATTERN = re.compile(r"^\d{8}-\d$")
+from .cpv_data import cpv_code_errors
 
 
 class CPVCode(models.Model):
@@ -34,6 +33,12 @@ class CPVCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.description}"
+
+    def clean(self):
+        super().clean()
+        errors = cpv_code_errors(self.code)
+        if errors:
+            raise ValidationError({"code": errors})
 
     @property
     def description(self) -> str:
