@@ -80,3 +80,7 @@ def test_the_contract_page_shows_the_kpis_in_dutch(client):
     assert "Jongeren bereikt" in page and "1800 jongeren" in page and "Per halfjaar" in page
     assert "Ouders tevreden" in page and "80,50 %" in page and "Jaarlijks" in page
     assert "Hoe het wordt gemeten" in page and "Streefwaarde" in page
+    # Money as a Dutch reader writes it: thousands grouped with a dot, two decimals after a comma.
+    assert contract.annual_budget >= 1000
+    euros = f"{contract.annual_budget:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    assert f"€ {euros}" in page
