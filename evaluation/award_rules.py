@@ -73,7 +73,7 @@ def definitive_errors(decision, now=None) -> list[str]:
     if now < decision.standstill_ends_at:
         errors.append(
             _("The standstill period runs until %(end)s (Aw 2.127).")
-            % {"end": timezone.localtime(decision.standstill_ends_at).strftime("%d-%m-%Y %H:%M")}
+            % {"end": decision.standstill_last_day.strftime("%d-%m-%Y") + " 24:00"}
         )
     if decision.evidence_received_at is None:
         errors.append(_("The winner's evidence for its self-declaration is not in yet (Directive art. 59(4))."))

@@ -4,6 +4,9 @@ Scores are absolute, on the commissioning's anchored scale (docs/adr/0004): no s
 Written only through evaluation.services; who may see what when is decided in evaluation.rules.
 """
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -155,6 +158,13 @@ class AwardDecision(models.Model):
     @property
     def standing(self) -> bool:
         return self.withdrawn_at is None
+
+    @property
+    def standstill_last_day(self):
+        """The last calendar day of the standstill in Amsterdam: it ends at 24:00 of this day, the moment
+        `standstill_ends_at` stores as 00:00 of the next. Pages and letters name this day, never the next."""
+        end = self.standstill_ends_at.astimezone(ZoneInfo("Europe/Amsterdam"))
+        return (end - timedelta(microseconds=1)).date()
 
 
 class AwardLetter(models.Model):

@@ -3,11 +3,12 @@
 only; the standstill on the public timeline."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from bids.models import OperatorMember
 from contracts.models import Contract
@@ -92,7 +93,13 @@ def test_definitive_award_is_refused_before_the_standstill_ends_aw_2_127(client)
     with time_machine.travel(decision.standstill_ends_at - timedelta(seconds=1), tick=False):
         login(client, w.officer)  # weeks later: a new session
         response = client.post(award_url(w, "definitive", decision.pk), follow=True)
-    assert "De opschortende termijn loopt tot" in response.content.decode()
+    page = response.content.decode()
+    # The last day at 24:00, as the letter says it, never "00:00" of the day after.
+    last = decision.standstill_last_day
+    assert last == (decision.standstill_ends_at - timedelta(hours=12)).astimezone(ZoneInfo("Europe/Amsterdam")).date()
+    assert f"De opschortende termijn loopt tot {last:%d-%m-%Y} 24:00" in page
+    with translation.override("nl"):
+        assert f"{formats.date_format(last, 'l j F Y')} om 24:00" in page
     assert not Contract.objects.exists()
     with time_machine.travel(decision.standstill_ends_at, tick=False):
         response = client.post(award_url(w, "definitive", decision.pk), follow=True)
