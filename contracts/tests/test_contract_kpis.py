@@ -77,7 +77,7 @@ def test_the_contract_page_shows_the_kpis_in_dutch(client):
     login(client, w.officer)
     with translation.override("nl"):
         page = client.get(reverse("contracts:detail", args=["GM0546", contract.pk])).content.decode()
-    assert "Jongeren bereikt" in page and "1800 jongeren" in page and "Per halfjaar" in page
+    assert "Jongeren bereikt" in page and "1.800 jongeren" in page and "Per halfjaar" in page
     assert "Ouders tevreden" in page and "80,50 %" in page and "Jaarlijks" in page
     assert "Hoe het wordt gemeten" in page and "Streefwaarde" in page
     # Money as a Dutch reader writes it: thousands grouped with a dot, two decimals after a comma.

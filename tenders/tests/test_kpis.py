@@ -148,7 +148,7 @@ def test_the_policy_advisor_adds_and_removes_kpis_on_the_lot_page(client, m, c):
         data = {f"kpi-{k}": v for k, v in REACH.items()}
         assert client.post(add, data).status_code == 302
         page = client.get(reverse("tenders:lot_edit", args=[m.cbs_code, c.pk, lot.pk])).content.decode()
-        assert "Jongeren bereikt" in page and "1800 jongeren" in page and "Per halfjaar" in page
+        assert "Jongeren bereikt" in page and "1.800 jongeren" in page and "Per halfjaar" in page
         bad = client.post(add, data | {"kpi-name": "Tweede", "kpi-unit": ""})
         assert bad.status_code == 400 and "Dit veld is vereist." in bad.content.decode()
         duplicate = client.post(add, data)
@@ -180,7 +180,7 @@ def test_the_public_tender_page_shows_each_lots_kpis_in_dutch(client, m, user, c
     with translation.override("nl"):
         html = client.get(reverse("publication:detail", args=[m.cbs_code, c.pk])).content.decode()
     assert "KPI's van perceel 1. Perceel 1" in html
-    assert "Jongeren bereikt" in html and "1800 jongeren" in html and "Per halfjaar" in html
+    assert "Jongeren bereikt" in html and "1.800 jongeren" in html and "Per halfjaar" in html
     assert "Unieke jongeren per jaar in het jongerenwerk" in html
 
 
