@@ -1,7 +1,8 @@
 """The opening record ("proces-verbaal van opening", Directive 2014/24/EU Annex IV): a Dutch PDF made when the second
 opener confirms, stored in Opening.record_pdf. It lists the commissioning, each lot, the deadline (Europe/Amsterdam),
 who opened when, every counting submission with its time of receipt and SHA-256, the withdrawn and the superseded
-versions, the late attempts that were refused, and the result of the integrity check of every opened version.
+versions, the late attempts that were refused, the result of the integrity check of every opened version and, for
+requests to participate, the candidates the opening registered.
 
 It names the bidders and the hashes, never the content of a submission.
 """
@@ -43,7 +44,7 @@ def _sections(opening: Opening) -> list[LotSection]:
     results = {r["version"]: r for r in opening.integrity}
     versions = (
         SealedVersion.objects.filter(submission__commissioning=c, submission__kind=opening.kind)
-        .select_related("submission__lead", "submission__lot")
+        .select_related("submission__lead", "submission__lot", "submission__candidate")
         .order_by("submission__lot__number", "received_at", "pk")
     )
     if opening.kind == Submission.Kind.BID:
@@ -82,6 +83,13 @@ def record_context(opening: Opening) -> dict:
         "sections": sections,
         "late_attempts": list(late),
         "failures": [v for v in counting if not v.integrity_ok],
+        # Requests: the candidates (gegadigden) the opening registered (ADR 0011), with how many organisations take
+        # part besides the lead.
+        "is_requests": opening.kind == Submission.Kind.REQUEST,
+        "candidates": [
+            {"name": k.name, "lead": k.lead_name, "others": max(len(k.members) - 1, 0)}
+            for k in (v.submission.candidate for v in counting if v.submission.candidate_id)
+        ],
         "counting_total": len(counting),
     }
 

@@ -182,12 +182,12 @@ def _open(c, opening, user, now) -> None:
             results.append({"version": version.pk, "ok": not problem, "problem": problem})
     opening.opened_at = now
     opening.integrity = results
+    candidates = []
+    if opening.kind == Submission.Kind.REQUEST:  # before the record, which lists them
+        candidates = request_candidates._create_candidates(c, user, opened, now)
     pdf = opening_record.render_record(opening)
     opening.record_pdf.save(f"proces-verbaal-{c.pk}-{opening.kind}.pdf", ContentFile(pdf), save=False)
     opening.save(update_fields=["opened_at", "integrity", "record_pdf"])
-    candidates = []
-    if opening.kind == Submission.Kind.REQUEST:
-        candidates = request_candidates._create_candidates(c, user, opened, now)
     _audit(
         "bids.opening",
         c,

@@ -2,15 +2,16 @@
 request, with the consortium of the sealed request (lead, members, subcontractors); nothing before the opening,
 nothing for a withdrawn, late or never submitted request; the selection decisions then work on these candidates."""
 
+import subprocess
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEvent
-from bids import services
+from bids import opening_record, services
 from bids.models import LateAttempt, OperatorMatch, Participation, Submission
 from bids.tests import factories_opening as f
 from landscape.models import Organisation
@@ -67,6 +68,18 @@ def test_opening_two_requests_creates_two_candidates_with_their_consortium_membe
     assert (noord.name, noord.organisation, noord.is_consortium) == ("Buurtwerk Noord", None, False)
     assert AuditEvent.objects.filter(action="tenders.candidate_register").count() == 2
     assert AuditEvent.objects.get(action="bids.opening", object_id=str(opening.pk)).summary["candidates"] == 2
+    # The opening record lists the candidates it registered, with the lead and how many others take part.
+    with translation.override("nl"):
+        rows = opening_record.record_context(opening)["candidates"]
+    assert sorted((r["name"], r["lead"], r["others"]) for r in rows) == [
+        ("Buurtwerk Noord", "Buurtwerk Noord", 0),
+        ("Samen Sterk", "Wijkkracht", 2),
+    ]
+    with opening.record_pdf.open("rb") as pdf:
+        text = subprocess.run(["pdftotext", "-", "-"], input=pdf.read(), check=True, capture_output=True).stdout
+    text = " ".join(text.decode().split())
+    assert "Gegadigden die deze opening heeft geregistreerd" in text
+    assert "Samen Sterk" in text and "Buurtwerk Noord" in text
 
 
 def test_a_withdrawn_late_or_unsent_request_creates_no_candidate(c):
