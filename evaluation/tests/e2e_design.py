@@ -27,7 +27,7 @@ KPIS = [  # name, how it is measured, target, unit, reporting frequency (its val
 ]
 CRITERIA = [  # title, weight, knock-out minimum ("" for none)
     ("Plan van aanpak", "60", ""),
-    ("Samenwerking in de wijk", "40", "25"),
+    ("Samenwerking in de wijk", "40", "50"),  # the third bid (25 on every criterion) falls below it
 ]
 SCALE = (0, 25, 50, 75, 100)
 

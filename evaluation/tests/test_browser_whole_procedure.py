@@ -3,21 +3,21 @@ record, moving the clock with time-machine (the live server runs in a thread of 
 clock), on the core and landscape demo of Leiden.
 
 The policy advisor designs the draft on the tenders pages (e2e_design.py: the commissioning, its lot with budget,
-target groups, the activities it takes over and its KPIs, two criteria with anchors and a knock-out minimum) and the
-procurement officer sets the deadlines and records the dispatch of the contract notice; three days later the officer
-publishes the draft, answers a provider's question and publishes the clarification; three consortia bid (the first
-through the browser, the others through the services); two openers confirm the opening with their authenticator
-codes; the officer moves the procedure to evaluation and appoints the committee through the stage links of the manage
-page; three members declare and score independently (one in the browser, which never shows the others' scores before
-all have submitted); the chair records the consensus; the officer takes the award decision; a losing bidder downloads
-its letter, which pdftoppm renders and pdftotext reads (the winner, the end of the standstill); the definitive award
-is refused before the standstill ends and given after, with the contract record and the lot's KPIs on it; the
-procedure's OCDS record validates against OCDS 1.1.5. A bidder can open neither another bidder's bid nor its letter.
-Screenshots of the main steps go to /tmp/e2e-*.png.
+target groups, the activities it takes over and its KPIs, two criteria with anchors, one with a knock-out minimum),
+and the procurement officer sets the deadlines and records the dispatch of the contract notice; three days later the
+officer publishes the draft, answers a provider's question and publishes the clarification; three consortia bid (the
+first through the browser, the others through the services); two openers confirm the opening with their
+authenticator codes; the officer moves the procedure to evaluation and appoints the committee through the stage links
+of the manage page; three members declare and score independently (one in the browser, which never shows the others'
+scores before all have submitted); the chair records the consensus; the officer takes the award decision, which
+excludes the third bid (below the minimum); a losing bidder downloads its letter, which pdftoppm renders and pdftotext
+reads (the winner, the end of the standstill); the definitive award is refused before the standstill ends and given
+after, with the contract record and the lot's KPIs on it; the procedure's OCDS record validates against OCDS 1.1.5.
+A bidder can open neither another bidder's bid nor its letter. Screenshots of the main steps go to /tmp/e2e-*.png.
 
 Set-up that is not itself under test goes through the services: the registration of the operators and their
-consortia (with the bids of the second and third), the appointment of the openers, and the scores of two of the three
-members."""
+consortia (with the bids of the second and third), the appointment of the openers, and the declarations and scores of
+two of the three members."""
 
 import json
 import subprocess
@@ -162,9 +162,10 @@ def test_a_whole_leiden_procedure_from_the_draft_to_the_contract(
         lot = c.lots.get()
         assert lot.annual_budget == int(e2e_design.BUDGET) and lot.activities.count() == len(activities) > 0
         assert [k.name for k in lot.kpis.all()] == [k[0] for k in e2e_design.KPIS]
+        assert off.locator("#lot-kpis").get_by_role("rowheader", name=e2e_design.KPIS[0][0]).is_visible()
         assert {(k.title, k.weight, k.minimum_score) for k in c.criteria.all()} == {
             ("Plan van aanpak", 60, None),
-            ("Samenwerking in de wijk", 40, 25),
+            ("Samenwerking in de wijk", 40, 50),
         }
         axe_check(off)
         shot(off, "design")
@@ -299,6 +300,7 @@ def test_a_whole_leiden_procedure_from_the_draft_to_the_contract(
         off.get_by_text("De gunningsbeslissing is naar elke inschrijver verstuurd.").wait_for()
         decision = AwardDecision.objects.get(lot__commissioning=c)
         assert decision.winner == first and decision.letters.count() == 3
+        assert [e["submission"] for e in decision.exclusions] == [third.pk]  # 25 is below the designed minimum 50
         evidence = "Leg vast dat de bewijsstukken van de winnaar zijn ontvangen en gecontroleerd"  # art. 59(4)
         off.get_by_role("button", name=evidence).click()
         off.get_by_text("De bewijsstukken van de winnaar zijn vastgelegd.").wait_for()
