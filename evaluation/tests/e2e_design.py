@@ -29,7 +29,6 @@ CRITERIA = [  # title, weight, knock-out minimum ("" for none)
     ("Plan van aanpak", "60", ""),
     ("Samenwerking in de wijk", "40", "50"),  # the third bid (25 on every criterion) falls below it
 ]
-SCALE = (0, 25, 50, 75, 100)
 
 
 def _open(page, summary):
@@ -97,12 +96,12 @@ def take_over_proposed_activities(page) -> list[str]:
     return proposed
 
 
-def add_criteria(page):
+def add_criteria(page, scale):
     for title, weight, minimum in CRITERIA:
         form = _open(page, "Een eigen criterium toevoegen").locator("form")
         form.locator("#id_criterion-title").fill(title)
         form.locator("#id_criterion-weight").fill(weight)
-        for score in SCALE:
+        for score in scale:
             form.locator(f"#id_criterion-anchor_{score}").fill(f"Wat een inschrijving laat zien voor {score} punten.")
         if minimum:
             form.locator("#id_criterion-minimum_score").select_option(minimum)
@@ -140,7 +139,7 @@ def design(tabs, advisor, officer, title):
     adv.goto(reverse("tenders:lot_edit", args=["GM0546", c.pk, c.lots.get().pk]))
     adv.screenshot(path="/tmp/e2e-design-lot.png", full_page=True)
     adv.goto(reverse("tenders:manage", args=["GM0546", c.pk]))
-    add_criteria(adv)
+    add_criteria(adv, c.scale)
     adv.context.close()
 
     off = tabs.tab(officer, reverse("tenders:manage", args=["GM0546", c.pk]))
