@@ -29,11 +29,6 @@ def m():
 
 
 @pytest.fixture
-def user(m):
-    return officer(m)
-
-
-@pytest.fixture
 def c(m, user):
     return published(m, route=Route.PRESELECTION, user=user, max_candidates=2)
 

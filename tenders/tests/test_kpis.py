@@ -18,7 +18,7 @@ from tenders import services
 from tenders.models import Deadline, LotKPI
 from tenders.policy import DEFAULTS
 
-from .factories import after, complete, draft, officer
+from .factories import after, complete, draft
 
 pytestmark = pytest.mark.django_db
 K = Deadline.Kind
@@ -36,16 +36,6 @@ SATISFIED = {
     "unit": "%",
     "frequency": LotKPI.Frequency.YEARLY,
 }
-
-
-@pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
 
 
 @pytest.fixture
