@@ -3,7 +3,8 @@ light regime; Aw 2.38) as the Annex itself reads: single codes and ranges "from 
 
 ANNEX_XIV is a transcription of Annex XIV as published (OJ L 94, 28.3.2014, p. 128), heading by heading. Every code
 in this module carries a check digit verified by the CPV rule (check_digit: the eight digits weighted 3, 7, 1, 3, 7, 1,
-3, 7, summed, modulo 10), so a mistyped digit is caught; a code failing it would have been left out, and none did.
+3, 7, summed, modulo 10, with the official exceptions in CHECK_DIGIT_EXCEPTIONS), so a mistyped digit is caught; a code
+failing it would have been left out, and none did.
 Cross-checked against published lists beyond that rule: the 40 codes shipped before the transcription (the eForms
 business rule BR-0075 of the EU Publications Office lists the Article 77 codes, a part of Annex XIV; public CPV 2008
 tables gave the other codes and the English descriptions). The transcription itself (which codes and ranges the Annex
