@@ -17,6 +17,9 @@ class Rectification(models.Model):
     changes = models.JSONField(default=list)
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    # The rectification changed the regime after the contract notice was dispatched: the notice on TenderNed/TED no
+    # longer says what applies, so a corrigendum notice must be sent there (tenders.regime.corrigendum_required).
+    corrigendum_required = models.BooleanField(_("corrigendum notice required on TenderNed/TED"), default=False)
 
     class Meta:
         ordering = ["commissioning", "number"]

@@ -151,7 +151,7 @@ def test_candidates_are_assessed_only_after_the_deadline_so_all_alike(c, user):
     assert AuditEvent.objects.filter(action="tenders.candidate_decide").count() == 1
 
 
-def test_a_rejection_states_its_reasons_aw_2_130(c, user):
+def test_a_rejection_states_its_reasons_aw_2_103(c, user):
     applied = candidate(c)
     with pytest.raises(ValidationError, match="reasons"):
         services.decide_candidate(applied, user, admit=False, reasons="  ", now=after(c, K.REQUESTS))

@@ -79,7 +79,7 @@ def test_procurement_route_needs_a_main_cpv_code_to_publish_directive_art_23(m, 
 
 
 # --- The regime ------------------------------------------------------------------------------------------------
-def test_general_services_500k_is_european_threshold_aw_2_1(m, user):
+def test_general_services_500k_is_european_threshold_aw_2_3(m, user):
     c = one_year(m, user, GENERAL_CPV, "500000")
     check = rules.check_threshold(c, JUNE_2026)
     assert check.regime == rules.REGIME_EUROPEAN and check.above
