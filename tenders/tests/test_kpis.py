@@ -22,7 +22,7 @@ from tenders.kpi_forms import KPIForm, KPIRectificationForm
 from tenders.models import Deadline, LotKPI
 from tenders.policy import DEFAULTS
 
-from .factories import after, complete, draft, officer
+from .factories import after, complete, draft
 
 pytestmark = pytest.mark.django_db
 K = Deadline.Kind
@@ -40,16 +40,6 @@ SATISFIED = {
     "unit": "%",
     "frequency": LotKPI.Frequency.YEARLY,
 }
-
-
-@pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
 
 
 @pytest.fixture
