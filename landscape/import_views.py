@@ -209,6 +209,20 @@ def upload(request, municipality):
     return render(request, "landscape/import_upload.html", {"form": form})
 
 
+def _upload_gone(request):
+    """The upload page again (400): the checked upload was imported already, failed, or its files are gone."""
+    return render(
+        request,
+        "landscape/import_upload.html",
+        {
+            "form": ImportForm(),
+            "problems": [Problem(_("This upload cannot be imported (any more); upload the file again."))],
+            "problem_count": 1,
+        },
+        status=400,
+    )
+
+
 def _import_of(check: Job) -> Job | None:
     """The import job started from a checked upload, if it was confirmed."""
     return Job.objects.filter(kind=IMPORT, params__check_job=str(check.pk)).first()
@@ -230,16 +244,7 @@ def confirm(request, municipality, job_id):
         if not (check.status == Job.Status.DONE and check.result.get("ok")) or not all(
             default_storage.exists(path) for path, _name in files
         ):
-            return render(
-                request,
-                "landscape/import_upload.html",
-                {
-                    "form": ImportForm(),
-                    "problems": [Problem(_("This upload cannot be imported (any more); upload the file again."))],
-                    "problem_count": 1,
-                },
-                status=400,
-            )
+            return _upload_gone(request)
         params = {**check.params, "role": _import_role(request), "check_job": str(check.pk)}
         if (mapping := _mapping_of(check)) is not None:
             params["mapping"] = mapping
@@ -266,16 +271,7 @@ def remap(request, municipality, job_id):
             and all(default_storage.exists(path) for path, _name in files)
         )
         if not usable:
-            return render(
-                request,
-                "landscape/import_upload.html",
-                {
-                    "form": ImportForm(),
-                    "problems": [Problem(_("This upload cannot be imported (any more); upload the file again."))],
-                    "problem_count": 1,
-                },
-                status=400,
-            )
+            return _upload_gone(request)
         form = ColumnMappingForm(columns, request.POST)
         if not form.is_valid():
             return render(request, "landscape/import_job.html", _job_context(request, check, form), status=400)
