@@ -9,6 +9,9 @@
   `settings.BIDS_KEK_FILE`.
 - The receipt is the SHA-256 of the canonical manifest (sorted JSON, files represented by their SHA-256), computed on
   the plaintext before sealing.
+- Attachments are encrypted once, with a key of their own, while they are uploaded (bids.attachments); a version
+  seals the manifest and those keys (format 2, `seal_with_attachments`, docs/adr/0012). Format 1 (`seal_bundle`: the
+  files inside the bundle) is how versions were sealed before; `open_bundle` reads both.
 
 Pure functions over bytes; the services decide when they may be called (only the opening unwraps a private key).
 """

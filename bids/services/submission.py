@@ -145,26 +145,30 @@ def _record_late(submission, user, attempted_at):
         _audit("bids.late_attempt", submission, user, summary={"attempted_at": attempted_at.isoformat()}, obj=late)
 
 
-def _prepare(submission, user) -> dict | None:
+_NO_KEY = "no key"  # the commissioning has no key pair yet (published before bids existed)
+_LEGACY_FILES = "legacy files"  # the draft holds files encrypted with the draft key itself (before docs/adr/0012)
+
+
+def _prepare(submission, user) -> dict | str | None:
     """Before the deadline lock, without any lock: the checks and the manifest of the draft as it is at `revision`
     (everything but the version number and the time of receipt), and the attachments to seal by their keys. Under
     the lock it is used only if the submission's revision (counted up by every change of the draft, the consortium
     or the versions) is still the same; otherwise everything is done there. None when the locked path must decide
-    (it raises the errors)."""
+    (it raises the errors); _NO_KEY or _LEGACY_FILES when `submit` must first do that work."""
     s = Submission.objects.select_related("commissioning", "lot", "lead").get(pk=submission.pk)
     revision = s.revision  # read first: a change committed after this counts it up
     if not submission_rules.may_submit(user, s):
         return None
+    key = CommissioningKey.objects.filter(commissioning_id=s.commissioning_id).first()
+    if key is None:
+        return _NO_KEY
     if consortium_rules.submission_blockers(s) or submission_rules.pending_errors(s):
         return None
     number = (s.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    key = CommissioningKey.objects.filter(commissioning_id=s.commissioning_id).first()
     manifest, files = _build_bundle(s, number, None)
-    if key is None or (not manifest["answers"] and not manifest["files"]):
-        return None
-    try:
-        refs = [_attachment(f) for f in files]
-    except ValidationError:
+    if any("attachment" not in f for f in files):
+        return _LEGACY_FILES
+    if not manifest["answers"] and not manifest["files"]:
         return None
     return {
         "revision": revision,
@@ -173,7 +177,7 @@ def _prepare(submission, user) -> dict | None:
         "draft_key": envelope.draft_key(s),
         "audit": _audit_context(s.commissioning, user),
         "manifest": manifest,
-        "attachments": refs,
+        "attachments": [_attachment(f) for f in files],
         "blobs": [(f["item"].blob.name, f["item"].size + attachments.OVERHEAD_BYTES) for f in files],
     }
 
@@ -257,11 +261,14 @@ def _seal(submission, user, prepared=None) -> SealedVersion | tuple:
 def submit(submission, user) -> SealedVersion:
     """Seal the current draft as a new version (the last one counts; earlier ones are kept, marked superseded).
     Only a member of the lead submits; every participation must be confirmed. Late: LateSubmission, recorded."""
-    if submission_rules.may_submit(user, submission):  # before the lock: older attachments get keys of their own
+    prepared = _prepare(submission, user)
+    if prepared is _NO_KEY:  # made here, not under the shared lock: making it locks the row exclusively
+        ensure_commissioning_key(submission.commissioning, user)
+        prepared = _prepare(submission, user)
+    if prepared is _LEGACY_FILES:  # older attachments get keys of their own, before the lock
         _reencrypt_legacy_files(submission, user)
-    if not CommissioningKey.objects.filter(commissioning_id=submission.commissioning_id).exists():
-        ensure_commissioning_key(submission.commissioning, user)  # not under the shared lock: it locks the row
-    outcome = _seal(submission, user, _prepare(submission, user))
+        prepared = _prepare(submission, user)
+    outcome = _seal(submission, user, prepared if isinstance(prepared, dict) else None)
     if isinstance(outcome, tuple):
         _record_late(submission, user, outcome[1])
         raise LateSubmission(_("The deadline has passed: your submission was refused and the attempt was recorded."))
