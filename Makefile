@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo serve test test-fast lint format bench mutation mutation-sample messages vendor requirements clean
+.PHONY: install demo serve test test-fast lint format bench mutation mutation-resume mutation-sample messages vendor requirements clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,19 +42,31 @@ bench: install
 	$(BIN)/python bench/run.py
 
 # Mutation testing of continuity/impact.py against the figure tests of continuity (docs/continuity.md, "Mutation
-# testing"; settings in pyproject.toml [tool.mutmut]). One mutant at a time on SQLite: hours for all of them.
+# testing"; settings in pyproject.toml [tool.mutmut]). Two mutants at a time on SQLite: hours for all of them.
 # mutmut keeps results and copies of the tests in mutants/ between runs and would not see changed tests: start afresh.
+MUTATION_CHILDREN ?= 2
 mutation: install
 	rm -rf mutants
-	$(BIN)/mutmut run --max-children 1
+	$(BIN)/mutmut run --max-children $(MUTATION_CHILDREN)
+	$(BIN)/python scripts/mutation_sample.py summary all
+
+# The whole run takes longer than a working session: `save` keeps the results so far in git with a fingerprint of
+# impact.py and its tests; `make mutation-resume` puts them back and runs only the mutants still unchecked.
+MUTATION_RESULTS ?= docs/mutation-results.json
+mutation-resume: install
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) continuity.impact.x_hhi__mutmut_1  # generates the mutants, maps the tests
+	$(BIN)/python scripts/mutation_sample.py restore $(MUTATION_RESULTS)
+	$(BIN)/mutmut run --max-children $(MUTATION_CHILDREN)
+	$(BIN)/python scripts/mutation_sample.py save $(MUTATION_RESULTS)
 	$(BIN)/python scripts/mutation_sample.py summary all
 
 # The same on a fixed random sample of SAMPLE mutants (seed 14): the same sample each time, about half an hour.
 SAMPLE ?= 100
 mutation-sample: install
 	rm -rf mutants
-	$(BIN)/mutmut run --max-children 1 continuity.impact.x_hhi__mutmut_1  # generates the mutants, maps the tests
-	$(BIN)/mutmut run --max-children 1 $$($(BIN)/python scripts/mutation_sample.py names $(SAMPLE))
+	$(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) continuity.impact.x_hhi__mutmut_1  # generates the mutants, maps the tests
+	$(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) $$($(BIN)/python scripts/mutation_sample.py names $(SAMPLE))
 	$(BIN)/python scripts/mutation_sample.py summary $(SAMPLE)
 
 # Update the Dutch translations of every app (edit the .po files), then compile them.

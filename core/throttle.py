@@ -11,6 +11,10 @@ is checked, and keeps locked until the failure is counted. Attempts for one user
 another: the lock is checked first, every failure is counted exactly once, and once the limit is reached no further
 attempt (also not a right one already in flight) is evaluated. Other usernames are not held up.
 
+Rows are forgotten (`forget_idle`, run by every background worker each round): a row without an active lock and
+without an attempt for `FORGET_AFTER_HOURS` is deleted, so guessing at random usernames cannot grow the table without
+bound; an active lock is never deleted, and failures spread over more than a day start again from zero.
+
 Why not django-axes: its lock check reads the count before the password check without holding a lock, so parallel
 attempts all pass it (the defect above); and the TOTP step must count towards the same lock (docs/security.md).
 """
@@ -21,12 +25,14 @@ import time
 from enum import Enum
 
 from django.db import transaction
+from django.db.models import Q
 
 from .signals import login_locked_out
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 LOCK_SECONDS = LOCK_MINUTES * 60
+FORGET_AFTER_HOURS = 24
 
 
 class Outcome(Enum):
@@ -57,8 +63,11 @@ def _locked_row(username: str):
     """The username's row, created if needed, locked until the end of the surrounding transaction."""
     model = _model()
     key = _key(username)
-    model.objects.bulk_create([model(key=key)], ignore_conflicts=True)
-    return model.objects.select_for_update().get(key=key)
+    while True:  # `forget_idle` may delete an old row between the two statements: then create it again
+        model.objects.bulk_create([model(key=key)], ignore_conflicts=True)
+        row = model.objects.select_for_update().filter(key=key).first()
+        if row is not None:
+            return row
 
 
 def _expire(row, now: float) -> None:
@@ -116,6 +125,18 @@ def failures(username: str) -> int:
 def record_failure(username: str) -> bool:
     """Count one failure outside a check (kept for callers that verify themselves); True when it locks."""
     return guarded(username, lambda: False)[0] is Outcome.LOCKED
+
+
+def forget_idle() -> int:
+    """Delete the rows without an active lock and without an attempt for FORGET_AFTER_HOURS; returns how many.
+
+    On PostgreSQL a row that an attempt holds (SELECT … FOR UPDATE) is re-checked after that attempt commits, so a
+    row just counted again is kept."""
+    now = _moment(_now())
+    idle_since = now - datetime.timedelta(hours=FORGET_AFTER_HOURS)
+    unlocked = Q(locked_until__isnull=True) | Q(locked_until__lte=now)
+    deleted, _ = _model().objects.filter(unlocked, updated_at__lt=idle_since).delete()
+    return deleted
 
 
 def reset(username: str) -> None:

@@ -1,5 +1,5 @@
 """The legal regime of a commissioning, derived from data: its CPV codes (Annex XIV of Directive 2014/24/EU or not),
-its estimated value (all lots over the whole term including options, excl. VAT; Aw 2.14, Directive art. 5(1)) and the
+its estimated value (all lots over the whole term including options, excl. VAT; Aw 2.15(2), Directive art. 5(1)) and the
 European threshold in force on the day the contract notice is dispatched (Europe/Amsterdam date; the estimate is
 valid at the moment the call for competition is sent, Directive art. 5(4); before the dispatch: today).
 And the rules that follow from it for the notice: under the European and the light regime the portal's own
@@ -54,7 +54,7 @@ class ThresholdCheck:
 
 # --- Estimated value and CPV codes --------------------------------------------------------------------------------
 def estimated_value(commissioning) -> Decimal:
-    """Aw 2.14: the estimated value is the total over the whole term including every option (excl. VAT)."""
+    """Aw 2.15(2): the estimated value is the total over the whole term including every option (excl. VAT)."""
     per_year = sum((lot.annual_budget for lot in commissioning.lots.all()), Decimal("0"))
     return per_year * commissioning.total_years
 
@@ -197,6 +197,14 @@ def notice_errors(commissioning, check: ThresholdCheck, now) -> list[str]:
     if dispatched > now:
         return [_("The notice is dispatched after this moment; publish once it has been dispatched (art. 52).")]
     return []
+
+
+def corrigendum_required(commissioning, before: ThresholdCheck, after: ThresholdCheck) -> bool:
+    """A change after publication (a lot's CPV codes or budget) that moves the procedure into another regime while a
+    contract notice was dispatched leaves that notice on TenderNed/TED stating what no longer applies (regime, CPV
+    codes, periods): a corrigendum notice must be sent there (Directive 2014/24/EU art. 51(1), the standard forms
+    include forms for corrigenda). The rectification records it; the officer sends the corrigendum on TenderNed."""
+    return commissioning.notice_dispatched_at is not None and before.regime != after.regime
 
 
 def regime_change_errors(commissioning, before: ThresholdCheck, after: ThresholdCheck) -> list[str]:

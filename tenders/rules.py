@@ -36,8 +36,8 @@ def plausible_moment_error(at) -> str | None:
 
 
 # --- Procedure state machines: explicit transition tables, one per route ------------------------------------------
-# Cancellation (Aw 2.1xx: the contracting authority may discontinue a procedure, with reasons) is possible from every
-# published, not yet awarded phase.
+# Cancellation (with the grounds told to every candidate and tenderer, Directive 2014/24/EU art. 55(1)) is possible from
+# every published, not yet awarded phase.
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     Route.OPEN: {
         P.DRAFT: frozenset({P.TENDERING}),

@@ -3,7 +3,11 @@
 mutmut runs the tests once per mutant in a fresh process. With the default in-memory SQLite test database every run
 would migrate a new database first (about 2.5 s, longer than the tests themselves); here the test database is a
 SQLite file under mutmut's work folder, created once and reused (`--reuse-db`). Always SQLite, whatever DATABASE_URL
-says, and run with one worker (`--max-children 1`): the file is shared by every run.
+says. The file is shared by every run; with two workers (`--max-children 2`) two runs may write at once. SQLite's
+default deferred transactions would then fail one of them at once with "database is locked" when both upgrade a read
+to a write (waiting would deadlock), and that failure would count as a killed mutant. `BEGIN IMMEDIATE` takes the write
+lock when a transaction starts and waits for it (up to `timeout` seconds) instead: runs that write take turns, and a
+mutant is only killed by a failing assertion.
 """
 
 from hypothesis import Phase
@@ -16,7 +20,7 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(BASE_DIR / "db.sqlite3"),
-        "OPTIONS": {"timeout": 30},
+        "OPTIONS": {"timeout": 60, "transaction_mode": "IMMEDIATE"},
         "TEST": {"NAME": str(BASE_DIR / "mutation-test.sqlite3")},
     }
 }

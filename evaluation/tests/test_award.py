@@ -37,7 +37,7 @@ def ranked_world(bid_scores=(75, 50, 25)):
     return w
 
 
-def test_the_winner_is_the_highest_total_aw_2_130():
+def test_the_winner_is_the_highest_total_aw_2_114():
     w = ranked_world()
     with pytest.raises(ValidationError):
         services.decide_award(w.lot, actor=w.officer, winner=w.bids[1], characteristics=CHARACTERISTICS)

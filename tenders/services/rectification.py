@@ -207,6 +207,23 @@ def _rectify_lot_cpv(c, lot, new: dict, target: str, name: str) -> list[dict]:
     return changes
 
 
+def _regime_change(before, after) -> list[dict]:
+    """The regime a change of the lots (CPV codes, budgets) leads to, as a published line of the rectification."""
+    if before.regime == after.regime:
+        return []
+    labels = regime.REGIME_LABELS
+    return [
+        _change(
+            "regime",
+            "regime",
+            None,
+            gettext_lazy("regime"),
+            _data_text(labels[before.regime]),
+            _data_text(labels[after.regime]),
+        )
+    ]
+
+
 def _rectify_criteria(c, criteria: dict) -> list[dict]:
     """Weights, anchors and knock-out minimums of the award criteria (material: they decide how bids are scored).
     The changed set must still pass the criteria guards (weights 100%, an anchor for every level, minimums on the
@@ -327,7 +344,9 @@ def rectify(commissioning, user, *, explanation, fields=None, lots=None, criteri
     (selection criteria until the requests deadline). It may change the title, goals and selection criteria, the
     lots (budget, description, scope, CPV codes, KPIs), the award criteria (weights, anchors, minimum scores) and
     the deadlines. The rectification record keeps every previous value, shown next to the item as "changed by
-    rectification N". Nothing is written when a guard fails."""
+    rectification N". A change of the lots that moves the procedure into another regime is published as a change of
+    the regime too, and after the dispatch of the contract notice the rectification records that a corrigendum notice
+    must be sent to TenderNed/TED (tenders.regime.corrigendum_required). Nothing is written when a guard fails."""
     now = now or timezone.now()
     c = _lock(commissioning)
     _ensure_open(c)
@@ -341,10 +360,13 @@ def rectify(commissioning, user, *, explanation, fields=None, lots=None, criteri
     regime_before = rules.check_threshold(c, regime.regime_date(c, now))
     changes = _rectify_fields(c, fields)
     changes += _rectify_lots(c, lots or {})
-    if lots and (
-        errors := regime.regime_change_errors(c, regime_before, rules.check_threshold(c, regime.regime_date(c, now)))
-    ):
-        raise ValidationError(errors)
+    corrigendum = False
+    if lots:
+        regime_after = rules.check_threshold(c, regime.regime_date(c, now))
+        if errors := regime.regime_change_errors(c, regime_before, regime_after):
+            raise ValidationError(errors)
+        changes += _regime_change(regime_before, regime_after)
+        corrigendum = regime.corrigendum_required(c, regime_before, regime_after)
     changes += _rectify_criteria(c, criteria or {})
     material = any(ch["material"] for ch in changes)
     changes += _rectify_deadlines(c, deadlines, now)
@@ -357,13 +379,15 @@ def rectify(commissioning, user, *, explanation, fields=None, lots=None, criteri
         changes=changes,
         published_at=now,
         published_by=user,
+        corrigendum_required=corrigendum,
     )
+    summary = {"number": number, "material": material, "changes": [ch["field"] for ch in changes]}
     _audit(
         "tenders.rectify",
         c,
         user,
         obj=rectification,
-        summary={"number": number, "material": material, "changes": [ch["field"] for ch in changes]},
+        summary=summary | ({"corrigendum_required": True} if corrigendum else {}),
     )
     events.send(
         events.RECTIFIED,

@@ -166,7 +166,7 @@ def select_for_phase_2(commissioning, user, candidates, *, scores=None, reasons=
     """Who goes on from dialogue phase 1 to phase 2: every participant, or, when the documents announced a reduction,
     the best-scoring on the award criteria applied to their solutions (`scores`: candidate → 0–100), up to
     `max_dialogue_participants`, with `reasons` (candidate → text) for each participant left out (Directive
-    2014/24/EU art. 66, 30(4), 55(2); Aw 2.30). The scores and reasons are recorded on the candidates."""
+    2014/24/EU art. 66, 30(4), 55(2); Aw 2.111). The scores and reasons are recorded on the candidates."""
     c = _lock(commissioning)
     if not rules.may_select_for_phase_2(c):
         raise ValidationError(_("Participants are selected for phase 2 after dialogue phase 1."))

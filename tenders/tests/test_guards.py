@@ -14,20 +14,10 @@ from landscape.models import Activity, District, Organisation
 from tenders import rules, services
 from tenders.models import Commissioning, Deadline, LibraryCriterion, Lot, Route, ServiceCategory
 
-from .factories import anchors, complete, draft, officer, published
+from .factories import anchors, complete, draft, published
 
 pytestmark = pytest.mark.django_db
 K = Deadline.Kind
-
-
-@pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
 
 
 def test_criterion_weights_must_sum_to_100_percent(m, user):
@@ -217,7 +207,7 @@ def test_social_services_at_750000_fall_under_the_light_regime_aw_2_38(m, user):
     assert check.regime == rules.REGIME_LIGHT and check.above and check.threshold.amount == Decimal("750000")
 
 
-def test_estimated_value_includes_every_option_aw_2_14(m, user):
+def test_estimated_value_includes_every_option_aw_2_15(m, user):
     c = draft(m, user, term_years=5, option_count=4, option_years=1)
     services.save_lot(c, user, title="P", annual_budget=Decimal("100000"))
     assert rules.estimated_value(c) == Decimal("900000")

@@ -13,12 +13,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from core.testing import MunicipalityFactory, login
+from core.testing import login
 from tenders import regime, rules, services
 from tenders.models import Deadline, Rectification
 from tenders.policy import DEFAULTS
 
-from .factories import GENERAL_CPV, SOCIAL_CPV, complete, cpv, draft, officer
+from .factories import GENERAL_CPV, SOCIAL_CPV, complete, cpv, draft
 
 pytestmark = pytest.mark.django_db
 K = Deadline.Kind
@@ -27,16 +27,6 @@ PUBLISH = datetime(2027, 3, 1, 12, 0, tzinfo=AMS)
 LATER = PUBLISH + timedelta(days=3)  # the rectification, well before the first deadline
 ELDERLY = "85311100-3"  # Welfare services for the elderly: Annex XIV
 YOUTH = "85311300-5"  # Welfare services for children and young people: Annex XIV
-
-
-@pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
 
 
 def published_at(m, user, budget=Decimal("1000000"), **fields):
@@ -178,3 +168,60 @@ def test_a_budget_rectified_into_the_light_regime_without_a_notice_is_refused_to
         services.rectify(c, user, explanation="Meer budget.", lots=raised, deadlines=extended(c))
     lot.refresh_from_db()
     assert lot.annual_budget == Decimal("100000") and not Rectification.objects.exists()
+
+
+def _to_general_services(c):
+    """The lot's main code becomes general services, with the bid deadline 50 days after the dispatch: enough for
+    the European minimum (40 days with electronic submission) and the municipality's extension."""
+    lot = c.lots.get()
+    return {
+        "lots": {lot.pk: {"main_cpv": cpv(GENERAL_CPV)}},
+        "deadlines": {K.BIDS: c.notice_dispatched_at + timedelta(days=50)},
+    }
+
+
+def test_a_regime_change_after_the_notice_was_dispatched_records_a_corrigendum_directive_art_51_1(m, user):
+    """Light regime with its notice dispatched at publication; the lot's code becomes general services at € 9 million:
+    the European regime. The notice on TenderNed/TED no longer says what applies, so the rectification records that
+    a corrigendum notice must be sent (the standard forms include forms for corrigenda, Directive art. 51(1)), shows
+    the regime change among its published changes and in the audit trail."""
+    c = published_at(m, user)
+    assert c.notice_dispatched_at == PUBLISH
+    with time_machine.travel(LATER, tick=False):
+        r = services.rectify(c, user, explanation="Algemene dienstverlening.", **_to_general_services(c))
+    assert r.corrigendum_required is True
+    (line,) = [ch for ch in r.changes if ch["field"] == "regime"]
+    assert line["before"].startswith("Verlicht regime") and line["after"].startswith("Europese procedure")
+    event = AuditEvent.objects.filter(action="tenders.rectify").latest("pk")
+    assert event.summary["corrigendum_required"] is True and "regime" in event.summary["changes"]
+
+
+def test_no_corrigendum_when_the_regime_stays_or_no_notice_was_dispatched_directive_art_51_1(m, user):
+    """Another social code keeps the light regime: no corrigendum is recorded for the regime. Below the threshold
+    (national, no notice dispatched) a change that keeps the national regime records none either."""
+    c = published_at(m, user)
+    lot = c.lots.get()
+    with time_machine.travel(LATER, tick=False):
+        r = services.rectify(
+            c, user, explanation="Ouderen.", lots={lot.pk: {"main_cpv": cpv(ELDERLY)}}, deadlines=extended(c)
+        )
+    assert r.corrigendum_required is False and not [ch for ch in r.changes if ch["field"] == "regime"]
+    national = published_at(m, user, budget=Decimal("100000"), term_years=5, option_count=0)
+    assert national.notice_dispatched_at is None
+    before = rules.check_threshold(national, regime.regime_date(national))
+    after = rules.check_threshold(c, regime.regime_date(c))
+    assert before.regime != after.regime and regime.corrigendum_required(national, before, after) is False
+    assert regime.corrigendum_required(c, before, after) is True  # c's notice was dispatched
+
+
+def test_the_manage_page_says_in_dutch_that_a_corrigendum_must_be_sent_directive_art_51_1(client, m, user):
+    c = published_at(m, user)
+    url = reverse("tenders:manage", args=[m.cbs_code, c.pk])
+    with time_machine.travel(LATER, tick=False):
+        login(client, user)
+        assert "corrigendum" not in client.get(url).content.decode()
+        services.rectify(c, user, explanation="Algemene dienstverlening.", **_to_general_services(c))
+        page = client.get(url).content.decode()
+    assert 'id="corrigendum-1"' in page
+    assert "Rectificatie 1 heeft het regime gewijzigd nadat de aankondiging was verzonden" in page
+    assert "art. 51 lid 1" in page

@@ -20,21 +20,11 @@ from tenders import regime, rules, services
 from tenders.cpv_data import ANNEX_XIV, CODES, in_annex_xiv
 from tenders.models import CPVCode, Phase, Route
 
-from .factories import GENERAL_CPV, SOCIAL_CPV, complete, cpv, draft, officer
+from .factories import GENERAL_CPV, SOCIAL_CPV, complete, cpv, draft
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")
 JUNE_2026 = date(2026, 6, 1)
-
-
-@pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
 
 
 def one_year(m, user, code, budget, **fields):
@@ -89,7 +79,7 @@ def test_procurement_route_needs_a_main_cpv_code_to_publish_directive_art_23(m, 
 
 
 # --- The regime ------------------------------------------------------------------------------------------------
-def test_general_services_500k_is_european_threshold_aw_2_1(m, user):
+def test_general_services_500k_is_european_threshold_aw_2_3(m, user):
     c = one_year(m, user, GENERAL_CPV, "500000")
     check = rules.check_threshold(c, JUNE_2026)
     assert check.regime == rules.REGIME_EUROPEAN and check.above

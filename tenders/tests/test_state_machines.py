@@ -141,7 +141,7 @@ def test_dialogue_phase_2_needs_selected_participants():
 
 
 @pytest.mark.django_db
-def test_at_most_n_consortia_go_on_to_dialogue_phase_2_aw_2_30():
+def test_at_most_n_consortia_go_on_to_dialogue_phase_2_aw_2_111():
     m = MunicipalityFactory()
     user = officer(m)
     c = published(m, route=Route.COMPETITIVE_DIALOGUE, user=user, max_candidates=3, max_dialogue_participants=2)

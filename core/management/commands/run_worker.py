@@ -1,8 +1,9 @@
 """Run background tasks: `manage.py run_worker` (all options of django-tasks-db's `db_worker`, e.g. `--batch` to run
 what is queued and exit). Several workers may run side by side, on several machines, against the same PostgreSQL.
 
-On top of `db_worker`, every worker reaps jobs whose worker died (core.jobs.reap_stale_jobs): once when it starts and
-then every `--reap-interval` seconds, in a thread of its own.
+On top of `db_worker`, every worker reaps jobs whose worker died (core.jobs.reap_stale_jobs) and forgets idle
+failed-login counts (core.throttle.forget_idle): once when it starts and then every `--reap-interval` seconds, in a
+thread of its own.
 """
 
 import logging
@@ -13,7 +14,7 @@ from django.db import connection
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
-from core import jobs
+from core import jobs, throttle
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,12 @@ class Command(db_worker.Command):
                 self.stdout.write(f"worker lost: {job.kind} {job.pk} is now {job.status}")
         except Exception:  # a passing database hiccup must not stop the worker; the next round tries again
             log.exception("reaping stale jobs failed")
+        try:
+            forgotten = throttle.forget_idle()
+            if forgotten:
+                self.stdout.write(f"forgot {forgotten} idle failed-login counts")
+        except Exception:
+            log.exception("forgetting idle failed-login counts failed")
 
     def _reap_forever(self, interval: float):
         stop = threading.Event()
