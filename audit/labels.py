@@ -108,6 +108,7 @@ ACTION_LABELS = {
     "bids.answer_save": gettext_lazy("Answer of a draft submission saved"),
     "bids.file_add": gettext_lazy("Attachment added to a draft submission"),
     "bids.file_remove": gettext_lazy("Attachment removed from a draft submission"),
+    "bids.file_reencrypt": gettext_lazy("Attachment of a draft given its own key"),
     "bids.confidential_mark": gettext_lazy("Confidential mark of a submission part changed"),
     "bids.submit": gettext_lazy("Submission sealed and received"),
     "bids.withdraw": gettext_lazy("Submission withdrawn"),

@@ -1,6 +1,7 @@
 """Deadline burst: BENCH_BURST_BIDS bids (default 200) of BENCH_BURST_MB MB each (default 5), uploaded and submitted
-at the same moment against a server started like production (gunicorn, BENCH_BURST_WORKERS sync workers, the
-PostgreSQL bench database), with the sealing (SHA-256, AES-256-GCM, X25519 wrapping) and the deadline lock of the
+at the same moment against a server started like production (gunicorn, BENCH_BURST_WORKERS workers of
+BENCH_BURST_WORKER_CLASS (default sync) with BENCH_BURST_THREADS threads each (default 1), the PostgreSQL bench
+database), with the sealing (SHA-256, AES-256-GCM, X25519 wrapping) and the deadline lock of the
 real submit service (docs/adr/0008).
 
 Reports, in one run:
@@ -38,6 +39,8 @@ def settings_from_env() -> dict:
         "bids": int(os.environ.get("BENCH_BURST_BIDS", "200")),
         "mb": float(os.environ.get("BENCH_BURST_MB", "5")),
         "workers": int(os.environ.get("BENCH_BURST_WORKERS", "4")),
+        "worker_class": os.environ.get("BENCH_BURST_WORKER_CLASS", "sync"),
+        "threads": int(os.environ.get("BENCH_BURST_THREADS", "1")),
         "window": int(os.environ.get("BENCH_BURST_WINDOW", "600")),
     }
 
@@ -220,6 +223,7 @@ def run() -> dict:
     import bench.bench_pages as pages
 
     pages.WORKERS = cfg["workers"]
+    pages.EXTRA_ARGS = ["--worker-class", cfg["worker_class"], "--threads", str(cfg["threads"])]
     with Server(url, env=env) as server:
         results = burst(server.port, bidders, size)
     first = min(r["started"] for r in results)
@@ -232,7 +236,7 @@ def run() -> dict:
     return {
         "bids": len(bidders),
         "MB per bid": cfg["mb"],
-        "gunicorn workers": cfg["workers"],
+        "gunicorn workers": f"{cfg['workers']} {cfg['worker_class']} x {cfg['threads']} threads",
         "raw disk write (MB/s)": round(disk / 1e6, 1),
         "bid throughput (MB/s)": round(throughput / 1e6, 1),
         "share of disk speed (%)": round(100 * throughput / disk, 1),

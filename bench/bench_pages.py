@@ -33,6 +33,7 @@ if not __package__:  # run as a script
 from bench import common
 
 WORKERS = 2
+EXTRA_ARGS: list[str] = []  # more gunicorn options (bench_deadline_burst: the worker class and threads)
 HOST = "127.0.0.1"
 MINIMAL = "minimal view /gezond"
 HEADER = b"x-page-cache"
@@ -144,7 +145,7 @@ class Server:
 
     def __enter__(self):
         args = [sys.executable, "-m", "gunicorn", "wijkwaarde.wsgi", "--workers", str(WORKERS)]
-        args += ["--bind", f"{HOST}:{self.port}", "--log-level", "warning", "--timeout", "120"]
+        args += ["--bind", f"{HOST}:{self.port}", "--log-level", "warning", "--timeout", "120", *EXTRA_ARGS]
         self.process = subprocess.Popen(args, cwd=common.ROOT, env=self.env, stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

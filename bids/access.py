@@ -17,7 +17,7 @@ Every read of opened content is written to the audit trail by the view (bids.ser
 from core.access import has_role, roles_for
 from core.models import MUNICIPAL_ROLES, Role
 
-from . import sealing
+from . import envelope, sealing
 from .models import Opener, Opening, SealedVersion
 
 READERS = (Role.PROCUREMENT_OFFICER, Role.EVALUATOR)
@@ -85,6 +85,4 @@ def opened_bundle(version: SealedVersion) -> tuple[dict, list[bytes]]:
         raise NotOpened(version.pk)
     aad = sealing.version_aad(version.submission_id, version.number)
     data_key = sealing.unwrap_with_kek(bytes(version.opened_data_key), aad)
-    with version.sealed_blob.open("rb") as handle:
-        ciphertext = handle.read()
-    return sealing.open_bundle(ciphertext, data_key, aad)
+    return sealing.open_bundle(envelope.sealed_ciphertext(version), data_key, aad)

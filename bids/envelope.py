@@ -5,7 +5,7 @@ same key, so that they can download what they sent without anyone unwrapping the
 
 import json
 
-from . import sealing
+from . import attachments, sealing
 from .models import DraftItem, DraftKey, SealedVersion
 
 
@@ -35,13 +35,29 @@ def decrypt_json(key: bytes, ciphertext: bytes, aad: bytes) -> dict:
     return json.loads(sealing.decrypt(key, bytes(ciphertext), aad))
 
 
+ATTACHMENT_FIELDS = ("key", "aad")  # in a file's meta: how to read its blob (bids.attachments)
+
+
+def _split(data: dict) -> dict:
+    """A file's meta without its blob key; the key, when the blob has one of its own, under "attachment"."""
+    attachment = {name: data.pop(name) for name in ATTACHMENT_FIELDS if name in data}
+    if attachment:
+        data["attachment"] = attachment
+    return data
+
+
 def read_item(key: bytes, item: DraftItem) -> dict:
     """An answer: {"text", "confidential_reason"}; a file: {"name", "media_type", "sha256", "confidential_reason"}
-    plus "content" (the decrypted bytes)."""
+    plus "content" (the decrypted bytes). A file written by bids.attachments has its own key (under "attachment");
+    an older one is encrypted with the draft key itself ("legacy")."""
     data = decrypt_json(key, item.ciphertext, item_aad(item.submission_id, item.pk, "meta"))
     if item.kind == DraftItem.Kind.FILE:
-        with item.blob.open("rb") as handle:
-            data["content"] = sealing.decrypt(key, handle.read(), item_aad(item.submission_id, item.pk, "blob"))
+        data = _split(data)
+        if "attachment" in data:
+            data["content"] = attachments.read_with_meta(item.blob.name, data["attachment"])
+        else:
+            with item.blob.open("rb") as handle:
+                data["content"] = sealing.decrypt(key, handle.read(), item_aad(item.submission_id, item.pk, "blob"))
     return data
 
 
@@ -58,14 +74,27 @@ def read_draft(submission, with_content: bool = False) -> dict:
             data = (
                 read_item(key, item)
                 if with_content
-                else decrypt_json(key, item.ciphertext, item_aad(submission.pk, item.pk, "meta"))
+                else _split(decrypt_json(key, item.ciphertext, item_aad(submission.pk, item.pk, "meta")))
             )
             files.append({"item": item, **data})
     return {"answers": answers, "files": files}
 
 
+def sealed_ciphertext(version: SealedVersion) -> bytes:
+    """The sealed bundle of a version: in its row (format 2) or, for versions sealed before docs/adr/0012, in its
+    file (format 1)."""
+    if version.sealed_bundle:
+        return bytes(version.sealed_bundle)
+    with version.sealed_blob.open("rb") as handle:
+        return handle.read()
+
+
+def bidder_manifest_aad_of(submission_id: int, number: int) -> bytes:
+    return f"submission:{submission_id}:version:{number}:bidder-copy".encode()
+
+
 def bidder_manifest_aad(version: SealedVersion) -> bytes:
-    return f"submission:{version.submission_id}:version:{version.number}:bidder-copy".encode()
+    return bidder_manifest_aad_of(version.submission_id, version.number)
 
 
 def bidder_manifest(version: SealedVersion) -> dict:

@@ -187,6 +187,10 @@ class Submission(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField()
 
+    # Counted up by every service that changes the draft or the consortium (under the submission's lock), so that a
+    # submission prepared before the deadline lock is sealed only if nothing changed since (bids.services.submission).
+    revision = models.PositiveIntegerField(default=0, editable=False)
+
     class Meta:
         ordering = ["commissioning", "lot", "id"]
         verbose_name = _("submission")
@@ -258,7 +262,10 @@ class SealedVersion(models.Model):
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     ephemeral_public_key = models.BinaryField()
     wrapped_data_key = models.BinaryField()
-    sealed_blob = models.FileField(upload_to="bids/sealed/")
+    # The sealed bundle: format 2 (docs/adr/0012) in the row itself (small: the manifest and the attachments' keys,
+    # durable with the commit); format 1 (versions sealed before, the files inside) in a file.
+    sealed_bundle = models.BinaryField(blank=True, default=b"")
+    sealed_blob = models.FileField(upload_to="bids/sealed/", blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
@@ -278,6 +285,24 @@ class SealedVersion(models.Model):
     @property
     def counts(self) -> bool:
         return self.withdrawn_at is None and self.superseded_at is None
+
+
+class SealedAttachment(models.Model):
+    """An attachment of a sealed version (bids.sealing format 2): the immutable blob its draft wrote once, while it was
+    uploaded (bids.attachments). Its key is inside the sealed bundle, readable with the commissioning's private key
+    only; this row names the blob so that it is kept as long as the version is (and lists sizes, not content)."""
+
+    version = models.ForeignKey(SealedVersion, on_delete=models.PROTECT, related_name="attachments")
+    position = models.PositiveSmallIntegerField()
+    blob = models.FileField(upload_to="bids/attachments/", max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [models.UniqueConstraint(fields=["version", "position"], name="sealed_attachment_position")]
+
+    def __str__(self) -> str:
+        return f"{self.version} #{self.position}"
 
 
 class LateAttempt(models.Model):

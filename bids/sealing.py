@@ -9,6 +9,9 @@
   `settings.BIDS_KEK_FILE`.
 - The receipt is the SHA-256 of the canonical manifest (sorted JSON, files represented by their SHA-256), computed on
   the plaintext before sealing.
+- Attachments are encrypted once, with a key of their own, while they are uploaded (bids.attachments); a version
+  seals the manifest and those keys (format 2, `seal_with_attachments`, docs/adr/0012). Format 1 (`seal_bundle`: the
+  files inside the bundle) is how versions were sealed before; `open_bundle` reads both.
 
 Pure functions over bytes; the services decide when they may be called (only the opening unwraps a private key).
 """
@@ -209,46 +212,82 @@ class Sealed:
     ciphertext: bytes
 
 
-@dataclass(frozen=True)
-class PreparedFiles:
-    """The heavy half of sealing, done before the deadline lock: the files encrypted with a fresh data key that is
-    already wrapped for the commissioning."""
-
-    data_key: bytes
-    ephemeral_public_key: bytes
-    wrapped_data_key: bytes
-    file_parts: list[bytes]
-
-
 def _part_aad(aad: bytes, index: int) -> bytes:
     return aad + b"|part:" + str(index).encode()
 
 
-def prepare_files(files: list[bytes], public_key: bytes, aad: bytes) -> PreparedFiles:
-    """Encrypt the files (parts 1..n of the bundle) with a fresh data key wrapped for the commissioning's key."""
+def seal_bundle(manifest: dict, files: list[bytes], public_key: bytes, aad: bytes) -> Sealed:
+    """Format 1: hash, then encrypt the bundle (manifest and files, each a part bound to its place by the associated
+    data) with a fresh data key wrapped for the commissioning's public key. Versions sealed before docs/adr/0012
+    have this format; the submit service now seals attachments by their keys (`seal_with_attachments`)."""
     data_key = new_data_key()
     ephemeral_public, wrapped = wrap_for_public_key(data_key, public_key, aad)
-    parts = [encrypt(data_key, content, _part_aad(aad, i)) for i, content in enumerate(files, start=1)]
-    return PreparedFiles(data_key, ephemeral_public, wrapped, parts)
+    parts = [encrypt(data_key, canonical_json(manifest), _part_aad(aad, 0))]
+    parts += [encrypt(data_key, content, _part_aad(aad, i)) for i, content in enumerate(files, start=1)]
+    return Sealed(receipt_hash(manifest), ephemeral_public, wrapped, frame(parts))
 
 
-def finish(prepared: PreparedFiles, manifest: dict, aad: bytes) -> Sealed:
-    """The light half, under the lock: hash the manifest (which names every file by its SHA-256) and seal it as part
-    0 with the same data key. Each part is bound to its place by the associated data."""
-    parts = [encrypt(prepared.data_key, canonical_json(manifest), _part_aad(aad, 0)), *prepared.file_parts]
-    return Sealed(receipt_hash(manifest), prepared.ephemeral_public_key, prepared.wrapped_data_key, frame(parts))
+# --- Format 2: attachments sealed by their keys, not re-encrypted (docs/adr/0012) ------------------------------------
+FORMAT_2 = b"wijkwaarde-sealed/2"
 
 
-def seal_bundle(manifest: dict, files: list[bytes], public_key: bytes, aad: bytes) -> Sealed:
-    """Hash, then encrypt the bundle (manifest and files, each a part) with a fresh data key wrapped for the
-    commissioning's public key."""
-    return finish(prepare_files(files, public_key, aad), manifest, aad)
+@dataclass(frozen=True)
+class AttachmentRef:
+    """An attachment already encrypted with its own key (bids.attachments): the blob's storage name, its key and the
+    associated data it was encrypted with."""
+
+    blob: str
+    key: bytes
+    aad: bytes
 
 
-def open_bundle(ciphertext: bytes, data_key: bytes, aad: bytes) -> tuple[dict, list[bytes]]:
+def _keys_aad(aad: bytes) -> bytes:
+    return aad + b"|attachment-keys"
+
+
+def seal_with_attachments(manifest: dict, attachments: list[AttachmentRef], public_key: bytes, aad: bytes) -> Sealed:
+    """Seal a version whose files are already encrypted, each with its own key: the bundle holds a format marker, the
+    manifest (part 0) and the list of the attachments' blobs and keys, both encrypted with a fresh data key wrapped
+    for the commissioning's public key. The files' bytes are not read, hashed or encrypted again: the manifest names
+    each file by the SHA-256 taken while it was uploaded, and the opening checks it against the decrypted bytes."""
+    data_key = new_data_key()
+    ephemeral_public, wrapped = wrap_for_public_key(data_key, public_key, aad)
+    keys = canonical_json(
+        {
+            "attachments": [
+                {"blob": a.blob, "key": base64.b64encode(a.key).decode(), "aad": a.aad.decode()} for a in attachments
+            ]
+        }
+    )
+    parts = [
+        FORMAT_2,
+        encrypt(data_key, canonical_json(manifest), _part_aad(aad, 0)),
+        encrypt(data_key, keys, _keys_aad(aad)),
+    ]
+    return Sealed(receipt_hash(manifest), ephemeral_public, wrapped, frame(parts))
+
+
+def _read_blob(name: str) -> bytes:
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+def open_bundle(ciphertext: bytes, data_key: bytes, aad: bytes, read_blob=None) -> tuple[dict, list[bytes]]:
+    """The manifest and the files of a sealed version, in either format: 1 (the files inside the bundle) or 2 (the
+    files in their attachment blobs, read with `read_blob(name)`, by default from the media storage)."""
     parts = unframe(bytes(ciphertext))
     if not parts:
         raise SealError("empty bundle")
+    if parts[0] == FORMAT_2:
+        if len(parts) != 3:
+            raise SealError("malformed bundle")
+        manifest = json.loads(decrypt(data_key, parts[1], _part_aad(aad, 0)))
+        keys = json.loads(decrypt(data_key, parts[2], _keys_aad(aad)))["attachments"]
+        read_blob = read_blob or _read_blob
+        files = [decrypt(base64.b64decode(k["key"]), read_blob(k["blob"]), k["aad"].encode()) for k in keys]
+        return manifest, files
     manifest = json.loads(decrypt(data_key, parts[0], _part_aad(aad, 0)))
     files = [decrypt(data_key, part, _part_aad(aad, i)) for i, part in enumerate(parts[1:], start=1)]
     return manifest, files

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,11 +23,15 @@ PS = Participation.Status
 
 
 def _lock_submission(submission) -> Submission:
-    return (
+    """Locked for a change of the consortium: the revision is counted up (see _submission_common._lock_for_edit)."""
+    s = (
         Submission.objects.select_for_update(of=("self",))
         .select_related("commissioning", "lot", "lead")
         .get(pk=submission.pk)
     )
+    Submission.objects.filter(pk=s.pk).update(revision=F("revision") + 1)
+    s.revision += 1
+    return s
 
 
 def _audit(action, submission, user, obj, summary=None):

@@ -3,17 +3,14 @@ operator, shared with every operator that confirmed its participation. Answers, 
 stored encrypted with the submission's draft key (bids.envelope), and so is the reason for confidentiality (it
 describes the content; `DraftItem.confidential_reason` stays empty); audit events name ids, counts and sizes only."""
 
-import hashlib
-
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import envelope, filetypes, sealing, submission_rules
+from .. import attachments, envelope, filetypes, submission_rules
 from ..models import DraftItem, Participation, Submission, SubmissionRules
-from ._submission_common import _audit, _ensure_may_edit, _lock_commissioning, _lock_submission
+from ._submission_common import _audit, _ensure_may_edit, _lock_commissioning, _lock_for_edit
 
 MAX_REASON_CHARS = 500
 
@@ -90,7 +87,7 @@ def _leaf_criterion(submission, criterion):
 def save_answer(submission, user, criterion, text: str, *, confidential=False, confidential_reason="", now=None):
     """Save (or, when empty, remove) the answer to a leaf award criterion, within the commissioning's length."""
     now = now or timezone.now()
-    s = _lock_submission(submission)
+    s = _lock_for_edit(submission)
     _ensure_may_edit(user, s)
     _ensure_draft_open(s, now)
     _leaf_criterion(s, criterion)
@@ -127,21 +124,54 @@ def _ensure_draft_open(submission, now):
         raise ValidationError(submission_rules.closed_message(submission.commissioning, submission.kind, now))
 
 
+def add_file(
+    submission,
+    user,
+    *,
+    name: str,
+    content: bytes | None = None,
+    encrypted: attachments.Encrypted | None = None,
+    confidential=False,
+    confidential_reason="",
+    now=None,
+):
+    """Attach a PDF, DOCX or XLSX (type checked by content) within the per-file and per-submission size limits.
+
+    The file comes either `encrypted` already (by the upload handler, while the request body was read:
+    bids.attachments) or as `content` bytes, which are encrypted here, before the submission is locked. Either way
+    its ciphertext is written once, to the blob the draft item points at; a refused file's blob is removed."""
+    if encrypted is None:
+        encrypted = attachments.encrypt_bytes(
+            submission.pk, content or b"", _rules(submission.commissioning).file_max_bytes
+        )
+    try:
+        return _add_encrypted_file(
+            submission,
+            user,
+            name,
+            encrypted,
+            confidential=confidential,
+            confidential_reason=confidential_reason,
+            now=now,
+        )
+    except BaseException:
+        attachments.discard(encrypted)
+        raise
+
+
 @transaction.atomic
-def add_file(submission, user, *, name: str, content: bytes, confidential=False, confidential_reason="", now=None):
-    """Attach a PDF, DOCX or XLSX (type checked by content) within the per-file and per-submission size limits."""
+def _add_encrypted_file(submission, user, name, encrypted, *, confidential, confidential_reason, now):
     now = now or timezone.now()
-    s = _lock_submission(submission)
+    s = _lock_for_edit(submission)
     _ensure_may_edit(user, s)
     _ensure_draft_open(s, now)
     rules = _rules(s.commissioning)
-    media_type = filetypes.sniff(content)
-    if media_type is None:
-        raise ValidationError({"file": filetypes.type_error(content)})
-    if not content or len(content) > rules.file_max_bytes:
+    if not encrypted.size or encrypted.size > rules.file_max_bytes or not encrypted.blob:
         raise ValidationError({"file": _("A file may be at most %(mb)s MB.") % {"mb": rules.file_max_bytes // 2**20}})
+    if encrypted.media_type is None:
+        raise ValidationError({"file": filetypes.type_message()})
     used = sum(s.draft_items.filter(kind=DraftItem.Kind.FILE).values_list("size", flat=True))
-    if used + len(content) > rules.submission_max_bytes:
+    if used + encrypted.size > rules.submission_max_bytes:
         raise ValidationError(
             {"file": _("All files together may be at most %(mb)s MB.") % {"mb": rules.submission_max_bytes // 2**20}}
         )
@@ -150,36 +180,75 @@ def add_file(submission, user, *, name: str, content: bytes, confidential=False,
     item = DraftItem.objects.create(
         submission=s,
         kind=DraftItem.Kind.FILE,
-        size=len(content),
+        size=encrypted.size,
         confidential=bool(confidential),
         updated_by=user,
         updated_at=now,
     )
-    key = envelope.draft_key(s)
     meta = {
         "name": name,
-        "media_type": media_type,
-        "sha256": hashlib.sha256(content).hexdigest(),
+        "media_type": encrypted.media_type,
+        "sha256": encrypted.sha256,
         "confidential_reason": reason,
+        **encrypted.meta(),
     }
-    item.ciphertext = envelope.encrypt_json(key, meta, envelope.item_aad(s.pk, item.pk, "meta"))
-    sealed = sealing.encrypt(key, content, envelope.item_aad(s.pk, item.pk, "blob"))
-    item.blob.save(f"{s.pk}-{item.pk}.bin", ContentFile(sealed), save=False)
+    item.ciphertext = envelope.encrypt_json(envelope.draft_key(s), meta, envelope.item_aad(s.pk, item.pk, "meta"))
+    item.blob.name = encrypted.blob  # written once, by bids.attachments; never rewritten
     item.save()
-    _audit("bids.file_add", s, user, summary={"item": item.pk, "size": len(content)}, obj=item)
+    _audit("bids.file_add", s, user, summary={"item": item.pk, "size": encrypted.size}, obj=item)
     return item
+
+
+def _reencrypt_legacy_files(submission, user) -> int:
+    """Give every attachment of the draft that is still encrypted with the draft key itself (written before
+    bids.attachments) a blob and key of its own, so that it can be sealed by its key. The heavy part (decrypting and
+    encrypting) runs before the submission is locked; under the lock the item is changed only if it is unchanged.
+    Returns how many items were changed."""
+    key = envelope.draft_key(submission)
+    changed = 0
+    for item in submission.draft_items.filter(kind=DraftItem.Kind.FILE):
+        meta = envelope.decrypt_json(key, item.ciphertext, envelope.item_aad(submission.pk, item.pk, "meta"))
+        if "key" in meta:
+            continue
+        content = envelope.read_item(key, item)["content"]
+        encrypted = attachments.encrypt_bytes(submission.pk, content)
+        try:
+            changed += _swap_blob(submission, user, item, encrypted)
+        except BaseException:
+            attachments.discard(encrypted)
+            raise
+    return changed
+
+
+@transaction.atomic
+def _swap_blob(submission, user, item, encrypted) -> int:
+    s = _lock_for_edit(submission)
+    current = DraftItem.objects.filter(pk=item.pk, submission=s, updated_at=item.updated_at).first()
+    if current is None or current.blob.name != item.blob.name:
+        attachments.discard(encrypted)
+        return 0
+    key, aad = envelope.draft_key(s), envelope.item_aad(s.pk, current.pk, "meta")
+    meta = {**envelope.decrypt_json(key, current.ciphertext, aad), **encrypted.meta()}
+    old = current.blob.name
+    current.ciphertext = envelope.encrypt_json(key, meta, aad)
+    current.blob.name = encrypted.blob
+    current.save(update_fields=["ciphertext", "blob"])
+    transaction.on_commit(lambda: attachments.delete_unreferenced(old))
+    _audit("bids.file_reencrypt", s, user, summary={"item": current.pk, "size": current.size}, obj=current)
+    return 1
 
 
 @transaction.atomic
 def remove_file(item, user, now=None):
     now = now or timezone.now()
-    s = _lock_submission(item.submission)
+    s = _lock_for_edit(item.submission)
     _ensure_may_edit(user, s)
     _ensure_draft_open(s, now)
     item = DraftItem.objects.get(pk=item.pk, submission=s, kind=DraftItem.Kind.FILE)
-    pk, size = item.pk, item.size
-    transaction.on_commit(lambda blob=item.blob: blob.delete(save=False))
+    pk, size, name = item.pk, item.size, item.blob.name
     item.delete()
+    # A sealed version may share the blob (bids.attachments): it is deleted only when nothing refers to it.
+    transaction.on_commit(lambda: attachments.delete_unreferenced(name))
     _audit("bids.file_remove", s, user, summary={"item": pk, "size": size})
 
 
@@ -187,7 +256,7 @@ def remove_file(item, user, now=None):
 def mark_confidential(item, user, *, confidential: bool, confidential_reason: str = "", now=None):
     """Mark a part of the draft confidential (Aw 2.57: trade secrets are not disclosed), with its reason."""
     now = now or timezone.now()
-    s = _lock_submission(item.submission)
+    s = _lock_for_edit(item.submission)
     _ensure_may_edit(user, s)
     _ensure_draft_open(s, now)
     item = DraftItem.objects.get(pk=item.pk, submission=s)

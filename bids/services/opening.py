@@ -19,7 +19,7 @@ from core.otp import confirmed_device
 from tenders import events
 from tenders.models import Commissioning
 
-from .. import opening_record, opening_rules, sealing
+from .. import envelope, opening_record, opening_rules, sealing
 from ..models import CommissioningKey, Opener, Opening, OpeningConfirmation, SealedVersion, Submission
 from . import request_candidates
 
@@ -146,8 +146,7 @@ def _check_version(version, private_key) -> tuple[bytes | None, str, dict | None
         data_key = sealing.unwrap_with_private_key(
             bytes(version.wrapped_data_key), bytes(version.ephemeral_public_key), private_key, aad
         )
-        with version.sealed_blob.open("rb") as handle:
-            manifest, files = sealing.open_bundle(handle.read(), data_key, aad)
+        manifest, files = sealing.open_bundle(envelope.sealed_ciphertext(version), data_key, aad)
     except (sealing.SealError, OSError, ValueError):
         return None, "undecryptable", None
     if sealing.receipt_hash(manifest) != version.receipt_sha256:

@@ -6,18 +6,27 @@ called. The transaction commits with the version, so a submission that read its 
 committed before anyone can close the phase or open the bids (both take the same lock); one that reads its time at
 or after the deadline is refused and recorded as a late attempt, in its own committed transaction."""
 
+import base64
 from datetime import UTC
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import envelope, sealing, submission_rules
+from .. import attachments, envelope, sealing, submission_rules
 from .. import rules as consortium_rules
-from ..models import CommissioningKey, LateAttempt, SealedVersion, Submission
-from ._submission_common import _audit, _ensure_may_submit, _lock_commissioning, _lock_submission
+from ..models import CommissioningKey, LateAttempt, SealedAttachment, SealedVersion, Submission
+from ._submission_common import (
+    _audit,
+    _audit_context,
+    _ensure_may_submit,
+    _lock_commissioning,
+    _lock_submission,
+    _share_commissioning,
+)
+from .drafts import _reencrypt_legacy_files
 from .keys import ensure_commissioning_key
 
 
@@ -68,53 +77,30 @@ def _participations(submission) -> list[dict]:
 
 
 def _file_meta(f) -> dict:
+    """A file in the manifest: its SHA-256 is the one taken while its bytes arrived (bids.attachments), over exactly
+    the plaintext that was encrypted; the opening checks it against the decrypted bytes."""
     return {
         "name": f["name"],
-        "size": len(f["content"]),
+        "size": f["item"].size,
         "media_type": f["media_type"],
-        "sha256": sealing.sha256_hex(f["content"]),
+        "sha256": f["sha256"],
         "confidential": f["item"].confidential,
         "reason": f.get("confidential_reason", ""),
     }
 
 
-def _files_fingerprint(submission) -> list:
-    """What identifies the draft's files as they are: a prepared sealing is used only if this has not changed."""
-    items = submission.draft_items.filter(kind="file").order_by("pk")
-    return list(items.values_list("pk", "updated_at", "size", "confidential"))
+def _attachment(f) -> sealing.AttachmentRef:
+    if "attachment" not in f:  # an attachment from before bids.attachments that changed after the re-encryption
+        raise ValidationError(_("An attachment changed while it was being submitted; submit again."))
+    meta = f["attachment"]
+    return sealing.AttachmentRef(f["item"].blob.name, base64.b64decode(meta["key"]), meta["aad"].encode())
 
 
-def _prepare(submission, user) -> dict | None:
-    """Before the lock: the heavy half of sealing (decrypting the draft's files, hashing and encrypting them for the
-    commissioning), so that bidders who submit at the same moment do not wait for each other's files. Used under
-    the lock only if the version number, the files and the key are still the same; otherwise everything is done
-    there (correct, only slower). None when there is nothing to prepare."""
-    s = Submission.objects.select_related("commissioning", "lot", "lead").get(pk=submission.pk)
-    if not submission_rules.may_submit(user, s):
-        return None
-    key = CommissioningKey.objects.filter(commissioning_id=s.commissioning_id).first()
-    if key is None:
-        return None
-    number = (s.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    fingerprint = _files_fingerprint(s)  # before reading: a change during the read shows under the lock
-    files = sorted(envelope.read_draft(s, with_content=True)["files"], key=lambda f: f["item"].pk)
-    prepared = sealing.prepare_files(
-        [f["content"] for f in files], bytes(key.public_key), sealing.version_aad(s.pk, number)
-    )
-    return {
-        "number": number,
-        "fingerprint": fingerprint,
-        "key": key.pk,
-        "files": [_file_meta(f) for f in files],
-        "sealing": prepared,
-    }
-
-
-def _build_bundle(submission, number: int, received_at, files_meta=None) -> tuple[dict, list[bytes]]:
-    """The canonical manifest of a version and the file bytes in manifest order (none when `files_meta`, prepared
-    before the lock, is given). Answers name their criterion by id (as the opening's pages read them), with its
+def _build_bundle(submission, number: int, received_at) -> tuple[dict, list[dict]]:
+    """The canonical manifest of a version and the draft's files in manifest order (their meta, no bytes: the files
+    are sealed by their keys). Answers name their criterion by id (as the opening's pages read them), with its
     title; "reason" is the reason for confidentiality (Aw 2.57)."""
-    draft = envelope.read_draft(submission, with_content=files_meta is None)
+    draft = envelope.read_draft(submission)
     criteria = {c.pk: c for c in submission.commissioning.criteria.all()}
     answers = [
         {
@@ -127,8 +113,6 @@ def _build_bundle(submission, number: int, received_at, files_meta=None) -> tupl
         for cid, a in sorted(draft["answers"].items())
     ]
     files = sorted(draft["files"], key=lambda f: f["item"].pk)
-    if files_meta is None:
-        files_meta = [_file_meta(f) for f in files]
     lot = submission.lot
     manifest = {
         "format": "wijkwaarde-submission/1",
@@ -139,12 +123,12 @@ def _build_bundle(submission, number: int, received_at, files_meta=None) -> tupl
         "consortium_name": submission.consortium_name,
         "lead": _operator(submission.lead),
         "version": number,
-        "received_at": received_at.astimezone(UTC).isoformat(),
+        "received_at": received_at.astimezone(UTC).isoformat() if received_at else None,
         "answers": answers,
-        "files": files_meta,
+        "files": [_file_meta(f) for f in files],
         "participations": _participations(submission),
     }
-    return manifest, [f["content"] for f in files if "content" in f]
+    return manifest, files
 
 
 def _record_late(submission, user, attempted_at):
@@ -161,63 +145,108 @@ def _record_late(submission, user, attempted_at):
         _audit("bids.late_attempt", submission, user, summary={"attempted_at": attempted_at.isoformat()}, obj=late)
 
 
+_NO_KEY = "no key"  # the commissioning has no key pair yet (published before bids existed)
+_LEGACY_FILES = "legacy files"  # the draft holds files encrypted with the draft key itself (before docs/adr/0012)
+
+
+def _prepare(submission, user) -> dict | str | None:
+    """Before the deadline lock, without any lock: the checks and the manifest of the draft as it is at `revision`
+    (everything but the version number and the time of receipt), and the attachments to seal by their keys. Under
+    the lock it is used only if the submission's revision (counted up by every change of the draft, the consortium
+    or the versions) is still the same; otherwise everything is done there. None when the locked path must decide
+    (it raises the errors); _NO_KEY or _LEGACY_FILES when `submit` must first do that work."""
+    s = Submission.objects.select_related("commissioning", "lot", "lead").get(pk=submission.pk)
+    revision = s.revision  # read first: a change committed after this counts it up
+    if not submission_rules.may_submit(user, s):
+        return None
+    key = CommissioningKey.objects.filter(commissioning_id=s.commissioning_id).first()
+    if key is None:
+        return _NO_KEY
+    if consortium_rules.submission_blockers(s) or submission_rules.pending_errors(s):
+        return None
+    number = (s.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    manifest, files = _build_bundle(s, number, None)
+    if any("attachment" not in f for f in files):
+        return _LEGACY_FILES
+    if not manifest["answers"] and not manifest["files"]:
+        return None
+    return {
+        "revision": revision,
+        "number": number,
+        "public_key": bytes(key.public_key),  # a commissioning's key pair never changes once made
+        "draft_key": envelope.draft_key(s),
+        "audit": _audit_context(s.commissioning, user),
+        "manifest": manifest,
+        "attachments": [_attachment(f) for f in files],
+        "blobs": [(f["item"].blob.name, f["item"].size + attachments.OVERHEAD_BYTES) for f in files],
+    }
+
+
 def _seal(submission, user, prepared=None) -> SealedVersion | tuple:
-    """Under the lock: the version, or ("late", moment) when the clock read under the lock is past the deadline."""
+    """Under the deadline lock: the version, or ("late", moment) when the clock read under the lock is past the
+    deadline. No file is read or encrypted here: the attachments were encrypted while they were uploaded, and the
+    version seals their keys (bids.sealing format 2). With a preparation whose revision is still the submission's,
+    what remains under the lock is the clock, the manifest's encryption, the rows and the audit event."""
     with transaction.atomic():
-        commissioning = _lock_commissioning(submission.commissioning)
+        commissioning = _share_commissioning(submission.commissioning)
         s = _lock_submission(submission)
         s.commissioning = commissioning
         now = timezone.now()  # the moment of receipt: read after the lock (ADR 0008)
-        _ensure_may_submit(user, s)
+        usable = prepared is not None and prepared["revision"] == s.revision
+        if not usable:
+            _ensure_may_submit(user, s)
         if submission_rules.is_late(commissioning, s.kind, now):
             return ("late", now)
         if not submission_rules.receiving(commissioning, s.kind, now):
             raise ValidationError(submission_rules.closed_message(commissioning, s.kind, now))
-        # The consortium part (bids.rules): every participation confirmed and self-declared (art. 57), the lead's
-        # address confirmed, the commitments within the lot's budget.
-        errors = consortium_rules.submission_blockers(s) or submission_rules.pending_errors(s)
-        if errors:
-            raise ValidationError(errors)
-        key = ensure_commissioning_key(commissioning, user)
-        previous = list(s.versions.order_by("number"))
-        number = (previous[-1].number if previous else 0) + 1
-        aad = sealing.version_aad(s.pk, number)
-        usable = (
-            prepared is not None
-            and prepared["number"] == number
-            and prepared["key"] == key.pk
-            and prepared["fingerprint"] == _files_fingerprint(s)
-        )
         if usable:
-            manifest, _files = _build_bundle(s, number, now, files_meta=prepared["files"])
+            # Nothing changed since the preparation (every change of the draft, the consortium or the versions counts
+            # the revision up): its checks, number and manifest hold; add what only the lock gives.
+            number = prepared["number"]
+            manifest = {**prepared["manifest"], "received_at": now.astimezone(UTC).isoformat()}
+            refs, blobs, public_key = prepared["attachments"], prepared["blobs"], prepared["public_key"]
+            draft_key, context = prepared["draft_key"], prepared["audit"]
         else:
+            # The consortium part (bids.rules): every participation confirmed and self-declared (art. 57), the
+            # lead's address confirmed, the commitments within the lot's budget.
+            errors = consortium_rules.submission_blockers(s) or submission_rules.pending_errors(s)
+            if errors:
+                raise ValidationError(errors)
+            number = (s.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
             manifest, files = _build_bundle(s, number, now)
-        if not manifest["answers"] and not manifest["files"]:
-            raise ValidationError(_("The submission is empty: answer a criterion or attach a file first."))
-        if usable:
-            sealed = sealing.finish(prepared["sealing"], manifest, aad)
-        else:
-            sealed = sealing.seal_bundle(manifest, files, bytes(key.public_key), aad)
+            if not manifest["answers"] and not manifest["files"]:
+                raise ValidationError(_("The submission is empty: answer a criterion or attach a file first."))
+            refs = [_attachment(f) for f in files]
+            blobs = [(f["item"].blob.name, f["item"].size + attachments.OVERHEAD_BYTES) for f in files]
+            public_key = bytes(CommissioningKey.objects.get(commissioning_id=commissioning.pk).public_key)
+            draft_key, context = envelope.draft_key(s), None
+        aad = sealing.version_aad(s.pk, number)
+        sealed = sealing.seal_with_attachments(manifest, refs, public_key, aad)
         version = SealedVersion(
             submission=s,
             number=number,
             received_at=now,
             receipt_sha256=sealed.receipt_sha256,
-            size=len(sealed.ciphertext),
+            size=len(sealed.ciphertext) + sum(size for _name, size in blobs),
             ephemeral_public_key=sealed.ephemeral_public_key,
             wrapped_data_key=sealed.wrapped_data_key,
+            sealed_bundle=sealed.ciphertext,  # in the row: durable with the commit, no file to sync
+            bidder_manifest=sealing.encrypt(
+                draft_key, sealing.canonical_json(manifest), envelope.bidder_manifest_aad_of(s.pk, number)
+            ),
             submitted_by=user,
         )
-        version.sealed_blob.save(f"{s.pk}-{number}.sealed", ContentFile(sealed.ciphertext), save=False)
-        version.bidder_manifest = sealing.encrypt(
-            envelope.draft_key(s), sealing.canonical_json(manifest), envelope.bidder_manifest_aad(version)
-        )
         version.save()
-        s.versions.filter(number__lt=number, superseded_at__isnull=True, withdrawn_at__isnull=True).update(
-            superseded_at=now
-        )
-        s.status = Submission.Status.SUBMITTED
-        s.save(update_fields=["status"])
+        if blobs:
+            SealedAttachment.objects.bulk_create(
+                SealedAttachment(version=version, position=i, blob=name, size=size)
+                for i, (name, size) in enumerate(blobs, start=1)
+            )
+        if number > 1:
+            s.versions.filter(number__lt=number, superseded_at__isnull=True, withdrawn_at__isnull=True).update(
+                superseded_at=now
+            )
+        Submission.objects.filter(pk=s.pk).update(status=Submission.Status.SUBMITTED, revision=F("revision") + 1)
         summary = {
             "version": number,
             "receipt_sha256": sealed.receipt_sha256,
@@ -225,14 +254,21 @@ def _seal(submission, user, prepared=None) -> SealedVersion | tuple:
             "answers": len(manifest["answers"]),
             "files": len(manifest["files"]),
         }
-        _audit("bids.submit", s, user, summary=summary, obj=version)
+        _audit("bids.submit", s, user, summary=summary, obj=version, context=context)
         return version
 
 
 def submit(submission, user) -> SealedVersion:
     """Seal the current draft as a new version (the last one counts; earlier ones are kept, marked superseded).
     Only a member of the lead submits; every participation must be confirmed. Late: LateSubmission, recorded."""
-    outcome = _seal(submission, user, _prepare(submission, user))
+    prepared = _prepare(submission, user)
+    if prepared is _NO_KEY:  # made here, not under the shared lock: making it locks the row exclusively
+        ensure_commissioning_key(submission.commissioning, user)
+        prepared = _prepare(submission, user)
+    if prepared is _LEGACY_FILES:  # older attachments get keys of their own, before the lock
+        _reencrypt_legacy_files(submission, user)
+        prepared = _prepare(submission, user)
+    outcome = _seal(submission, user, prepared if isinstance(prepared, dict) else None)
     if isinstance(outcome, tuple):
         _record_late(submission, user, outcome[1])
         raise LateSubmission(_("The deadline has passed: your submission was refused and the attempt was recorded."))
@@ -255,6 +291,6 @@ def withdraw(submission, user) -> SealedVersion:
     version.withdrawn_at = now
     version.save(update_fields=["withdrawn_at"])
     s.status = Submission.Status.WITHDRAWN
-    s.save(update_fields=["status"])
+    Submission.objects.filter(pk=s.pk).update(status=s.status, revision=F("revision") + 1)
     _audit("bids.withdraw", s, user, summary={"version": version.number}, obj=version)
     return version

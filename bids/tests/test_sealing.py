@@ -85,12 +85,25 @@ def test_parts_cannot_be_swapped_or_dropped_unnoticed():
     # still lists two files: the opening compares the files with the manifest and records the difference
 
 
-def test_prepared_files_and_a_later_manifest_open_like_a_bundle_sealed_at_once():
+def _attachment(content: bytes, token: str) -> tuple[sealing.AttachmentRef, bytes]:
+    key, aad = sealing.new_data_key(), f"submission:3:attachment:{token}".encode()
+    return sealing.AttachmentRef(f"bids/attachments/3-{token}.bin", key, aad), sealing.encrypt(key, content, aad)
+
+
+def test_format_2_seals_attachment_keys_and_opens_only_with_the_private_key():
     pair = sealing.new_commissioning_key_pair(1)
     aad = sealing.version_aad(3, 1)
-    prepared = sealing.prepare_files([b"%PDF-1.7 plan"], pair.public_key, aad)
-    sealed = sealing.finish(prepared, MANIFEST, aad)
+    (first, first_blob), (second, second_blob) = _attachment(b"%PDF-1.7 plan", "a"), _attachment(b"%PDF-1.7 b", "b")
+    blobs = {first.blob: first_blob, second.blob: second_blob}
+    sealed = sealing.seal_with_attachments(MANIFEST, [first, second], pair.public_key, aad)
+    assert sealed.receipt_sha256 == sealing.receipt_hash(MANIFEST)
+    assert first.key not in sealed.ciphertext and b"plan" not in sealed.ciphertext
     private = sealing.unwrap_private_key(pair.wrapped_private_key, 1)
     data_key = sealing.unwrap_with_private_key(sealed.wrapped_data_key, sealed.ephemeral_public_key, private, aad)
-    assert sealing.open_bundle(sealed.ciphertext, data_key, aad) == (MANIFEST, [b"%PDF-1.7 plan"])
-    assert sealed.receipt_sha256 == sealing.receipt_hash(MANIFEST)
+    opened = sealing.open_bundle(sealed.ciphertext, data_key, aad, read_blob=blobs.__getitem__)
+    assert opened == (MANIFEST, [b"%PDF-1.7 plan", b"%PDF-1.7 b"])
+    with pytest.raises(sealing.SealError):  # bound to its version
+        sealing.open_bundle(sealed.ciphertext, data_key, sealing.version_aad(3, 2), read_blob=blobs.__getitem__)
+    swapped = {first.blob: second_blob, second.blob: first_blob}
+    with pytest.raises(sealing.SealError):  # a blob exchanged for another does not decrypt with its key
+        sealing.open_bundle(sealed.ciphertext, data_key, aad, read_blob=swapped.__getitem__)

@@ -38,9 +38,13 @@ def test_submit_seals_a_version_with_a_receipt_over_the_canonical_manifest(draft
     assert manifest["version"] == 1 and manifest["lead"]["kvk_number"] == lead[0].kvk_number
     assert manifest["files"][0]["sha256"] == sealing.sha256_hex(pdf_bytes("plan"))
     assert manifest["participations"][0]["ring"] == 0
-    with version.sealed_blob.open("rb") as handle:
-        ciphertext = handle.read()
-    assert b"Ons plan" not in ciphertext and len(ciphertext) == version.size
+    ciphertext = bytes(version.sealed_bundle)  # format 2: the manifest and the attachment keys, in the row
+    assert not version.sealed_blob
+    attachment = version.attachments.get()  # sealed by its key: the blob written at the upload (docs/adr/0012)
+    with attachment.blob.open("rb") as handle:
+        blob = handle.read()
+    assert b"Ons plan" not in ciphertext and b"plan" not in blob
+    assert len(ciphertext) + len(blob) == version.size and len(blob) == attachment.size
 
 
 def test_sealed_bundle_opens_only_with_the_commissionings_private_key(draft, lead):
@@ -51,8 +55,7 @@ def test_sealed_bundle_opens_only_with_the_commissionings_private_key(draft, lea
     aad = sealing.version_aad(draft.pk, 1)
     wrapped = bytes(version.wrapped_data_key)
     data_key = sealing.unwrap_with_private_key(wrapped, version.ephemeral_public_key, private, aad)
-    with version.sealed_blob.open("rb") as handle:
-        manifest, files = sealing.open_bundle(handle.read(), data_key, aad)
+    manifest, files = sealing.open_bundle(envelope.sealed_ciphertext(version), data_key, aad)
     assert manifest == envelope.bidder_manifest(version)
     assert files == [pdf_bytes("plan")]
 

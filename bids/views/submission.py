@@ -11,15 +11,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from core.access import login_view
+from core.uploads import LimitedUploadHandler
 from tenders import rules as tender_rules
 from tenders import selectors as tender_selectors
 from tenders import stage_links
 from tenders.models import Commissioning
 
-from .. import envelope, receipts, services, submission_rules
+from .. import attachments, envelope, receipts, services, submission_rules
 from .. import submission_forms as forms
 from ..models import DraftItem, EconomicOperator, Submission, SubmissionRules
 from ..stage_links import SUBMISSION
@@ -178,25 +180,42 @@ def answer(request, pk, criterion_pk):
     return _rerender(request, s, f"answer-{criterion.pk}", form)
 
 
+@csrf_exempt  # checked below, by csrf_protect, once the encrypting upload handler is in place
 @require_POST
 @login_view
 def upload(request, pk):
+    """An attachment is encrypted while the request body is read (bids.attachments): the access check comes first
+    (nothing is written for who may not edit), then the upload handler is installed, then the body is parsed. The
+    CSRF check reads the body too, so it runs after the handler is installed."""
     s = _submission(request, pk)
+    rules = SubmissionRules.objects.filter(commissioning=s.commissioning).first() or SubmissionRules()
+    handler = attachments.EncryptingUploadHandler(request, s.pk, max_bytes=rules.file_max_bytes)
+    request.upload_handlers = [LimitedUploadHandler(request), handler]
+    kept = []  # the blob the service took; every other one the request wrote is removed
+    try:
+        return _upload(request, s, kept)
+    finally:
+        handler.discard_except(*kept)
+
+
+@csrf_protect
+def _upload(request, s, kept: list):
     form = forms.UploadForm(request.POST, request.FILES)
     if form.is_valid():
         upload_file = form.cleaned_data["file"]
         try:
-            services.add_file(
+            item = services.add_file(
                 s,
                 request.user,
                 name=upload_file.name,
-                content=upload_file.read(),
+                encrypted=upload_file.encrypted,
                 confidential=form.cleaned_data["confidential"],
                 confidential_reason=form.cleaned_data["confidential_reason"],
             )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
+            kept.append(item.blob.name)
             messages.success(request, _("The attachment was added (encrypted)."))
             return redirect("bids:draft", s.pk)
     return _rerender(request, s, "upload", form)
