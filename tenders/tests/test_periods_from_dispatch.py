@@ -188,9 +188,11 @@ def test_the_public_timeline_shows_the_dispatch_the_periods_count_from_directive
     with time_machine.travel(PUBLISH, tick=False):
         items = selectors.timeline(c)
         page = client.get(reverse("publication:detail", args=[m.cbs_code, c.pk])).content.decode()
-    assert [item["kind"] for item in items][:2] == ["notice", "phase"]  # the dispatch comes before the publication
+    # the dispatch, then TED's publication of the notice, then the publication here (Directive art. 52(1))
+    assert [item["kind"] for item in items][:3] == ["notice", "notice", "phase"]
     assert items[0]["at"] == DISPATCH and items[0]["past"]
-    assert "Aankondiging verzonden naar TenderNed/TED" in page
+    assert items[1]["at"] == DISPATCH + timedelta(days=2)
+    assert "Aankondiging verzonden naar TenderNed/TED" in page and "Aankondiging gepubliceerd op TED" in page
 
 
 def test_a_corrected_dispatch_may_not_leave_a_deadline_ahead_too_short_aw_2_71(m, user):
