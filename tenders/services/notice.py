@@ -142,7 +142,8 @@ def record_notice(
 
 def _published_too_early_errors(c, dispatched_at, receipt_confirmed_at, ted_published_at) -> dict:
     """After the publication here, a correction may not leave a record by which that publication came before TED's
-    (art. 52(1)), under a regime that requires the notice. Read on an unsaved copy of the commissioning."""
+    (art. 52(1)), under a regime that requires the notice. Sets the corrected moments on the locked instance, which
+    record_notice saves only when no error is found."""
     c.notice_dispatched_at = dispatched_at
     c.notice_receipt_confirmed_at, c.notice_published_at = receipt_confirmed_at, ted_published_at
     check = rules.check_threshold(c, regime.regime_date(c))
