@@ -1,4 +1,6 @@
-"""Forms of the commissioning design. They only parse input; the services decide (and their guards speak Dutch)."""
+"""Forms of the commissioning design. They only parse input; the services decide (and their guards speak Dutch).
+The forms of a published procedure (tenders.procedure_forms) and of the selection stage (tenders.selection_forms)
+live in modules of their own and are re-exported here, with the shared fields (tenders.form_fields)."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -10,26 +12,43 @@ from django.utils.translation import gettext_lazy as _
 from landscape.models import Activity, District, TargetGroup
 
 from . import rules
+from .form_fields import DATETIME_FORMATS, DateTimeField, clean_minimum, minimum_field
 from .models import Commissioning, CPVCode, Deadline, DistributionRule, LibraryCriterion, ReservedBudgetLine, Route
-from .rules import plausible_moment_error
+from .procedure_forms import (
+    AnswerForm,
+    CancelForm,
+    ClarificationForm,
+    InfoSessionForm,
+    QuestionForm,
+    RectificationForm,
+)
+from .selection_forms import ApplyForm, DecisionForm, DialogueSessionForm, SelectForm
 from .services.design import DESIGN_FIELDS
 
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"]
-
-
-class DateTimeField(forms.DateTimeField):
-    """A datetime-local input, read in the active time zone (Europe/Amsterdam)."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-    def __init__(self, **kwargs):
-        super().__init__(input_formats=DATETIME_FORMATS, **kwargs)
-
-    def to_python(self, value):
-        moment = super().to_python(value)
-        if message := plausible_moment_error(moment):
-            raise forms.ValidationError(message, code="implausible")
-        return moment
+__all__ = [
+    "DATETIME_FORMATS",
+    "AnswerForm",
+    "ApplyForm",
+    "CancelForm",
+    "ClarificationForm",
+    "CommissioningForm",
+    "CriterionForm",
+    "CriterionMinimumForm",
+    "DateTimeField",
+    "DeadlineForm",
+    "DecisionForm",
+    "DialogueSessionForm",
+    "InfoSessionForm",
+    "LibraryCriterionForm",
+    "LotForm",
+    "LotRectificationForm",
+    "QuestionForm",
+    "RectificationForm",
+    "ReservedLineForm",
+    "SelectForm",
+    "clean_minimum",
+    "minimum_field",
+]
 
 
 # Dutch messages for an empty required field of the commissioning form, naming what is missing.
@@ -306,20 +325,6 @@ class CriterionForm(forms.Form):
         return {s: self.cleaned_data.get(f"anchor_{s}", "") for s in self.commissioning.scale}
 
 
-def minimum_field(commissioning, label=None) -> forms.ChoiceField:
-    """A knock-out minimum: empty, or a level of the scale above the lowest."""
-    return forms.ChoiceField(
-        label=label or _("Minimum score (knock-out)"),
-        required=False,
-        choices=[("", _("(no minimum)"))] + [(str(s), str(s)) for s in (commissioning.scale or [])[1:]],
-        help_text=_("A bid whose consensus score on this criterion is lower is excluded from the ranking."),
-    )
-
-
-def clean_minimum(value):
-    return int(value) if value not in (None, "") else None
-
-
 class CriterionMinimumForm(forms.Form):
     """Set or clear the knock-out minimum of a criterion without sub-criteria, while the commissioning is a draft."""
 
@@ -369,237 +374,3 @@ class DeadlineForm(forms.Form):
                 code="in_the_past",
             )
         return at
-
-
-class RectificationForm(forms.Form):
-    """Everything a rectification may change, filled in with the current values; only what differs is changed."""
-
-    explanation = forms.CharField(label=_("What is corrected, and why"), widget=forms.Textarea(attrs={"rows": 3}))
-    title = forms.CharField(label=_("Title"), max_length=255)
-    goals = forms.CharField(label=_("Goals in plain language"), widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, commissioning, **kwargs):
-        super().__init__(*args, prefix="rectify", **kwargs)
-        self.commissioning = commissioning
-        self.initial.update({"title": commissioning.title, "goals": commissioning.goals})
-        self.lots = list(commissioning.lots.all())
-        self.criteria = list(commissioning.criteria.prefetch_related("anchors").select_related("parent"))
-        self.deadlines = list(commissioning.deadlines.all())
-        for lot in self.lots:
-            self._add(
-                f"lot_{lot.pk}",
-                forms.DecimalField(
-                    label=_("Budget per year, lot %(n)s") % {"n": lot.number}, max_digits=14, decimal_places=2
-                ),
-                lot.annual_budget,
-            )
-            self._add(
-                f"lot_{lot.pk}_description",
-                forms.CharField(
-                    label=_("Description, lot %(n)s") % {"n": lot.number},
-                    required=False,
-                    widget=forms.Textarea(attrs={"rows": 2}),
-                ),
-                lot.description,
-            )
-        parents = {c.parent_id for c in self.criteria}
-        for criterion in self.criteria:
-            self._add(
-                f"criterion_{criterion.pk}_weight",
-                forms.DecimalField(
-                    label=_("Weight (%%) of “%(title)s”") % {"title": criterion.title}, max_digits=5, decimal_places=2
-                ),
-                criterion.weight,
-            )
-            if criterion.pk in parents:
-                continue
-            if commissioning.route != Route.GRANT_ROUND:  # a grant round has no minimums yet
-                label = _("“%(title)s”: minimum score (knock-out)") % {"title": criterion.title}
-                self._add(
-                    f"criterion_{criterion.pk}_minimum",
-                    minimum_field(commissioning, label),
-                    "" if criterion.minimum_score is None else str(criterion.minimum_score),
-                )
-            anchors = {a.score: a.text for a in criterion.anchors.all()}
-            for score in commissioning.scale:
-                self._add(
-                    f"criterion_{criterion.pk}_anchor_{score}",
-                    forms.CharField(
-                        label=_("“%(title)s”: anchor for score %(s)s") % {"title": criterion.title, "s": score},
-                        widget=forms.Textarea(attrs={"rows": 2}),
-                    ),
-                    anchors.get(score, ""),
-                )
-        for d in self.deadlines:
-            self._add(f"deadline_{d.kind}", DateTimeField(label=d.get_kind_display()), d.at)
-
-    def _add(self, name, field, initial):
-        self.fields[name] = field
-        self.initial[name] = initial
-
-    def changes(self) -> dict:
-        """The arguments of services.rectify: only what differs from the current values."""
-        c, data = self.commissioning, self.cleaned_data
-        lots = {}
-        for lot in self.lots:
-            new = {}
-            if data[f"lot_{lot.pk}"] != lot.annual_budget:
-                new["annual_budget"] = data[f"lot_{lot.pk}"]
-            if data[f"lot_{lot.pk}_description"].strip() != lot.description:
-                new["description"] = data[f"lot_{lot.pk}_description"]
-            if new:
-                lots[lot.pk] = new
-        criteria = {}
-        for criterion in self.criteria:
-            new = {}
-            if data[f"criterion_{criterion.pk}_weight"] != criterion.weight:
-                new["weight"] = data[f"criterion_{criterion.pk}_weight"]
-            current = {a.score: a.text for a in criterion.anchors.all()}
-            anchors = {
-                s: data[f"criterion_{criterion.pk}_anchor_{s}"]
-                for s in c.scale
-                if f"criterion_{criterion.pk}_anchor_{s}" in data
-                and data[f"criterion_{criterion.pk}_anchor_{s}"].strip() != current.get(s, "")
-            }
-            if anchors:
-                new["anchors"] = anchors
-            minimum_key = f"criterion_{criterion.pk}_minimum"
-            if minimum_key in data and clean_minimum(data[minimum_key]) != criterion.minimum_score:
-                new["minimum_score"] = clean_minimum(data[minimum_key])
-            if new:
-                criteria[criterion.pk] = new
-        return {
-            "fields": {f: data[f] for f in ("title", "goals") if data[f] != getattr(c, f)},
-            "lots": lots,
-            "criteria": criteria,
-            # The form shows minutes: a deadline counts as changed when the minute entered differs.
-            "deadlines": {
-                d.kind: data[f"deadline_{d.kind}"]
-                for d in self.deadlines
-                if data[f"deadline_{d.kind}"] != d.at.replace(second=0, microsecond=0)
-            },
-        }
-
-
-class CancelForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for cancelling"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Published on the public page and as open data, and e-mailed to everyone following it."),
-    )
-    confirm = forms.BooleanField(
-        label=_("I understand that cancelling ends the procedure for good; it cannot be undone."),
-        error_messages={"required": _("Confirm that you want to end the procedure.")},
-    )
-
-
-class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
-    topic = forms.CharField(label=_("Topic (groups the questions)"), max_length=120, required=False)
-
-
-class ClarificationForm(forms.Form):
-    introduction = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    extend_to = DateTimeField(
-        label=_("Extend the next submission deadline to (Amsterdam time)"),
-        required=False,
-        help_text=_("Only when the clarifications come less than 10 days before that deadline (Aw 2.54)."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, prefix="clarify", **kwargs)
-
-
-class InfoSessionForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=255)
-    held_at = DateTimeField(label=_("Date and time (Amsterdam time)"))
-    location = forms.CharField(label=_("Location"), max_length=255, required=False)
-    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, prefix="info", **kwargs)
-
-
-class QuestionForm(forms.Form):
-    text = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
-    lot = forms.ModelChoiceField(label=_("About lot"), queryset=None, required=False, empty_label=_("(all lots)"))
-
-    def __init__(self, *args, commissioning, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["lot"].queryset = commissioning.lots.all()
-
-
-class ApplyForm(forms.Form):
-    """Applying for an organisation one represents, alone, where requests to participate are not received sealed
-    (a consortium requests to participate with a sealed request, ADR 0011)."""
-
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
-
-    def __init__(self, *args, organisations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-
-
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("admit", _("Admit")), ("reject", _("Reject"))],
-        widget=forms.RadioSelect,
-    )
-    score = forms.IntegerField(
-        label=_("Score on the selection criteria (0–100)"), min_value=0, max_value=100, required=False
-    )
-    reasons = forms.CharField(
-        label=_("Reasons"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when rejecting: the candidate reads them. Admitting requires a score."),
-    )
-
-
-class SelectForm(forms.Form):
-    """Who goes on to dialogue phase 2; with an announced reduction also the score of each participant's solution on
-    the award criteria and the reasons told to each participant left out (services.select_for_phase_2)."""
-
-    participants = forms.ModelMultipleChoiceField(
-        label=_("Go on to dialogue phase 2"), queryset=None, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args, commissioning, **kwargs):
-        super().__init__(*args, prefix="select", **kwargs)
-        admitted = commissioning.candidates.filter(status="admitted").select_related("organisation")
-        self.fields["participants"].queryset = admitted
-        self.participants = list(admitted) if commissioning.dialogue_reduction else []
-        for p in self.participants:
-            self.fields[f"score_{p.pk}"] = forms.IntegerField(
-                label=_("Score of the solution of %(name)s on the award criteria (0–100)") % {"name": p.name},
-                min_value=0,
-                max_value=100,
-                required=False,
-                initial=p.solution_score,
-            )
-            self.fields[f"reasons_{p.pk}"] = forms.CharField(
-                label=_("Reasons for %(name)s") % {"name": p.name},
-                required=False,
-                initial=p.solution_reasons,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                help_text=_("Required when the participant does not go on: it reads them."),
-            )
-
-    def scores(self) -> dict:
-        return {p.pk: self.cleaned_data.get(f"score_{p.pk}") for p in self.participants}
-
-    def reasons(self) -> dict:
-        return {p.pk: self.cleaned_data.get(f"reasons_{p.pk}", "") for p in self.participants}
-
-
-class DialogueSessionForm(forms.Form):
-    participant = forms.ModelChoiceField(label=_("Participant"), queryset=None)
-    held_at = DateTimeField(label=_("Date and time (Amsterdam time)"))
-    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 4}))
-
-    def __init__(self, *args, commissioning, **kwargs):
-        super().__init__(*args, prefix="session", **kwargs)
-        self.fields["participant"].queryset = commissioning.candidates.filter(status="admitted").select_related(
-            "organisation"
-        )

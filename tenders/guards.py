@@ -20,10 +20,11 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from .models import Phase
+from .registry import Registry
 
 Guard = Callable[[object, datetime], list]
 
-_guards: dict[tuple[str, str], list[Guard]] = {}
+registry = Registry("tenders.guards")  # keyed by (from_phase, to_phase)
 
 
 def _check(from_phase: str, to_phase: str) -> tuple[str, str]:
@@ -39,22 +40,17 @@ def register(from_phase: str, to_phase: str):
     key = _check(from_phase, to_phase)
 
     def decorator(fn: Guard) -> Guard:
-        registered = _guards.setdefault(key, [])
-        if fn not in registered:
-            registered.append(fn)
-        return fn
+        return registry.add(fn, key=key)
 
     return decorator
 
 
 def unregister(from_phase: str, to_phase: str, fn: Guard) -> None:
-    registered = _guards.get(_check(from_phase, to_phase), [])
-    if fn in registered:
-        registered.remove(fn)
+    registry.remove(fn, key=_check(from_phase, to_phase))
 
 
 def guards_for(from_phase: str, to_phase: str) -> list[Guard]:
-    return list(_guards.get((str(from_phase), str(to_phase)), ()))
+    return list(registry.functions((str(from_phase), str(to_phase))))
 
 
 def errors(commissioning, to_phase: str, now) -> list[str]:
@@ -71,11 +67,5 @@ def only_from(*apps: str):
     """Within the block, only the guards defined in these apps' modules apply (the others are restored after). For
     tests of one stage in isolation: tenders' own tests walk the procedure without the later stages' conditions,
     which those stages test themselves."""
-    saved = {key: list(fns) for key, fns in _guards.items()}
-    try:
-        for fns in _guards.values():
-            fns[:] = [fn for fn in fns if fn.__module__.split(".")[0] in apps]
+    with registry.only(lambda fn: fn.__module__.split(".")[0] in apps):
         yield
-    finally:
-        _guards.clear()
-        _guards.update(saved)

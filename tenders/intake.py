@@ -24,36 +24,33 @@ from django.db.models import Q
 
 from core.access import represented_organisation_ids
 
+from .registry import Registry
+
 Provider = Callable[[object], bool]
-_providers: list[Provider] = []
+providers = Registry("tenders.intake")
 
 
 def register(fn: Provider) -> Provider:
     """Decorator: add `fn(commissioning) -> bool`; registering the same function twice has no effect."""
-    if fn not in _providers:
-        _providers.append(fn)
-    return fn
+    return providers.add(fn)
 
 
 def unregister(fn: Provider) -> None:
-    if fn in _providers:
-        _providers.remove(fn)
+    providers.remove(fn)
 
 
 def sealed_requests(commissioning) -> bool:
     """Are the requests to participate of this procedure received as sealed submissions?"""
-    return any(fn(commissioning) for fn in _providers)
+    return any(fn(commissioning) for fn in providers.functions())
 
 
 SpeakerProvider = Callable[[object, object], Iterable[int]]
-_speakers: list[SpeakerProvider] = []
+speakers = Registry("tenders.intake.speakers")
 
 
 def register_speaker(fn: SpeakerProvider) -> SpeakerProvider:
     """Decorator: add `fn(user, commissioning) -> candidate ids the user acts for`; registering twice has no effect."""
-    if fn not in _speakers:
-        _speakers.append(fn)
-    return fn
+    return speakers.add(fn)
 
 
 def own_candidates(user, commissioning):
@@ -62,7 +59,7 @@ def own_candidates(user, commissioning):
     if not getattr(user, "is_authenticated", False):
         return commissioning.candidates.none()
     ids = set()
-    for fn in _speakers:
+    for fn in speakers.functions():
         ids |= set(fn(user, commissioning))
     return commissioning.candidates.filter(
         Q(organisation_id__in=represented_organisation_ids(user)) | Q(pk__in=sorted(ids))

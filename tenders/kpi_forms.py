@@ -4,9 +4,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import DateTimeField
+from .form_fields import DateTimeField
 from .models import LotKPI
 from .services.kpis import FIELDS
+
+FREQUENCY_CHOICES = [("", _("(choose how often)")), *LotKPI.Frequency.choices]
 
 
 class KPIForm(forms.ModelForm):
@@ -17,6 +19,7 @@ class KPIForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="kpi", **kwargs)
+        self.fields["frequency"].choices = FREQUENCY_CHOICES
 
     def validate_unique(self):
         """The service checks the name within the lot (the form has no lot)."""
@@ -42,6 +45,7 @@ class KPIRectificationForm(forms.Form):
             field.label = _("New KPI: %(field)s") % {"field": field.label}
             self.fields[f"new_{name}"] = field
         self.fields["new_measurement"].widget = forms.Textarea(attrs={"rows": 2})
+        self.fields["new_frequency"].choices = FREQUENCY_CHOICES
 
     def clean(self):
         data = super().clean()

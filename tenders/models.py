@@ -1,5 +1,8 @@
 """Commissioning design and procedures: what a municipality asks for, in which lots, against which budget and
-criteria, along which route and timeline; and the questions, clarifications, info and dialogue sessions around it.
+criteria, along which route and timeline. Around it, in modules of their own that this one imports (and so
+registers and re-exports): the choices (tenders.choices), rectifications, clarifications, questions and info sessions
+(tenders.communication_models), candidates and dialogue sessions (tenders.selection_models), cancellation notices
+(tenders.notice_models) and the municipal procurement policy (tenders.policy).
 
 Written only through tenders.services. Domain rules (transition tables, guards, thresholds) live in tenders.rules.
 """
@@ -13,49 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality, PurchasingOrganisation
 
+from .choices import DistributionRule, Phase, Route, ServiceCategory, WmoPriceBasis
 from .cpv import CPVCode
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
-
-
-class Route(models.TextChoices):
-    OPEN = "open", _("Open procedure")
-    PRESELECTION = "preselection", _("Procedure with preselection")
-    COMPETITIVE_DIALOGUE = "competitive_dialogue", _("Competitive dialogue")
-    GRANT_ROUND = "grant_round", _("Grant round (Awb title 4.2)")
-
-
-class Phase(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    TENDERING = "tendering", _("Open for bids")
-    SELECTION = "selection", _("Selection stage")
-    INVITATION = "invitation", _("Invitation to bid")
-    DIALOGUE_1 = "dialogue_1", _("Dialogue phase 1 (scope)")
-    DIALOGUE_SELECTION = "dialogue_selection", _("Selection for dialogue phase 2")
-    DIALOGUE_2 = "dialogue_2", _("Dialogue phase 2 (content)")
-    FINAL_BIDS = "final_bids", _("Final bids")
-    APPLICATION_PERIOD = "application_period", _("Application period")
-    EVALUATION = "evaluation", _("Evaluation")
-    AWARDED = "awarded", _("Awarded")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-class ServiceCategory(models.TextChoices):
-    SOCIAL = "social", _("Social and other specific services (Annex XIV)")
-    GENERAL = "general", _("Services in general")
-
-
-class DistributionRule(models.TextChoices):
-    """How a grant round divides its subsidy ceiling among applications (Awb 4:26)."""
-
-    QUALITY_RANKING = "quality_ranking", _("Ranking by quality: the best applications first, until the ceiling")
-
-
-class WmoPriceBasis(models.TextChoices):
-    """How the price of Wmo services bought from a third party is set (Uitvoeringsbesluit Wmo 2015 art. 5.4(1))."""
-
-    FIXED_PRICE = "fixed_price", _("A fixed price, based on the cost price (art. 5.4(1)(a))")
-    REAL_PRICE_FLOOR = "real_price_floor", _("A real price as the lower limit for bids (art. 5.4(1)(b))")
 
 
 class Threshold(models.Model):
@@ -449,194 +413,11 @@ class PhaseChange(models.Model):
         return f"{self.from_phase} → {self.to_phase}"
 
 
-class Rectification(models.Model):
-    """A published correction of a published commissioning; the only way it changes after publication."""
-
-    commissioning = models.ForeignKey(Commissioning, on_delete=models.CASCADE, related_name="rectifications")
-    number = models.PositiveSmallIntegerField()
-    explanation = models.TextField(_("explanation"))
-    # [{"field": "...", "label": "...", "before": "...", "after": "..."}]
-    changes = models.JSONField(default=list)
-    published_at = models.DateTimeField()
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    # The rectification changed the regime after the contract notice was dispatched: the notice on TenderNed/TED no
-    # longer says what applies, so a corrigendum notice must be sent there (tenders.regime.corrigendum_required).
-    corrigendum_required = models.BooleanField(_("corrigendum notice required on TenderNed/TED"), default=False)
-
-    class Meta:
-        ordering = ["commissioning", "number"]
-        constraints = [models.UniqueConstraint(fields=["commissioning", "number"], name="rectification_unique_number")]
-
-    def __str__(self) -> str:
-        return f"{self.commissioning_id} – {self.number}"
-
-
-class Clarification(models.Model):
-    """A numbered clarifications document ("nota van inlichtingen"); it becomes part of the tender documents."""
-
-    commissioning = models.ForeignKey(Commissioning, on_delete=models.CASCADE, related_name="clarifications")
-    number = models.PositiveSmallIntegerField()
-    introduction = models.TextField(_("introduction"), blank=True)
-    published_at = models.DateTimeField()
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-
-    class Meta:
-        ordering = ["commissioning", "number"]
-        constraints = [models.UniqueConstraint(fields=["commissioning", "number"], name="clarification_unique_number")]
-
-    def __str__(self) -> str:
-        return f"{self.commissioning} – {self.number}"
-
-
-class Question(models.Model):
-    """A question of a provider. Published anonymously: the asker is never shown outside the municipality."""
-
-    commissioning = models.ForeignKey(Commissioning, on_delete=models.CASCADE, related_name="questions")
-    lot = models.ForeignKey(Lot, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions")
-    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    text = models.TextField(_("question"))
-    asked_at = models.DateTimeField()
-    topic = models.CharField(_("topic"), max_length=120, blank=True)
-    answer = models.TextField(_("answer"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    answered_at = models.DateTimeField(null=True, blank=True)
-    clarification = models.ForeignKey(
-        Clarification, on_delete=models.PROTECT, null=True, blank=True, related_name="questions"
-    )
-    number = models.PositiveSmallIntegerField(null=True, blank=True)  # numbered across clarifications
-
-    class Meta:
-        ordering = ["commissioning", "number", "asked_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["commissioning", "number"], condition=models.Q(number__isnull=False), name="question_number"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.text[:60]
-
-
-class InfoSession(models.Model):
-    """A public information session (the Haarlem "Spotlights") with its date and a summary."""
-
-    commissioning = models.ForeignKey(Commissioning, on_delete=models.CASCADE, related_name="info_sessions")
-    title = models.CharField(_("title"), max_length=255)
-    held_at = models.DateTimeField(_("date and time"))
-    location = models.CharField(_("location"), max_length=255, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
-
-    class Meta:
-        ordering = ["held_at"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class Candidate(models.Model):
-    """A candidate in the selection stage (preselection and competitive dialogue): an operator that requested to
-    participate, alone or as the lead of a consortium, before the deadline for requests. With sealed requests
-    (bids) the two-person opening creates the candidate from the request (ADR 0011). The procurement officer
-    scores it against the selection criteria and admits or rejects it with reasons (a rejected candidate is told
-    why, Directive 2014/24/EU art. 55(2)); the admitted are the best-scoring qualified ones (tenders.selection_rules).
-    Only admitted candidates are invited to bid or take part in dialogue phase 1; in a competitive dialogue with an
-    announced reduction the best-scoring solutions, at most `max_dialogue_participants`, go on to dialogue phase 2
-    (Directive art. 66)."""
-
-    class Status(models.TextChoices):
-        APPLIED = "applied", _("Applied")
-        ADMITTED = "admitted", _("Admitted")
-        REJECTED = "rejected", _("Rejected")
-
-    commissioning = models.ForeignKey(Commissioning, on_delete=models.CASCADE, related_name="candidates")
-    # The landscape organisation of the lead, when it has one (ADR 0011: an operator without a confirmed match to
-    # the landscape becomes a candidate without one).
-    organisation = models.ForeignKey(
-        "landscape.Organisation",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-    )
-    # Stored when the candidate is created (ADR 0011): the name of the consortium, or of the lead when it applied
-    # alone, and the participants of the sealed request to participate, lead first, as
-    # {"name", "ring", "role", "registration"} (ring 0 lead, 1 consortium member, 2 and 3 subcontractors).
-    display_name = models.CharField(_("name"), max_length=255)
-    members = models.JSONField(_("participants"), default=list, blank=True)
-    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    applied_at = models.DateTimeField(_("applied at"), null=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.APPLIED)
-    selection_score = models.PositiveSmallIntegerField(
-        _("score on the selection criteria"), null=True, blank=True, validators=[MaxValueValidator(100)]
-    )
-    reasons = models.TextField(_("reasons for the decision"), blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    selected_for_phase_2 = models.BooleanField(default=False)
-    # Dialogue phase 1 → 2: the award criteria applied to the participant's solution, and the reasons it was told.
-    solution_score = models.PositiveSmallIntegerField(
-        _("score of the solution on the award criteria"), null=True, blank=True, validators=[MaxValueValidator(100)]
-    )
-    solution_reasons = models.TextField(_("reasons for the reduction decision"), blank=True)
-
-    class Meta:
-        ordering = ["commissioning", "applied_at", "id"]
-        verbose_name = _("candidate")
-        verbose_name_plural = _("candidates")
-        constraints = [models.UniqueConstraint(fields=["commissioning", "organisation"], name="candidate_once")]
-
-    def __str__(self) -> str:
-        return self.name
-
-    RING_LABELS = {
-        0: _("Lead"),
-        1: _("Consortium member"),
-        2: _("Subcontractor"),
-        3: _("Subcontractor of a subcontractor"),
-    }
-
-    @property
-    def name(self) -> str:
-        return self.display_name
-
-    @property
-    def lead_name(self) -> str:
-        lead = next((m for m in self.members if m.get("ring") == 0), None)
-        return lead["name"] if lead else (self.organisation.name if self.organisation_id else self.display_name)
-
-    @property
-    def is_consortium(self) -> bool:
-        """Applied with other participants, or under a name other than the lead's."""
-        return len(self.members) > 1 or self.display_name != self.lead_name
-
-    def participants(self) -> list[dict]:
-        """The members with the label of their ring, for pages and PDFs."""
-        return [{**m, "ring_label": self.RING_LABELS.get(m.get("ring"), "")} for m in self.members]
-
-
-class DialogueSession(models.Model):
-    """One dialogue session with one participant; its minutes are shared only with that participant and the
-    municipality."""
-
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="sessions")
-    phase = models.CharField(max_length=24, choices=Phase.choices)
-    held_at = models.DateTimeField(_("date and time"))
-    minutes = models.TextField(_("minutes"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-
-    class Meta:
-        ordering = ["held_at"]
-
-    def __str__(self) -> str:
-        return f"{self.candidate} {self.held_at:%Y-%m-%d}"
-
-
-# Notices of a cancellation live in a module of their own (this one is long enough); importing them here registers
-# them with the tenders app.
+# The other models of tenders live in modules of their own, by topic (this one is long enough); importing them here
+# registers them with the tenders app (in this order) and lets the rest of the code find them in tenders.models.
+# isort: off
+from .communication_models import Clarification, InfoSession, Question, Rectification  # noqa: E402, F401
+from .selection_models import Candidate, DialogueSession  # noqa: E402, F401
 from .notice_models import CancellationNotice  # noqa: E402, F401
 from .policy import ProcurementPolicy  # noqa: E402, F401 (its own module; registered with the other models)
+# isort: on

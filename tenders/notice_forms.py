@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .forms import DateTimeField
+from .form_fields import DateTimeField
 
 
 class NoticeForm(forms.Form):

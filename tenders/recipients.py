@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from .models import Route
 from .notice_models import CancellationNotice
+from .registry import Registry
 
 CANDIDATE = CancellationNotice.Kind.CANDIDATE
 TENDERER = CancellationNotice.Kind.TENDERER
@@ -39,19 +40,16 @@ class Recipient:
 
 
 Provider = Callable[[object], list[Recipient]]
-_providers: list[Provider] = []
+providers = Registry("tenders.recipients")
 
 
 def register(fn: Provider) -> Provider:
     """Decorator: add `fn(commissioning) -> list[Recipient]`; registering the same function twice has no effect."""
-    if fn not in _providers:
-        _providers.append(fn)
-    return fn
+    return providers.add(fn)
 
 
 def unregister(fn: Provider) -> None:
-    if fn in _providers:
-        _providers.remove(fn)
+    providers.remove(fn)
 
 
 def candidates(commissioning) -> list[Recipient]:
@@ -67,7 +65,7 @@ def recipients(commissioning) -> list[Recipient]:
     """Every recipient of the built-in candidates and of each registered provider, each once, in that order. In a
     grant round everyone who applied is an applicant, whatever the provider called them."""
     seen, found = set(), []
-    for provider in [candidates, *_providers]:
+    for provider in [candidates, *providers.functions()]:
         for recipient in provider(commissioning):
             if commissioning.route == Route.GRANT_ROUND and recipient.kind != APPLICANT:
                 recipient = Recipient(

@@ -74,7 +74,8 @@ def lot_scope(commissioning) -> dict:
     )
     year = latest_grant_year(municipalities)
     grants = grants_per_activity(municipalities, year, activities)
-    lots = list(commissioning.lots.prefetch_related("activities"))
+    # The manage page also lists the KPIs, and the proposal notes read the districts and target groups.
+    lots = list(commissioning.lots.prefetch_related("activities", "kpis", "districts", "target_groups"))
     rows, covered = [], set()
     for lot in lots:
         chosen = {a.pk for a in lot.activities.all()}
@@ -143,10 +144,12 @@ def _euro(amount) -> str:
 def proposal_notes(commissioning, scope) -> list[str]:
     """Per lot of a draft whose districts and target groups match activities it does not contain: a note that the
     lot editor proposes them."""
-    notes = []
+    notes, candidates = [], None
     for row in scope["lots"]:
         lot = row["lot"]
-        found = proposals(commissioning, lot.districts.all(), lot.target_groups.all(), row["activities"])
+        if candidates is None and (lot.districts.all() or lot.target_groups.all()):
+            candidates = _proposable(commissioning)  # read once for all lots
+        found = proposals(commissioning, lot.districts.all(), lot.target_groups.all(), row["activities"], candidates)
         if found:
             notes.append(
                 ngettext(
@@ -161,21 +164,25 @@ def proposal_notes(commissioning, scope) -> list[str]:
     return notes
 
 
-def proposals(commissioning, districts, target_groups, chosen=()) -> list:
+def proposals(commissioning, districts, target_groups, chosen=(), activities=None) -> list:
     """Activities that the chosen districts and target groups match and that are not chosen yet: a proposal for the
-    lot editor, never added by themselves."""
+    lot editor, never added by themselves. `activities` are those `_proposable` read, when the caller has them."""
     districts = {d.pk for d in districts}
     groups = {g.pk for g in target_groups}
     if not districts and not groups:
         return []
     chosen = {a.pk for a in chosen}
-    activities = (
+    activities = _proposable(commissioning) if activities is None else activities
+    return [a for a in activities if a.pk not in chosen and _matches(a, districts, groups)]
+
+
+def _proposable(commissioning) -> list:
+    return list(
         Activity.objects.filter(organisation__municipality__in=commissioning.municipalities())
         .select_related("organisation")
         .prefetch_related("districts", "target_groups")
         .order_by("organisation__name", "title")
     )
-    return [a for a in activities if a.pk not in chosen and _matches(a, districts, groups)]
 
 
 def latest_grant_year(municipalities) -> int | None:

@@ -21,6 +21,8 @@ A later app may offer the same plug point on its own page under another place na
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .registry import Registry
+
 MANAGE = "tenders.manage"
 
 
@@ -31,7 +33,7 @@ class Link:
 
 
 Provider = Callable[[object, object, object], list[Link]]
-_providers: dict[str, list[Provider]] = {}
+providers = Registry("tenders.stage_links")  # keyed by place
 
 
 def register(fn: Provider | None = None, *, place: str = MANAGE):
@@ -39,22 +41,18 @@ def register(fn: Provider | None = None, *, place: str = MANAGE):
     the same function twice has no effect."""
 
     def add(fn: Provider) -> Provider:
-        providers = _providers.setdefault(place, [])
-        if fn not in providers:
-            providers.append(fn)
-        return fn
+        return providers.add(fn, key=place)
 
     return add(fn) if fn is not None else add
 
 
 def unregister(fn: Provider, *, place: str = MANAGE) -> None:
-    if fn in _providers.get(place, []):
-        _providers[place].remove(fn)
+    providers.remove(fn, key=place)
 
 
 def links(subject, user, municipality, *, place: str = MANAGE) -> list[Link]:
     """Every provider's links for `subject`, in the order of registration (INSTALLED_APPS through `ready`)."""
     found: list[Link] = []
-    for provider in _providers.get(place, []):
+    for provider in providers.functions(place):
         found.extend(provider(subject, user, municipality))
     return found

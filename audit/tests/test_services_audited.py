@@ -133,12 +133,8 @@ def _without_sealed_requests(call):
     """Run `call` as tenders alone would (no stage receives requests sealed, ADR 0011): the free apply route."""
     from tenders import intake
 
-    saved = list(intake._providers)
-    intake._providers.clear()
-    try:
+    with intake.providers.replaced():
         return call()
-    finally:
-        intake._providers[:] = saved
 
 
 def _question(w):

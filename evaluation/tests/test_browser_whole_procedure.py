@@ -1,24 +1,27 @@
-"""Issue 12, "done when": one whole Leiden procedure in headless chromium, from the designed draft to the contract
+"""Issue 12, "done when": one whole Leiden procedure in headless chromium, from the design of the draft to the contract
 record, moving the clock with time-machine (the live server runs in a thread of this process, so it reads the same
-clock).
+clock), on the core and landscape demo of Leiden.
 
-The officer publishes the draft, answers a provider's question and publishes the clarification; three consortia
-bid (the first through the browser, the others through the services); two openers confirm the opening with their
-authenticator codes; the officer moves the procedure to evaluation and appoints the committee through the stage
-links of the manage page; three members declare and score independently (one in the browser, which never shows the
-others' scores before all have submitted); the chair records the consensus; the officer takes the award decision;
-a losing bidder downloads its letter, which pdftoppm renders and pdftotext reads (the winner, the end of the
-standstill); the definitive award is refused before the standstill ends and given after, with the contract record;
-the procedure's OCDS record validates against OCDS 1.1.5. A bidder can open neither another bidder's bid nor its
-letter. Screenshots of the main steps go to /tmp/e2e-*.png.
+The policy advisor designs the draft on the tenders pages (e2e_design.py: the commissioning, its lot with budget,
+target groups, the activities it takes over and its KPIs, two criteria with anchors, one with a knock-out minimum),
+and the procurement officer sets the deadlines and records the dispatch of the contract notice; three days later the
+officer publishes the draft, answers a provider's question and publishes the clarification; three consortia bid (the
+first through the browser, the others through the services); two openers confirm the opening with their
+authenticator codes; the officer moves the procedure to evaluation and appoints the committee through the stage links
+of the manage page; three members declare and score independently (one in the browser, which never shows the others'
+scores before all have submitted); the chair records the consensus; the officer takes the award decision, which
+excludes the third bid (below the minimum); a losing bidder downloads its letter, which pdftoppm renders and pdftotext
+reads (the winner, the end of the standstill); the definitive award is refused before the standstill ends and given
+after, with the contract record and the lot's KPIs on it; the procedure's OCDS record validates against OCDS 1.1.5.
+A bidder can open neither another bidder's bid nor its letter. Screenshots of the main steps go to /tmp/e2e-*.png.
 
-Set-up that is not itself under test goes through the services: the design of the draft (tenders' own browser tests
-cover the design forms), the registration of the operators and their consortia, the appointment of the openers."""
+Set-up that is not itself under test goes through the services: the registration of the operators and their
+consortia (with the bids of the second and third), the appointment of the openers, and the declarations and scores of
+two of the three members."""
 
 import json
 import subprocess
 from datetime import datetime, timedelta
-from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -39,10 +42,10 @@ from core.models import Municipality, Role, User
 from core.testing import PASSWORD, user_with_role
 from evaluation import services
 from evaluation.models import AwardDecision, AwardLetter, Committee
+from evaluation.tests import e2e_design
+from landscape import demo as landscape_demo
 from publication import ocds, validation
-from tenders import services as tender_services
 from tenders.models import Deadline, Phase
-from tenders.tests.factories import anchors, dispatch_notice, draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -95,20 +98,6 @@ def flat(text: str) -> str:
     return "".join(text.split())
 
 
-def design(m, officer):
-    """The Leiden draft as the policy advisor and the officer designed it (tenders' own tests cover those forms):
-    one lot with a fixed budget, two criteria with anchors, the deadlines, the recorded dispatch of the notice."""
-    c = draft(m, officer, title=TITLE, goals="Ontmoeting, mantelzorg en meedoen dichtbij huis, in alle wijken.")
-    tender_services.save_lot(
-        c, officer, title="Samen Meedoen", description="Ontmoeting en meedoen.", annual_budget=Decimal("900000")
-    )
-    tender_services.add_criterion(c, officer, title="Plan van aanpak", weight=60, anchors=anchors(c.scale))
-    tender_services.add_criterion(c, officer, title="Samenwerking in de wijk", weight=40, anchors=anchors(c.scale))
-    tender_services.set_deadline(c, officer, Deadline.Kind.QUESTIONS, START + timedelta(days=10, hours=3))
-    tender_services.set_deadline(c, officer, Deadline.Kind.BIDS, START + timedelta(days=21, hours=3))
-    return dispatch_notice(c, officer, now=START - timedelta(days=2))
-
-
 def consortium(c, name, lead_name, member_name):
     """A registered lead and member (each confirmed from its own account), both self-declared (art. 57)."""
     lead, lead_user = register(lead_name, city="Leiden")
@@ -158,15 +147,32 @@ def last_day_of_standstill(decision) -> str:
 def test_a_whole_leiden_procedure_from_the_draft_to_the_contract(
     browser, live_server, browser_login, axe_check, tmp_path
 ):
-    with time_machine.travel(START, tick=True) as clock:
+    with time_machine.travel(e2e_design.DESIGNED_ON, tick=True) as clock:
         core_demo.load(StringIO())
+        landscape_demo.load(StringIO())
         m = Municipality.objects.get(cbs_code="GM0546")
         officer = User.objects.get(username="leiden.inkoop")
-        c = design(m, officer)
         tabs = Browser(browser, live_server, browser_login, clock)
-        manage_url = reverse("tenders:manage", args=["GM0546", c.pk])
 
-        # 1. The officer publishes the designed draft.
+        # 0. The policy advisor designs the draft, the officer sets its deadlines and records the notice's dispatch.
+        c, activities, off = e2e_design.design(tabs, User.objects.get(username="leiden.beleid"), officer, TITLE)
+        manage_url = reverse("tenders:manage", args=["GM0546", c.pk])
+        off.get_by_text("Alles wat nodig is, is aanwezig.").wait_for()
+        assert off.locator("#scope-warnings").count() == 0  # the budget covers the grants of what the lot takes over
+        lot = c.lots.get()
+        assert lot.annual_budget == int(e2e_design.BUDGET) and lot.activities.count() == len(activities) > 0
+        assert [k.name for k in lot.kpis.all()] == [k[0] for k in e2e_design.KPIS]
+        assert off.locator("#lot-kpis").get_by_role("rowheader", name=e2e_design.KPIS[0][0]).is_visible()
+        assert {(k.title, k.weight, k.minimum_score) for k in c.criteria.all()} == {
+            ("Plan van aanpak", 60, None),
+            ("Samenwerking in de wijk", 40, 50),
+        }
+        axe_check(off)
+        shot(off, "design")
+        off.context.close()
+
+        # 1. Three days later the officer publishes the designed draft.
+        clock.move_to(START)
         off = tabs.tab(officer, manage_url)
         off.get_by_text("Alles wat nodig is, is aanwezig.").wait_for()
         off.locator(f"form[action='{reverse('tenders:publish', args=['GM0546', c.pk])}'] button").click()
@@ -294,6 +300,7 @@ def test_a_whole_leiden_procedure_from_the_draft_to_the_contract(
         off.get_by_text("De gunningsbeslissing is naar elke inschrijver verstuurd.").wait_for()
         decision = AwardDecision.objects.get(lot__commissioning=c)
         assert decision.winner == first and decision.letters.count() == 3
+        assert [e["submission"] for e in decision.exclusions] == [third.pk]  # 25 is below the designed minimum 50
         evidence = "Leg vast dat de bewijsstukken van de winnaar zijn ontvangen en gecontroleerd"  # art. 59(4)
         off.get_by_role("button", name=evidence).click()
         off.get_by_text("De bewijsstukken van de winnaar zijn vastgelegd.").wait_for()
@@ -336,6 +343,7 @@ def test_a_whole_leiden_procedure_from_the_draft_to_the_contract(
         off.get_by_role("button", name="Definitief gunnen").click()
         off.get_by_role("link", name="Het contractdossier").wait_for(timeout=60_000)
         contract = Contract.objects.get()
+        assert [k.name for k in contract.kpis.all()] == [k[0] for k in e2e_design.KPIS]  # as designed
         off.goto(manage_url)
         off.locator("#stage-links").get_by_role("link", name="Overeenkomst: 1. Samen Meedoen").click()
         off.get_by_role("heading", name=f"Overeenkomst: {first.consortium_name}").wait_for()

@@ -1,7 +1,10 @@
 import pytest
 from django.utils import translation
 
+from core.testing import MunicipalityFactory
 from tenders import guards
+
+from .factories import officer
 
 
 @pytest.fixture(autouse=True)
@@ -17,3 +20,15 @@ def _procedure_without_later_stages():
     "open the bids first", "a definitive award per lot") are tested in those apps (ADR 0007)."""
     with guards.only_from("tenders"):
         yield
+
+
+@pytest.fixture
+def m():
+    """Leiden, the municipality of most tenders tests (a module defines its own `m` where it needs another)."""
+    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
+
+
+@pytest.fixture
+def user(m):
+    """A procurement officer of `m`."""
+    return officer(m)

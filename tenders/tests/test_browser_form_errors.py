@@ -54,3 +54,19 @@ def test_a_deadline_in_the_past_is_refused_in_dutch(page, browser_login, axe_che
     assert error.inner_text().startswith("Een termijn kan niet in het verleden liggen")
     assert not c.deadlines.exists()
     axe_check(page)
+
+
+def test_an_empty_required_textarea_looks_invalid_only_once_the_server_refused_it(page, browser_login):
+    """Utrecht's CSS marks a required textarea invalid while nobody has typed in it yet (static/css/wijkwaarde.css)."""
+    m = MunicipalityFactory(cbs_code="GM0546", name="Leiden")
+    browser_login(page, officer(m), next_url=reverse("tenders:create", args=[m.cbs_code]))
+
+    def background(selector):
+        return page.locator(selector).evaluate("el => getComputedStyle(el).backgroundColor")
+
+    assert page.locator("#id_goals").get_attribute("required") is not None
+    assert background("#id_goals") == background("#id_selection_criteria")  # required and optional, both empty
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#id_goals").get_attribute("aria-invalid") == "true"
+    assert background("#id_goals") != background("#id_selection_criteria")

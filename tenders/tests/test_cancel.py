@@ -25,16 +25,6 @@ REASON = "De gemeenteraad heeft het budget voor de sociale basis niet vastgestel
 
 
 @pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
-
-
-@pytest.fixture
 def c(m, user):
     return published(m, user=user)
 

@@ -18,21 +18,11 @@ from core.testing import MunicipalityFactory, login, user_with_role
 from tenders import notices, recipients, services
 from tenders.models import CancellationNotice, Deadline, Phase, Route
 
-from .factories import after, candidate, draft, officer, provider, published
+from .factories import after, candidate, draft, provider, published
 
 pytestmark = pytest.mark.django_db
 REASON = "De gemeenteraad heeft het budget voor de sociale basis niet vastgesteld."
 K = Deadline.Kind
-
-
-@pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
 
 
 @pytest.fixture

@@ -29,11 +29,6 @@ def m():
 
 
 @pytest.fixture
-def user(m):
-    return officer(m)
-
-
-@pytest.fixture
 def c(m, user):
     return published(m, route=Route.PRESELECTION, user=user, max_candidates=2)
 
@@ -43,9 +38,10 @@ def _before(c):
 
 
 @pytest.fixture
-def tenders_only(monkeypatch):
+def tenders_only():
     """Tenders without a later stage that receives the requests sealed: tenders.intake has no provider."""
-    monkeypatch.setattr(intake, "_providers", [])
+    with intake.providers.replaced():
+        yield
 
 
 def test_a_provider_applies_for_its_own_organisation_before_the_deadline(c, m, tenders_only):
@@ -84,10 +80,10 @@ def test_an_open_procedure_has_no_candidates(m, user, tenders_only):
         services.apply_as_candidate(c, rep, organisation=org)
 
 
-def test_where_requests_are_received_sealed_the_apply_route_is_closed(c, m, monkeypatch):
-    monkeypatch.setattr(intake, "_providers", [lambda commissioning: commissioning.pk == c.pk])
+def test_where_requests_are_received_sealed_the_apply_route_is_closed(c, m):
     rep, org = provider(m)
-    with pytest.raises(ValidationError, match="sealed request"):
+    sealed = intake.providers.replaced(lambda commissioning: commissioning.pk == c.pk)
+    with sealed, pytest.raises(ValidationError, match="sealed request"):
         services.apply_as_candidate(c, rep, organisation=org, now=_before(c))
     assert not c.candidates.exists() and not AuditEvent.objects.filter(action="tenders.candidate_apply").exists()
 
@@ -250,13 +246,13 @@ def test_apply_page_lets_a_provider_apply_and_shows_only_its_own_status(client, 
     assert other.name not in page and other.organisation.name not in page
 
 
-def test_apply_page_points_to_the_sealed_request_where_requests_are_sealed(client, c, m, monkeypatch):
-    monkeypatch.setattr(intake, "_providers", [lambda commissioning: True])
+def test_apply_page_points_to_the_sealed_request_where_requests_are_sealed(client, c, m):
     rep, org = provider(m, "Wijkkracht")
     login(client, rep)
-    page = client.get(_apply_url(c, m)).content.decode()
+    with intake.providers.replaced(lambda commissioning: True):
+        page = client.get(_apply_url(c, m)).content.decode()
+        refused = client.post(_apply_url(c, m), {"organisation": org.pk})
     assert "verzegeld verzoek tot deelneming" in page and 'name="organisation"' not in page
-    refused = client.post(_apply_url(c, m), {"organisation": org.pk})
     assert refused.status_code == 400 and "verzegeld verzoek" in refused.content.decode()
     assert not c.candidates.exists()
 

@@ -10,12 +10,12 @@ from django.db import IntegrityError
 from django.urls import reverse
 
 from core.formatting import percent
-from core.testing import MunicipalityFactory, login
+from core.testing import login
 from tenders import forms
 from tenders.models import Commissioning, Deadline
 from tenders.views import _add_integrity_error
 
-from .factories import draft, officer
+from .factories import draft
 
 pytestmark = pytest.mark.django_db
 
@@ -31,16 +31,6 @@ VALID = {
     "option_count": 4,
     "option_years": 1,
 }
-
-
-@pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
 
 
 def _post_create(client, m, user, **changes):

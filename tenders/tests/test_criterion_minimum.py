@@ -11,26 +11,16 @@ from django.utils import translation
 
 from audit.models import AuditEvent
 from core import page_cache
-from core.testing import MunicipalityFactory, login
+from core.testing import login
 from tenders import rules, services
 from tenders.forms import RectificationForm
 from tenders.models import Deadline
 from tenders.policy import DEFAULTS
 
-from .factories import anchors, complete, draft, officer, published
+from .factories import anchors, complete, draft, published
 
 pytestmark = pytest.mark.django_db
 K = Deadline.Kind
-
-
-@pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
 
 
 def test_a_minimum_is_a_level_of_the_scale_above_the_lowest_directive_art_67(m, user):

@@ -10,26 +10,16 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from core.testing import MunicipalityFactory, login
+from core.testing import login
 from tenders import grant_rules, rules, services
 from tenders.models import Phase, Route, WmoPriceBasis
 
-from .factories import complete, draft, officer
+from .factories import complete, draft
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=AMS)
 START = date(2028, 1, 1)
-
-
-@pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
 
 
 def grant_round(m, user, **fields):

@@ -14,20 +14,10 @@ from landscape.models import Activity, District, Organisation
 from tenders import rules, services
 from tenders.models import Commissioning, Deadline, LibraryCriterion, Lot, Route, ServiceCategory
 
-from .factories import anchors, complete, draft, officer, published
+from .factories import anchors, complete, draft, published
 
 pytestmark = pytest.mark.django_db
 K = Deadline.Kind
-
-
-@pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
 
 
 def test_criterion_weights_must_sum_to_100_percent(m, user):

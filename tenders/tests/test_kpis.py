@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -14,11 +16,13 @@ from audit.models import AuditEvent
 from core import page_cache
 from core.models import Role
 from core.testing import MunicipalityFactory, login, user_with_role
+from landscape.models import TargetGroup
 from tenders import services
+from tenders.kpi_forms import KPIForm, KPIRectificationForm
 from tenders.models import Deadline, LotKPI
 from tenders.policy import DEFAULTS
 
-from .factories import after, complete, draft, officer
+from .factories import after, complete, draft
 
 pytestmark = pytest.mark.django_db
 K = Deadline.Kind
@@ -36,16 +40,6 @@ SATISFIED = {
     "unit": "%",
     "frequency": LotKPI.Frequency.YEARLY,
 }
-
-
-@pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
 
 
 @pytest.fixture
@@ -231,3 +225,35 @@ def test_only_the_officer_rectifies_kpis_and_not_in_a_draft(client, m, user, c):
     login(client, user_with_role(Role.POLICY_ADVISOR, m, username="beleid"))
     assert client.post(url, _rectify_data(c, **{f"new_{k}": v for k, v in REACH.items()})).status_code == 403
     assert not lot.kpis.exists() and not c.rectifications.exists()
+
+
+def test_the_manage_page_lists_each_lots_kpis_or_says_there_are_none(client, m, user, c, django_assert_num_queries):
+    """Whoever checks a draft before publishing sees its KPIs on the manage page, not only on each lot's page."""
+    services.add_kpi(c.lots.get(), user, **REACH)
+    services.save_lot(c, user, title="Perceel 2", annual_budget=Decimal("500000"))
+    login(client, user)
+    url = reverse("tenders:manage", args=[m.cbs_code, c.pk])
+    with translation.override("nl"):
+        html = client.get(url).content.decode()
+    kpis = html[html.index('id="lot-kpis"') :]
+    assert "KPI's van perceel 1. Perceel 1" in kpis and "Jongeren bereikt" in kpis and "1.800 jongeren" in kpis
+    assert "KPI's van perceel 2. Perceel 2" in kpis
+    assert "Nog geen KPI's: voeg ze toe op de pagina van het perceel." in kpis
+    # The same queries however many lots there are (their KPIs, districts and target groups are read at once).
+    youth = TargetGroup.objects.filter(code="youth")
+    first = c.lots.get(number=1)
+    services.save_lot(c, user, lot=first, title=first.title, annual_budget=first.annual_budget, target_groups=youth)
+    with CaptureQueriesContext(connection) as two_lots:
+        client.get(url)
+    lot = services.save_lot(c, user, title="Perceel 3", annual_budget=Decimal("500000"), target_groups=youth)
+    services.add_kpi(lot, user, **SATISFIED)
+    with django_assert_num_queries(len(two_lots.captured_queries)):
+        client.get(url)
+
+
+def test_the_kpi_forms_ask_for_the_reporting_frequency_in_dutch(c):
+    with translation.override("nl"):
+        assert str(KPIForm().fields["frequency"].choices[0][1]) == "(kies hoe vaak)"
+        deadline = c.deadlines.get(kind=K.BIDS)
+        form = KPIRectificationForm(lot=c.lots.get(), deadline=deadline)
+        assert str(form.fields["new_frequency"].choices[0][1]) == "(kies hoe vaak)"

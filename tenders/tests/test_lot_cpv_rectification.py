@@ -13,12 +13,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from core.testing import MunicipalityFactory, login
+from core.testing import login
 from tenders import regime, rules, services
 from tenders.models import Deadline, Rectification
 from tenders.policy import DEFAULTS
 
-from .factories import GENERAL_CPV, SOCIAL_CPV, complete, cpv, draft, officer
+from .factories import GENERAL_CPV, SOCIAL_CPV, complete, cpv, draft
 
 pytestmark = pytest.mark.django_db
 K = Deadline.Kind
@@ -27,16 +27,6 @@ PUBLISH = datetime(2027, 3, 1, 12, 0, tzinfo=AMS)
 LATER = PUBLISH + timedelta(days=3)  # the rectification, well before the first deadline
 ELDERLY = "85311100-3"  # Welfare services for the elderly: Annex XIV
 YOUTH = "85311300-5"  # Welfare services for children and young people: Annex XIV
-
-
-@pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
 
 
 def published_at(m, user, budget=Decimal("1000000"), **fields):

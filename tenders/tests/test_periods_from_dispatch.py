@@ -12,11 +12,10 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from core.testing import MunicipalityFactory
 from tenders import regime, rules, selectors, services, time_limits
 from tenders.models import Deadline, Phase, Route
 
-from .factories import ANNOUNCED, GENERAL_CPV, anchors, cpv, officer
+from .factories import ANNOUNCED, GENERAL_CPV, anchors, cpv
 
 pytestmark = pytest.mark.django_db
 K = Deadline.Kind
@@ -29,16 +28,6 @@ def after_dispatch(n: int, hour=12, minute=0) -> datetime:
     """The moment `n` calendar days after DISPATCH at the given Amsterdam clock time."""
     day = (DISPATCH + timedelta(days=n)).date()
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=AMS)
-
-
-@pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
 
 
 def eu_draft(m, user, deadlines: dict, *, dispatched=DISPATCH, route=Route.OPEN, **fields):

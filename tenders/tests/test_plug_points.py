@@ -18,7 +18,7 @@ from publication.receivers import RELEASE_KINDS
 from tenders import events, guards, rules, services
 from tenders.models import Deadline, Phase, PhaseChange, Route
 
-from .factories import HOUR, advance_to, after, candidate, complete, draft, officer, published
+from .factories import HOUR, advance_to, after, candidate, complete, draft, published
 
 K = Deadline.Kind
 pytestmark = pytest.mark.django_db
@@ -51,11 +51,6 @@ def guarded(from_phase, to_phase, guard):
 @pytest.fixture
 def m():
     return MunicipalityFactory()
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
 
 
 # --- events ------------------------------------------------------------------------------------------------------

@@ -20,11 +20,6 @@ VALID = {
 }
 
 
-@pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
 def url(m):
     return reverse("tenders:policy", args=[m.cbs_code])
 

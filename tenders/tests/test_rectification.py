@@ -31,16 +31,6 @@ DAYS = timedelta(days=1)
 
 
 @pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
-
-
-@pytest.fixture
 def c(m, user):
     return published(m, user=user)
 

@@ -20,21 +20,11 @@ from tenders import regime, rules, services
 from tenders.cpv_data import ANNEX_XIV, CODES, in_annex_xiv
 from tenders.models import CPVCode, Phase, Route
 
-from .factories import GENERAL_CPV, SOCIAL_CPV, complete, cpv, draft, officer
+from .factories import GENERAL_CPV, SOCIAL_CPV, complete, cpv, draft
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")
 JUNE_2026 = date(2026, 6, 1)
-
-
-@pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
 
 
 def one_year(m, user, code, budget, **fields):

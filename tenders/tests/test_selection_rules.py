@@ -28,11 +28,6 @@ def m():
     return MunicipalityFactory(cbs_code="GM0392", name="Haarlem")
 
 
-@pytest.fixture
-def user(m):
-    return officer(m)
-
-
 def _eu(m, user, route, **fields):
     """A commissioning of general services worth € 9 million: the European regime (threshold € 216,000)."""
     return complete(draft(m, user, route=route, service_category=ServiceCategory.GENERAL, **fields), user)

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.testing import MunicipalityFactory
 from tenders import rules, services, time_limits
 from tenders.models import Deadline, Phase, Route, ServiceCategory
 
@@ -28,16 +27,6 @@ def at(day: int, hour=12, minute=0, month=3) -> datetime:
 
 def days(n: int) -> datetime:
     return time_limits.add_calendar_days(DISPATCH, n)
-
-
-@pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
 
 
 def draft(m, user, deadlines: dict, route=Route.OPEN, budget=Decimal("1000000"), **fields):

@@ -23,11 +23,6 @@ K = Deadline.Kind
 
 
 @pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
 def po_user(m):
     return officer(m)
 
