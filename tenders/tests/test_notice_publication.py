@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from audit.models import AuditEvent
-from core.testing import MunicipalityFactory, login
+from core.testing import login
 from publication.models import Release
 from tenders import regime, rules, services
 from tenders.models import Deadline, Phase
 
-from .factories import GENERAL_CPV, complete, cpv, dispatch_notice, draft, officer
+from .factories import GENERAL_CPV, complete, cpv, dispatch_notice, draft
 
 pytestmark = pytest.mark.django_db
 K = Deadline.Kind
@@ -30,16 +30,7 @@ AMS = ZoneInfo("Europe/Amsterdam")
 DISPATCH = datetime(2027, 3, 1, 9, 0, tzinfo=AMS)  # a Monday; the thresholds of 2026–2027 are known
 RECEIPT = DISPATCH + timedelta(minutes=30)  # the Publications Office confirms the receipt
 SECOND = timedelta(seconds=1)
-
-
-@pytest.fixture
-def m():
-    return MunicipalityFactory(cbs_code="GM0546", name="Leiden")
-
-
-@pytest.fixture
-def user(m):
-    return officer(m)
+# `m` (Leiden) and `user` (its procurement officer) come from tenders/tests/conftest.py.
 
 
 def light(m, user, *, receipt=True, ted_published=False):
