@@ -234,7 +234,8 @@ def publish_commissioning(m, core_services, Role):
     now = timezone.now()
     for i, kind in enumerate(rules.REQUIRED_DEADLINES[c.route], start=1):
         tenders.set_deadline(c, user, kind, now + datetime.timedelta(days=30 * i))
-    tenders.record_notice(c, user, tenderned_id="412345", dispatched_at=now)  # light regime: notice first (art. 52)
+    # light regime: the notice is published on TED first (Directive art. 52(1))
+    tenders.record_notice(c, user, tenderned_id="412345", dispatched_at=now, ted_published_at=now)
     tenders.publish(c, user)
     c.refresh_from_db()
     return c

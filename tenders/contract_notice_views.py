@@ -1,4 +1,5 @@
-"""Recording the dispatch of the contract notice to TenderNed/TED (procurement officer)."""
+"""Recording the contract notice (procurement officer): its dispatch to TenderNed/TED, the confirmation of its
+receipt and its publication on TED."""
 
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,5 +22,5 @@ def notice_record(request, municipality, pk):
         "notice_form",
         form,
         lambda d: services.record_notice(c, request.user, **d),
-        _("The dispatch of the notice was recorded."),
+        _("The contract notice was recorded."),
     )

@@ -7,8 +7,8 @@
   with two selected consortia, a Spotlight info session, questions and two clarifications documents, a reserved
   budget for community self-organisations and a transition budget.
 
-Both carry CPV codes of Annex XIV (the light regime) and a recorded dispatch of their contract notice two days before
-they were published here (Directive 2014/24/EU art. 52).
+Both carry CPV codes of Annex XIV (the light regime) and a recorded contract notice: dispatched two days before they
+were published here, its receipt confirmed and published on TED a day before (Directive 2014/24/EU art. 52(1)).
 
 Past steps of the procedure are replayed with the dates on which they happened (relative to today), so that the
 server-clock guards hold. Idempotent: a commissioning that already exists is left alone. Without the municipality
@@ -138,9 +138,17 @@ def _cpv_fields(main, additional) -> dict:
 
 
 def _dispatch(c, officer, at, tenderned_id):
-    """The contract notice went to TenderNed/TED two days before the publication here (Directive art. 52)."""
+    """The contract notice went to TenderNed/TED two days before the publication here, the Publications Office
+    confirmed its receipt within the hour and TED published it a day later, before the publication here (Directive
+    art. 52(1))."""
     services.record_notice(
-        c, officer, tenderned_id=tenderned_id, ted_id=f"{tenderned_id[:6]}-{at.year}", dispatched_at=at
+        c,
+        officer,
+        tenderned_id=tenderned_id,
+        ted_id=f"{tenderned_id[:6]}-{at.year}",
+        dispatched_at=at,
+        receipt_confirmed_at=at + timedelta(minutes=40),
+        ted_published_at=at + timedelta(days=1),
     )
 
 

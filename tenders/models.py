@@ -151,6 +151,11 @@ class Commissioning(models.Model):
     tenderned_notice_id = models.CharField(_("TenderNed publication number"), max_length=20, blank=True)
     ted_notice_id = models.CharField(_("TED notice number"), max_length=20, blank=True)
     notice_dispatched_at = models.DateTimeField(_("notice dispatched at"), null=True, blank=True)
+    # The Publications Office's confirmation of receipt and TED's publication of the notice: under the European and
+    # light regimes the portal publishes only after TED did, or 48 hours after the confirmation of receipt when TED
+    # has not published it by then (Directive 2014/24/EU art. 52(1); tenders.regime.notice_errors).
+    notice_receipt_confirmed_at = models.DateTimeField(_("notice receipt confirmed at"), null=True, blank=True)
+    notice_published_at = models.DateTimeField(_("notice published on TED at"), null=True, blank=True)
     # Time limits (tenders.time_limits): the documents are freely and fully available electronically (else the EU
     # bid period is 5 days longer, Aw 2.72); an accelerated procedure (urgency, with reasons) shortens the EU periods
     # and the time between the last clarifications and the bid deadline (Aw 2.54(2)); a period shorter than the

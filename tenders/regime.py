@@ -3,13 +3,14 @@ its estimated value (all lots over the whole term including options, excl. VAT; 
 European threshold in force on the day the contract notice is dispatched (Europe/Amsterdam date; the estimate is
 valid at the moment the call for competition is sent, Directive art. 5(4); before the dispatch: today).
 And the rules that follow from it for the notice: under the European and the light regime the portal's own
-publication and the OCDS release may not precede the dispatch of the notice (Directive 2014/24/EU art. 52).
+publication and the OCDS release may not precede TED's publication of the notice, or 48 hours after the confirmation
+of its receipt when TED has not published it by then (Directive 2014/24/EU art. 52(1)).
 
 Reads only. `tenders.rules.check_threshold(c, on)` is the entry point the other rules use; it answers the grant
 route itself and asks `procurement_check` here for everything else."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -179,13 +180,38 @@ def notice_required(check: ThresholdCheck) -> bool:
     return check.regime in NOTICE_REGIMES
 
 
+# Art. 52(1): publication at national level may in any event take place when the authority has not been notified of
+# TED's publication within 48 hours after the confirmation of the receipt of the notice (hours, not calendar days).
+NOTICE_RECEIPT_WAIT = timedelta(hours=48)
+
+
+def national_publication_from(commissioning) -> datetime | None:
+    """The first moment the portal may publish under art. 52(1), from what is recorded: TED's publication of the
+    notice, or 48 hours after the Publications Office confirmed its receipt, whichever comes first; None while
+    neither is recorded."""
+    moments = []
+    if commissioning.notice_published_at is not None:
+        moments.append(commissioning.notice_published_at)
+    if commissioning.notice_receipt_confirmed_at is not None:
+        moments.append(commissioning.notice_receipt_confirmed_at + NOTICE_RECEIPT_WAIT)
+    return min(moments) if moments else None
+
+
+def _amsterdam_moment(moment: datetime) -> str:
+    """A moment as the page shows it: Europe/Amsterdam, e.g. 3 March 2027, 14:00."""
+    return date_format(timezone.localtime(moment, AMSTERDAM), "j F Y, H:i")
+
+
 def notice_errors(commissioning, check: ThresholdCheck, now) -> list[str]:
-    """Under the European and light regimes the portal's own publication (and with it the OCDS release) may not
-    precede the dispatch of the notice (Directive 2014/24/EU art. 52): publishing needs a recorded dispatch at or
-    before the moment of publication. Under the national regime and for grants no notice is required here."""
+    """Under the European and light regimes the portal's own publication (and with it the OCDS release and every
+    public page of the procedure) may not precede the publication of the notice by TED (Directive 2014/24/EU
+    art. 52(1)): publishing needs a recorded dispatch, and then a recorded publication on TED at or before `now`, or
+    a recorded confirmation of receipt at least 48 hours before `now` (the authority was not notified of a
+    publication within 48 hours). Under the national regime and for grants no notice is required here."""
     if not notice_required(check):
         return []
-    dispatched = commissioning.notice_dispatched_at
+    c = commissioning
+    dispatched = c.notice_dispatched_at
     if dispatched is None:
         return [
             _(
@@ -196,7 +222,34 @@ def notice_errors(commissioning, check: ThresholdCheck, now) -> list[str]:
         ]
     if dispatched > now:
         return [_("The notice is dispatched after this moment; publish once it has been dispatched (art. 52).")]
-    return []
+    allowed_from = national_publication_from(c)
+    if allowed_from is not None and allowed_from <= now:
+        return []
+    if c.notice_receipt_confirmed_at is None and c.notice_published_at is None:
+        return [
+            _(
+                "Record when TED published the contract notice, or when the Publications Office confirmed its "
+                "receipt: under this regime the commissioning may be published here only after TED has published "
+                "the notice, or 48 hours after the confirmation of receipt if TED has not published it by then "
+                "(Directive 2014/24/EU art. 52(1))."
+            )
+        ]
+    if c.notice_receipt_confirmed_at is None:
+        return [
+            _(
+                "TED published the contract notice on %(at)s: the commissioning may be published here from that moment "
+                "(Directive 2014/24/EU art. 52(1))."
+            )
+            % {"at": _amsterdam_moment(allowed_from)}
+        ]
+    return [
+        _(
+            "TED has not published the contract notice yet (no publication recorded): the commissioning may be "
+            "published here once TED has published it and that is recorded, or from %(at)s, 48 hours after the "
+            "Publications Office confirmed its receipt (Directive 2014/24/EU art. 52(1))."
+        )
+        % {"at": _amsterdam_moment(c.notice_receipt_confirmed_at + NOTICE_RECEIPT_WAIT)}
+    ]
 
 
 def corrigendum_required(commissioning, before: ThresholdCheck, after: ThresholdCheck) -> bool:

@@ -217,9 +217,9 @@ def _scope_row(lot, activities, grants) -> dict:
 
 
 def timeline(commissioning, notes=None) -> list[dict]:
-    """Deadlines, phase changes and the dispatch of the contract notice in order, in Europe/Amsterdam time, marked
-    past or future by the server clock; a deadline moved by a rectification carries its `amendments` (see
-    amendment_notes)."""
+    """Deadlines, phase changes, the dispatch of the contract notice and its publication on TED in order, in
+    Europe/Amsterdam time, marked past or future by the server clock; a deadline moved by a rectification carries its
+    `amendments` (see amendment_notes)."""
     now = timezone.now()
     notes = notes or {}
     items = [
@@ -248,6 +248,15 @@ def timeline(commissioning, notes=None) -> list[dict]:
                 "label": _("Contract notice dispatched to TenderNed/TED: the minimum periods count from this moment"),
                 "kind": "notice",
                 "past": commissioning.notice_dispatched_at <= now,
+            }
+        )
+    if commissioning.notice_published_at:  # the publication here follows it (Directive 2014/24/EU art. 52(1))
+        items.append(
+            {
+                "at": commissioning.notice_published_at,
+                "label": _("Contract notice published on TED"),
+                "kind": "notice",
+                "past": commissioning.notice_published_at <= now,
             }
         )
     items += [

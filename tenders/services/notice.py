@@ -1,15 +1,18 @@
-"""The contract notice: recording its TenderNed and TED identifiers and the moment it was dispatched. Under the
-European and light regimes the commissioning may only be published here once the dispatch is recorded (Directive
-2014/24/EU art. 52; tenders.regime.notice_errors), and the dispatch date decides which thresholds apply."""
+"""The contract notice: recording its TenderNed and TED identifiers, the moment it was dispatched, the moment the
+Publications Office confirmed its receipt and the moment TED published it. Under the European and light regimes the
+commissioning may only be published here once TED has published the notice, or 48 hours after the confirmation of
+receipt (Directive 2014/24/EU art. 52(1); tenders.regime.notice_errors); the dispatch date decides which thresholds
+apply and the minimum periods count from it (art. 27, 28)."""
 
 import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .. import rules, time_limits
+from .. import regime, rules, time_limits
 from ._common import _audit, _aware, _lock
 
 TENDERNED_ID = re.compile(r"^\d{4,12}$")  # a TenderNed publication number, e.g. 412345
@@ -43,17 +46,55 @@ def _period_errors(c, dispatched_at, now) -> list[str]:
     return [lead, *short]
 
 
+def _moment_errors(dispatched_at, receipt_confirmed_at, ted_published_at, now) -> dict:
+    """The confirmation of receipt and TED's publication are facts that follow the dispatch, in that order."""
+    errors = {}
+    if receipt_confirmed_at is not None:
+        if receipt_confirmed_at > now:
+            errors["receipt_confirmed_at"] = _("The confirmation of receipt cannot lie in the future.")
+        elif receipt_confirmed_at < dispatched_at:
+            errors["receipt_confirmed_at"] = _("The receipt cannot have been confirmed before the notice was sent.")
+    if ted_published_at is not None:
+        if ted_published_at > now:
+            errors["ted_published_at"] = _(
+                "TED's publication cannot lie in the future: record it once TED has published the notice."
+            )
+        elif ted_published_at < dispatched_at:
+            errors["ted_published_at"] = _("TED cannot have published the notice before it was sent.")
+        elif receipt_confirmed_at is not None and ted_published_at < receipt_confirmed_at:
+            errors["ted_published_at"] = _(
+                "TED cannot have published the notice before the Publications Office confirmed its receipt."
+            )
+    return errors
+
+
 @transaction.atomic
-def record_notice(commissioning, user, *, dispatched_at, tenderned_id="", ted_id="", now=None):
-    """Record (or correct) the notice's identifiers and its dispatch moment. The dispatch cannot lie in the future,
-    and once the commissioning is published it cannot be moved after the publication (art. 52), nor to a moment
-    from which a deadline still ahead is shorter than its minimum period."""
+def record_notice(
+    commissioning,
+    user,
+    *,
+    dispatched_at,
+    tenderned_id="",
+    ted_id="",
+    receipt_confirmed_at=None,
+    ted_published_at=None,
+    now=None,
+):
+    """Record (or correct) the notice as a whole: its identifiers, its dispatch moment, and optionally the moment the
+    Publications Office confirmed its receipt and the moment TED published it (None: not (yet) known). None of them
+    can lie in the future; receipt and publication follow the dispatch, the publication follows the receipt. Once the
+    commissioning is published the dispatch cannot be moved after the publication, nor to a moment from which a
+    deadline still ahead is shorter than its minimum period, and the record must still allow the publication here
+    at the moment it took place (art. 52(1): TED's publication, or 48 hours after the confirmation of receipt)."""
     now = now or timezone.now()
     c = _lock(commissioning)
     if c.phase in rules.TERMINAL:
         raise ValidationError(_("The procedure has ended."), code="ended")
     tenderned_id, ted_id = (tenderned_id or "").strip(), (ted_id or "").strip()
     _aware(dispatched_at, "dispatched_at")
+    for name, moment in (("receipt_confirmed_at", receipt_confirmed_at), ("ted_published_at", ted_published_at)):
+        if moment is not None:
+            _aware(moment, name)
     errors = _identifier_errors(tenderned_id, ted_id)
     if dispatched_at > now:
         errors["dispatched_at"] = _("The dispatch cannot lie in the future: record it once the notice is sent.")
@@ -64,15 +105,55 @@ def record_notice(commissioning, user, *, dispatched_at, tenderned_id="", ted_id
         )
     elif c.published_at and (short := _period_errors(c, dispatched_at, now)):
         errors["dispatched_at"] = short
+    if "dispatched_at" not in errors:
+        errors |= _moment_errors(dispatched_at, receipt_confirmed_at, ted_published_at, now)
+    if c.published_at and not errors:
+        errors |= _published_too_early_errors(c, dispatched_at, receipt_confirmed_at, ted_published_at)
     if errors:
         raise ValidationError(errors)
     before = {
         "tenderned_id": c.tenderned_notice_id,
         "ted_id": c.ted_notice_id,
         "dispatched_at": c.notice_dispatched_at,
+        "receipt_confirmed_at": c.notice_receipt_confirmed_at,
+        "ted_published_at": c.notice_published_at,
     }
     c.tenderned_notice_id, c.ted_notice_id, c.notice_dispatched_at = tenderned_id, ted_id, dispatched_at
-    c.save(update_fields=["tenderned_notice_id", "ted_notice_id", "notice_dispatched_at"])
-    after = {"tenderned_id": tenderned_id, "ted_id": ted_id, "dispatched_at": dispatched_at}
+    c.notice_receipt_confirmed_at, c.notice_published_at = receipt_confirmed_at, ted_published_at
+    c.save(
+        update_fields=[
+            "tenderned_notice_id",
+            "ted_notice_id",
+            "notice_dispatched_at",
+            "notice_receipt_confirmed_at",
+            "notice_published_at",
+        ]
+    )
+    after = {
+        "tenderned_id": tenderned_id,
+        "ted_id": ted_id,
+        "dispatched_at": dispatched_at,
+        "receipt_confirmed_at": receipt_confirmed_at,
+        "ted_published_at": ted_published_at,
+    }
     _audit("tenders.notice", c, user, summary={"before": before, "after": after})
     return c
+
+
+def _published_too_early_errors(c, dispatched_at, receipt_confirmed_at, ted_published_at) -> dict:
+    """After the publication here, a correction may not leave a record by which that publication came before TED's
+    (art. 52(1)), under a regime that requires the notice. Sets the corrected moments on the locked instance, which
+    record_notice saves only when no error is found."""
+    c.notice_dispatched_at = dispatched_at
+    c.notice_receipt_confirmed_at, c.notice_published_at = receipt_confirmed_at, ted_published_at
+    check = rules.check_threshold(c, regime.regime_date(c))
+    if not regime.notice_errors(c, check, c.published_at):
+        return {}
+    return {
+        "ted_published_at": _(
+            "The commissioning was published here on %(at)s. Under this regime that was allowed only after TED had "
+            "published the notice, or 48 hours after the Publications Office confirmed its receipt (Directive "
+            "2014/24/EU art. 52(1)): record the moments that show this."
+        )
+        % {"at": date_format(timezone.localtime(c.published_at), "j F Y, H:i")}
+    }

@@ -97,7 +97,8 @@ def draft(municipality=None, user=None, route=Route.OPEN, **fields):
 
 def complete(c, user, *, budget=Decimal("1000000"), now=None):
     """Lots, criteria with anchors and every deadline the route needs, in the future; under the European and light
-    regimes also the dispatch of the contract notice at `now` (Directive 2014/24/EU art. 52)."""
+    regimes also the contract notice at `now`: dispatched, its receipt confirmed and published on TED (Directive
+    2014/24/EU art. 52(1); see dispatch_notice)."""
     now = now or timezone.now()
     if missing := {field: text for field, text in ANNOUNCED.items() if not getattr(c, field)}:
         c = services.update_commissioning(c, user, **missing)
@@ -110,12 +111,31 @@ def complete(c, user, *, budget=Decimal("1000000"), now=None):
     return c
 
 
-def dispatch_notice(c, user, *, now=None):
-    """Record the dispatch of the contract notice at `now` when the regime on that day requires a notice."""
+NOTICE_FIELDS = [
+    "tenderned_notice_id",
+    "ted_notice_id",
+    "notice_dispatched_at",
+    "notice_receipt_confirmed_at",
+    "notice_published_at",
+]
+
+
+def dispatch_notice(c, user, *, now=None, receipt=True, ted_published=True):
+    """Record the contract notice at `now` when the regime on that day requires a notice: its dispatch and, unless
+    left out with `receipt=False` / `ted_published=False`, the confirmation of its receipt and its publication on TED
+    at the same moment, so that the commissioning may be published at once (Directive 2014/24/EU art. 52(1))."""
     now = now or timezone.now()
     if regime.notice_required(rules.check_threshold(c, timezone.localdate(now))):
-        services.record_notice(c, user, tenderned_id="412345", dispatched_at=now, now=now)
-        c.refresh_from_db(fields=["tenderned_notice_id", "ted_notice_id", "notice_dispatched_at"])
+        services.record_notice(
+            c,
+            user,
+            tenderned_id="412345",
+            dispatched_at=now,
+            receipt_confirmed_at=now if receipt else None,
+            ted_published_at=now if ted_published else None,
+            now=now,
+        )
+        c.refresh_from_db(fields=NOTICE_FIELDS)
     return c
 
 

@@ -51,7 +51,14 @@ def _open_and_submit(page, action_suffix, fields: dict, checks=()):
 
 def _record_notice(page):
     _open_and_submit(
-        page, "/beheer/aankondiging", {"#id_notice-tenderned_id": "412345", "#id_notice-dispatched_at": _local(0)}
+        page,
+        "/beheer/aankondiging",
+        {
+            "#id_notice-tenderned_id": "412345",
+            "#id_notice-dispatched_at": _local(0),
+            "#id_notice-receipt_confirmed_at": _local(0),  # TED published the notice: art. 52(1)
+            "#id_notice-ted_published_at": _local(0),
+        },
     )
 
 

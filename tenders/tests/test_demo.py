@@ -50,6 +50,8 @@ def test_demo_loads_leiden_and_haarlem_idempotently(client):
         assert c.main_cpv.annex_xiv and c.additional_cpv.exists()
         assert rules.check_threshold(c, regime.regime_date(c)).regime == rules.REGIME_LIGHT
         assert c.notice_dispatched_at < c.published_at and c.tenderned_notice_id and c.ted_notice_id
+        # published here only after TED published the notice (Directive art. 52(1))
+        assert c.notice_dispatched_at < c.notice_receipt_confirmed_at < c.notice_published_at < c.published_at
         release = package["releases"][0]
         assert release["tender"]["items"][0]["classification"]["id"] == c.main_cpv.code
         assert release["parties"][0]["address"]["locality"] == c.municipality.name

@@ -45,7 +45,18 @@ def eu_draft(m, user, deadlines: dict, *, dispatched=DISPATCH, route=Route.OPEN,
         services.add_criterion(c, user, title="Plan", weight=100, anchors=anchors(c.scale))
         for kind, at in deadlines.items():
             services.set_deadline(c, user, kind, at)
-        services.record_notice(c, user, tenderned_id="412345", dispatched_at=dispatched)
+        services.record_notice(
+            c, user, tenderned_id="412345", dispatched_at=dispatched, receipt_confirmed_at=dispatched
+        )
+    with time_machine.travel(dispatched + timedelta(days=2), tick=False):  # TED published it two days later
+        services.record_notice(
+            c,
+            user,
+            tenderned_id="412345",
+            dispatched_at=dispatched,
+            receipt_confirmed_at=dispatched,
+            ted_published_at=dispatched + timedelta(days=2),
+        )
     c.refresh_from_db()
     return c
 
@@ -166,9 +177,11 @@ def test_the_public_timeline_shows_the_dispatch_the_periods_count_from_directive
     with time_machine.travel(PUBLISH, tick=False):
         items = selectors.timeline(c)
         page = client.get(reverse("publication:detail", args=[m.cbs_code, c.pk])).content.decode()
-    assert [item["kind"] for item in items][:2] == ["notice", "phase"]  # the dispatch comes before the publication
+    # the dispatch, then TED's publication of the notice, then the publication here (Directive art. 52(1))
+    assert [item["kind"] for item in items][:3] == ["notice", "notice", "phase"]
     assert items[0]["at"] == DISPATCH and items[0]["past"]
-    assert "Aankondiging verzonden naar TenderNed/TED" in page
+    assert items[1]["at"] == DISPATCH + timedelta(days=2)
+    assert "Aankondiging verzonden naar TenderNed/TED" in page and "Aankondiging gepubliceerd op TED" in page
 
 
 def test_a_corrected_dispatch_may_not_leave_a_deadline_ahead_too_short_aw_2_71(m, user):
@@ -183,6 +196,8 @@ def test_a_corrected_dispatch_may_not_leave_a_deadline_ahead_too_short_aw_2_71(m
         c.refresh_from_db()
         assert c.notice_dispatched_at == DISPATCH  # nothing written
         services.rectify(c, user, explanation="Meer tijd.", deadlines={K.BIDS: after_dispatch(48)})
-        services.record_notice(c, user, tenderned_id="412345", dispatched_at=PUBLISH)
+        # a notice sent at the moment of publication was published on TED at that moment at the earliest (art. 52(1))
+        same = {"receipt_confirmed_at": PUBLISH, "ted_published_at": PUBLISH}
+        services.record_notice(c, user, tenderned_id="412345", dispatched_at=PUBLISH, **same)
     c.refresh_from_db()
     assert c.notice_dispatched_at == PUBLISH

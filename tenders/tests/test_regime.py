@@ -165,7 +165,9 @@ def test_publishing_before_the_notice_is_dispatched_is_refused_directive_art_52(
         services.publish(c, user)
     assert "art. 52" in str(exc.value)
     now = timezone.now()
-    services.record_notice(c, user, tenderned_id="412345", ted_id="123456-2026", dispatched_at=now, now=now)
+    services.record_notice(
+        c, user, tenderned_id="412345", ted_id="123456-2026", dispatched_at=now, ted_published_at=now, now=now
+    )
     assert "art. 52" in " ".join(rules.publish_errors(c, now=now - timedelta(minutes=1)))  # not before it
     services.publish(c, user, now=now + timedelta(minutes=1))
     c.refresh_from_db()
@@ -208,7 +210,15 @@ def test_the_dispatch_cannot_move_after_the_publication_directive_art_52(m, user
         services.record_notice(c, user, tenderned_id="412345", dispatched_at=later, now=later)
     assert "before the publication" in str(exc.value)
     earlier = c.published_at - timedelta(days=1)
-    services.record_notice(c, user, tenderned_id="412345", ted_id="654321-2026", dispatched_at=earlier, now=later)
+    services.record_notice(
+        c,
+        user,
+        tenderned_id="412345",
+        ted_id="654321-2026",
+        dispatched_at=earlier,
+        ted_published_at=c.published_at,
+        now=later,
+    )
     event = AuditEvent.objects.filter(action="tenders.notice").last()
     assert event.summary["after"]["ted_id"] == "654321-2026"
 

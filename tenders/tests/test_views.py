@@ -144,6 +144,9 @@ def test_officer_designs_and_publishes_through_the_pages(client, m, po_user):
     dispatched = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     notice = {"notice-tenderned_id": "412345", "notice-ted_id": "", "notice-dispatched_at": dispatched}
     assert client.post(manage_url(c, m, "tenders:notice_record"), notice).status_code == 302
+    assert client.post(manage_url(c, m, "tenders:publish")).status_code == 400  # not yet on TED (art. 52(1))
+    notice |= {"notice-receipt_confirmed_at": dispatched, "notice-ted_published_at": dispatched}
+    assert client.post(manage_url(c, m, "tenders:notice_record"), notice).status_code == 302
     assert client.post(manage_url(c, m, "tenders:publish")).status_code == 302
     c.refresh_from_db()
     assert c.phase == Phase.TENDERING
