@@ -119,11 +119,14 @@ def set_deadlines(page):
 
 
 def record_notice(page):
-    form = _open(page, "Verzending van de aankondiging vastleggen").locator("form")
+    form = _open(page, "Aankondiging vastleggen: verzending, ontvangstbevestiging en publicatie op TED").locator("form")
     form.locator("#id_notice-tenderned_id").fill("412345")
     form.locator("#id_notice-dispatched_at").fill(NOTICE_DISPATCHED)
-    form.get_by_role("button", name="Verzending vastleggen").click()
-    _done(page, "De verzending van de aankondiging is vastgelegd.")
+    # The Publications Office confirms the receipt at once; TED's publication is not recorded, so the portal may
+    # publish 48 hours after that confirmation (Directive 2014/24/EU art. 52(1)): on Monday, three days later.
+    form.locator("#id_notice-receipt_confirmed_at").fill(NOTICE_DISPATCHED)
+    form.get_by_role("button", name="Aankondiging vastleggen").click()
+    _done(page, "De aankondiging is vastgelegd.")
 
 
 def design(tabs, advisor, officer, title):

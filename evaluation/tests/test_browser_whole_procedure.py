@@ -157,7 +157,9 @@ def test_a_whole_leiden_procedure_from_the_draft_to_the_contract(
         # 0. The policy advisor designs the draft, the officer sets its deadlines and records the notice's dispatch.
         c, activities, off = e2e_design.design(tabs, User.objects.get(username="leiden.beleid"), officer, TITLE)
         manage_url = reverse("tenders:manage", args=["GM0546", c.pk])
-        off.get_by_text("Alles wat nodig is, is aanwezig.").wait_for()
+        # Everything is in place but the art. 52(1) wait: TED has not published the notice, so the portal may publish
+        # 48 hours after the confirmed receipt (Friday 09:00 + 48 hours).
+        off.get_by_text("of vanaf 28 februari 2027, 09:00, 48 uur nadat het Publicatiebureau").wait_for()
         assert off.locator("#scope-warnings").count() == 0  # the budget covers the grants of what the lot takes over
         lot = c.lots.get()
         assert lot.annual_budget == int(e2e_design.BUDGET) and lot.activities.count() == len(activities) > 0
@@ -174,7 +176,7 @@ def test_a_whole_leiden_procedure_from_the_draft_to_the_contract(
         # 1. Three days later the officer publishes the designed draft.
         clock.move_to(START)
         off = tabs.tab(officer, manage_url)
-        off.get_by_text("Alles wat nodig is, is aanwezig.").wait_for()
+        off.get_by_text("Alles wat nodig is, is aanwezig.").wait_for()  # 72 hours after the confirmed receipt
         off.locator(f"form[action='{reverse('tenders:publish', args=['GM0546', c.pk])}'] button").click()
         off.locator("#phase").filter(has_text="Inschrijving open").wait_for()
         c.refresh_from_db()
