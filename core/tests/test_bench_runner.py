@@ -149,9 +149,12 @@ def test_make_bench_generates_the_landscape_once_runs_every_module_and_drops_its
     env |= {"BENCH_PAGES_SECONDS": "0.2", "BENCH_PAGES_ROUNDS": "1", "BENCH_PAGES_THREADS": "2"}
     env |= {"BENCH_OCDS_PROCEDURES": "50", "BENCH_OCDS_REPEAT": "1"}
     env |= {"BENCH_BURST_BIDS": "3", "BENCH_BURST_MB": "0.1", "BENCH_BURST_WORKERS": "2", "BENCH_BURST_WINDOW": "60"}
+    env |= {"MEDIA_ROOT": str(tmp_path / "media")}
     args = [sys.executable, str(RUNNER), "--database", key, "--doc", str(doc), "--sqlite-file", str(sqlite_file)]
     done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
+    # the deadline burst removes the bids its server wrote (a real run would leave 1 GB behind)
+    assert not [p for p in (tmp_path / "media").rglob("*") if p.is_file()]
 
     text = doc.read_text()
     assert text.startswith("# Benchmarks\n\nOur own text.\n")
