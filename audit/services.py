@@ -59,10 +59,14 @@ def municipality_codes(municipality) -> str:
 
 
 def record(action: str, *, actor=None, role: str = "", municipality=None, obj=None, summary=None) -> AuditEvent:
-    """Append one event. Call inside the service's transaction: the event commits or rolls back with the change."""
-    with transaction.atomic():
-        head, _ = ChainHead.objects.get_or_create(pk=1)
-        head = ChainHead.objects.select_for_update().get(pk=1)
+    """Append one event. Call inside the service's transaction: the event commits or rolls back with the change
+    (no savepoint of its own: an error here rolls the whole service back, and two round trips are saved while the
+    chain head is locked)."""
+    with transaction.atomic(savepoint=False):
+        head = ChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:  # the very first event
+            ChainHead.objects.get_or_create(pk=1)
+            head = ChainHead.objects.select_for_update().get(pk=1)
         actor_obj = actor if getattr(actor, "is_authenticated", False) else None
         event = AuditEvent(
             seq=head.last_seq + 1,

@@ -1,13 +1,18 @@
 """Deadline burst: BENCH_BURST_BIDS bids (default 200) of BENCH_BURST_MB MB each (default 5), uploaded and submitted
-at the same moment against a server started like production (gunicorn, BENCH_BURST_WORKERS workers of
-BENCH_BURST_WORKER_CLASS (default sync) with BENCH_BURST_THREADS threads each (default 1), the PostgreSQL bench
-database), with the sealing (SHA-256, AES-256-GCM, X25519 wrapping) and the deadline lock of the
+at the same moment against a server started like production (gunicorn --preload, BENCH_BURST_WORKERS workers
+(default 4) of BENCH_BURST_WORKER_CLASS (default sync) with BENCH_BURST_THREADS threads each (default 1), the
+PostgreSQL bench database), with the sealing (SHA-256, AES-256-GCM, X25519 wrapping) and the deadline lock of the
 real submit service (docs/adr/0008).
 
 Reports, in one run:
-- the machine's raw disk write speed: the same number of bytes written to the media folder's disk with one fsync;
+- the machine's raw disk write speed: the same number of bytes written to the media folder's disk with one fsync
+  (the median of three writes);
 - the bids' throughput (MB of bid content per second, from the first request to the last receipt) and its share of
   that disk speed (the goal: at least 60%);
+- the same bodies sent the same way to two reference servers under the same gunicorn options (bench.burst_reference):
+  one that only receives and writes, one that also hashes and encrypts; the bids' throughput as a share of the
+  second: what the machine, its HTTP server and the load generator on the same cores allow, against what the
+  application takes on top;
 - the slowest receipt (from a bidder's first byte to its receipt) and the median;
 - lost: bids with neither a receipt nor a recorded late attempt (must be 0), and late attempts.
 
@@ -46,22 +51,26 @@ def settings_from_env() -> dict:
     }
 
 
-def disk_write_speed(directory: Path, total: int, chunk: int = 1 << 20) -> float:
-    """Bytes per second writing `total` random-looking bytes to a new file in `directory`, with one fsync."""
+def disk_write_speed(directory: Path, total: int, chunk: int = 1 << 20, repeat: int = 3) -> float:
+    """Bytes per second writing `total` random-looking bytes to a new file in `directory`, with one fsync: the median
+    of `repeat` writes (one write swung between 160 and 1,560 MB/s from run to run, as the page cache and the disk's
+    own cache absorbed more or less of it)."""
     block = os.urandom(chunk)
     directory.mkdir(parents=True, exist_ok=True)
-    fd, path = tempfile.mkstemp(dir=directory, prefix="disk-speed-")
-    try:
-        started = time.perf_counter()
-        written = 0
-        while written < total:
-            written += os.write(fd, block[: min(chunk, total - written)])
-        os.fsync(fd)
-        elapsed = time.perf_counter() - started
-    finally:
-        os.close(fd)
-        os.unlink(path)
-    return total / elapsed
+    speeds = []
+    for _ in range(repeat):
+        fd, path = tempfile.mkstemp(dir=directory, prefix="disk-speed-")
+        try:
+            started = time.perf_counter()
+            written = 0
+            while written < total:
+                written += os.write(fd, block[: min(chunk, total - written)])
+            os.fsync(fd)
+            speeds.append(total / (time.perf_counter() - started))
+        finally:
+            os.close(fd)
+            os.unlink(path)
+    return statistics.median(speeds)
 
 
 def prepare(n: int, window: int) -> dict:
@@ -199,6 +208,44 @@ def burst(port: int, bidders: list[dict], size: int) -> dict:
     return results
 
 
+def reference_burst(port: int, count: int, size: int) -> float:
+    """`count` bodies of `size` bytes, built and released like the bids' uploads, POSTed to a reference server
+    (bench.burst_reference); the bytes per second from the first request to the last answer."""
+    barrier = threading.Barrier(count)
+    spans = [None] * count
+    statuses = set()
+
+    def sender(i: int):
+        content = b"%PDF-1.7\n" + os.urandom(size - 9)
+        body, ctype = multipart("file", f"plan-{i}.pdf", content, {"confidential_reason": ""})
+        barrier.wait()
+        started = time.perf_counter()
+        statuses.add(post(port, "/", body, ctype, {"session": "", "csrf": ""}))
+        spans[i] = (started, time.perf_counter())
+
+    threads = [threading.Thread(target=sender, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if statuses != {200}:
+        raise RuntimeError(f"the reference server answered {sorted(statuses)}")
+    return count * size / (max(end for _, end in spans) - min(start for start, _ in spans))
+
+
+def references(url: str, folder: Path, count: int, size: int) -> dict:
+    """The two reference servers (bench.burst_reference) with the same gunicorn options as the bids' server."""
+    from bench.bench_pages import Server
+
+    speeds = {}
+    for name, app in (("receive + hash + encrypt + write", "application"), ("receive + write", "plain")):
+        with Server(url, env={"BENCH_REFERENCE_DIR": str(folder)}, app=f"bench.burst_reference:{app}") as server:
+            speeds[name] = reference_burst(server.port, count, size)
+        for path in folder.iterdir():
+            path.unlink()
+    return speeds
+
+
 def run() -> dict:
     import base64
 
@@ -228,9 +275,12 @@ def run() -> dict:
         import bench.bench_pages as pages
 
         pages.WORKERS = cfg["workers"]
-        pages.EXTRA_ARGS = ["--worker-class", cfg["worker_class"], "--threads", str(cfg["threads"])]
+        # --preload: the workers fork from a master that loaded the application (wijkwaarde/wsgi.py loads every
+        # view), so all of them are ready when the first answers, as on a server that has been running a while.
+        pages.EXTRA_ARGS = ["--preload", "--worker-class", cfg["worker_class"], "--threads", str(cfg["threads"])]
         with Server(url, env={"MEDIA_ROOT": str(media), "BIDS_KEK": kek}) as server:
             results = burst(server.port, bidders, size)
+        reference = references(url, Path(tempfile.mkdtemp(prefix="reference-", dir=media)), len(bidders), size)
     finally:
         shutil.rmtree(media, ignore_errors=True)
     first = min(r["started"] for r in results)
@@ -247,6 +297,13 @@ def run() -> dict:
         "raw disk write (MB/s)": round(disk / 1e6, 1),
         "bid throughput (MB/s)": round(throughput / 1e6, 1),
         "share of disk speed (%)": round(100 * throughput / disk, 1),
+        **{
+            f"reference server, {name} (MB/s, % of disk)": f"{speed / 1e6:.1f} ({100 * speed / disk:.1f}%)"
+            for name, speed in reference.items()
+        },
+        "bids as share of the reference that hashes and encrypts (%)": round(
+            100 * throughput / reference["receive + hash + encrypt + write"], 1
+        ),
         "wall time (s)": round(last - first, 2),
         "last upload done after (s)": round(max(r["uploaded"] for r in results) - first, 2),
         "submits (s, sum of their durations)": round(sum(r["done"] - r["uploaded"] for r in results), 2),

@@ -127,8 +127,9 @@ def hammer(port: int, path: str, seconds: float, threads: int, limit: int) -> di
 class Server:
     """gunicorn with WORKERS sync workers on 127.0.0.1 against `url`; stopped (and waited for) on exit."""
 
-    def __init__(self, url: str, *, env: dict | None = None):
+    def __init__(self, url: str, *, env: dict | None = None, app: str = "wijkwaarde.wsgi"):
         self.port = free_port()
+        self.app = app
         self.env = {
             **os.environ,
             "DATABASE_URL": url,
@@ -144,7 +145,7 @@ class Server:
         self.process = None
 
     def __enter__(self):
-        args = [sys.executable, "-m", "gunicorn", "wijkwaarde.wsgi", "--workers", str(WORKERS)]
+        args = [sys.executable, "-m", "gunicorn", self.app, "--workers", str(WORKERS)]
         args += ["--bind", f"{HOST}:{self.port}", "--log-level", "warning", "--timeout", "120", *EXTRA_ARGS]
         self.process = subprocess.Popen(args, cwd=common.ROOT, env=self.env, stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + 60

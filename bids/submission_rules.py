@@ -99,13 +99,15 @@ def reader_operator_ids(submission) -> set[int]:
     )
 
 
-def may_edit(user, submission) -> bool:
-    return bool(member_operator_ids(user) & reader_operator_ids(submission))
+def may_edit(user, submission, member_ids: set[int] | None = None) -> bool:
+    """`member_ids`: member_operator_ids(user), when the caller already read them in this request."""
+    members = member_operator_ids(user) if member_ids is None else member_ids
+    return bool(members & reader_operator_ids(submission))
 
 
-def may_submit(user, submission) -> bool:
+def may_submit(user, submission, member_ids: set[int] | None = None) -> bool:
     """Only the lead submits and withdraws."""
-    return submission.lead_id in member_operator_ids(user)
+    return submission.lead_id in (member_operator_ids(user) if member_ids is None else member_ids)
 
 
 def pending_errors(submission) -> list[str]:

@@ -54,9 +54,21 @@ def bump(municipality_code: str = "") -> None:
     PublicVersion.objects.filter(scope__in=scopes).update(version=F("version") + 1)
 
 
+_unpublished_actions: set[str] = set()
+
+
+def register_unpublished(*actions: str) -> None:
+    """Audit actions whose writes no public page shows (an app registers them in its ready()): a draft bid's changes
+    and its sealed submission before the opening. They skip the bump, which is two writes to two rows that every
+    other write also updates; at a bid deadline hundreds of such writes would otherwise queue on those rows and
+    throw away every cached public page of the municipality for nothing."""
+    _unpublished_actions.update(actions)
+
+
 def on_event_recorded(sender, event, **kwargs) -> None:
     """Receiver of audit.services.event_recorded (connected in core.apps): inside the writing transaction."""
-    bump(event.municipality_code)
+    if event.action not in _unpublished_actions:
+        bump(event.municipality_code)
 
 
 def versions(scopes: list | tuple) -> tuple[int, ...]:

@@ -57,7 +57,13 @@ def _share_commissioning(commissioning) -> Commissioning:
 
 
 def _lock_submission(submission) -> Submission:
-    return Submission.objects.select_for_update(no_key=True).select_related("lead").get(pk=submission.pk)
+    """The submission row locked (only that row: `of`), read with its lead, its commissioning, the commissioning's
+    municipality (the audit event names it) and submission rules in the same query."""
+    return (
+        Submission.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("lead", "commissioning__municipality", "commissioning__submission_rules")
+        .get(pk=submission.pk)
+    )
 
 
 def _lock_for_edit(submission) -> Submission:

@@ -16,8 +16,12 @@ MAX_REASON_CHARS = 500
 
 
 def _rules(commissioning) -> SubmissionRules:
-    """The commissioning's limits, or the defaults of the model when it set none."""
-    return SubmissionRules.objects.filter(commissioning=commissioning).first() or SubmissionRules()
+    """The commissioning's limits, or the defaults of the model when it set none (no query when they were read
+    with the commissioning, as _lock_submission does)."""
+    try:
+        return commissioning.submission_rules
+    except SubmissionRules.DoesNotExist:
+        return SubmissionRules()
 
 
 def _reason(confidential: bool, reason: str) -> str:

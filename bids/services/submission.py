@@ -155,14 +155,14 @@ def _prepare(submission, user) -> dict | str | None:
     the lock it is used only if the submission's revision (counted up by every change of the draft, the consortium
     or the versions) is still the same; otherwise everything is done there. None when the locked path must decide
     (it raises the errors); _NO_KEY or _LEGACY_FILES when `submit` must first do that work."""
-    s = Submission.objects.select_related("commissioning", "lot", "lead").get(pk=submission.pk)
+    s = Submission.objects.select_related("commissioning__municipality", "lot", "lead").get(pk=submission.pk)
     revision = s.revision  # read first: a change committed after this counts it up
     if not submission_rules.may_submit(user, s):
         return None
     key = CommissioningKey.objects.filter(commissioning_id=s.commissioning_id).first()
     if key is None:
         return _NO_KEY
-    if consortium_rules.submission_blockers(s) or submission_rules.pending_errors(s):
+    if consortium_rules.submission_blockers(s):  # a pending participation is one of them: the lock path says so
         return None
     number = (s.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     manifest, files = _build_bundle(s, number, None)

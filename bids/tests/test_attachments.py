@@ -182,3 +182,28 @@ def test_a_preparation_for_a_version_number_that_was_taken_is_not_used(draft, le
     second = submission_service._seal(draft, lead[1], prepared)  # prepared for number 1
     assert second.number == 2 and envelope.bidder_manifest(second)["version"] == 2
     assert sealing.receipt_hash(envelope.bidder_manifest(second)) == second.receipt_sha256
+
+
+def _public_versions() -> dict:
+    from core.models import PublicVersion
+
+    return dict(PublicVersion.objects.values_list("scope", "version"))
+
+
+def test_a_draft_upload_and_a_submission_leave_the_public_pages_cached_but_a_publication_does_not(
+    client, draft, lead, municipality, officer
+):
+    """Nothing of a submission is public before its opening: its writes do not bump the page cache's counters
+    (core.page_cache.register_unpublished), which every other write updates too."""
+    from tenders.tests.factories import published
+
+    login(client, lead[1])  # a login is an event of its own (a user account: no municipality)
+    before = _public_versions()
+    upload = SimpleUploadedFile("plan.pdf", pdf_bytes(), content_type="application/pdf")
+    assert client.post(reverse("bids:upload", args=[draft.pk]), {"file": upload}).status_code == 302
+    assert client.post(reverse("bids:submit", args=[draft.pk])).status_code == 302
+    assert draft.versions.count() == 1
+    assert _public_versions() == before
+    published(municipality, user=officer)
+    after = _public_versions()
+    assert after[municipality.cbs_code] > before.get(municipality.cbs_code, 0) and after["*"] > before.get("*", 0)

@@ -35,9 +35,16 @@ def _add_errors(form, exc: ValidationError):
         form.add_error(None, exc.messages)
 
 
+def _member_ids(request) -> set[int]:
+    """The operators the user acts for, read once per request."""
+    if not hasattr(request, "_bid_member_ids"):
+        request._bid_member_ids = submission_rules.member_operator_ids(request.user)
+    return request._bid_member_ids
+
+
 def _submission(request, pk) -> Submission:
     s = Submission.objects.select_related("commissioning", "lot", "lead").filter(pk=pk).first()
-    if s is None or not submission_rules.may_edit(request.user, s):
+    if s is None or not submission_rules.may_edit(request.user, s, _member_ids(request)):
         raise Http404
     return s
 
@@ -255,7 +262,7 @@ def confidential(request, pk, item_pk):
 
 
 def _lead_only(request, s):
-    if not submission_rules.may_submit(request.user, s):
+    if not submission_rules.may_submit(request.user, s, _member_ids(request)):
         raise PermissionDenied
 
 
