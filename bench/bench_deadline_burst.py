@@ -208,6 +208,41 @@ def burst(port: int, bidders: list[dict], size: int) -> dict:
     return results
 
 
+def _process_ticks() -> dict[int, tuple[str, int, int]]:
+    """{pid: (command, parent pid, CPU ticks (user + system))} of every process (Linux /proc)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        command = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        found[int(entry.name)] = (command, int(fields[1]), int(fields[11]) + int(fields[12]))
+    return found
+
+
+def cpu_split(before: dict, after: dict, server_pid: int) -> dict[str, float]:
+    """CPU seconds spent between two _process_ticks() snapshots by the server's processes (the gunicorn master and
+    its workers), by PostgreSQL's processes, by this process (the load generator) and by everything else."""
+    tick = os.sysconf("SC_CLK_TCK")
+    server = {server_pid} | {pid for pid, (_c, parent, _t) in after.items() if parent == server_pid}
+    split = {"web server": 0.0, "PostgreSQL": 0.0, "load generator": 0.0, "other": 0.0}
+    for pid, (command, _parent, ticks) in after.items():
+        used = (ticks - before.get(pid, (command, 0, 0))[2]) / tick
+        if pid in server:
+            split["web server"] += used
+        elif command.startswith("postgres"):
+            split["PostgreSQL"] += used
+        elif pid == os.getpid():
+            split["load generator"] += used
+        else:
+            split["other"] += used
+    return split
+
+
 def reference_burst(port: int, count: int, size: int) -> float:
     """`count` bodies of `size` bytes, built and released like the bids' uploads, POSTed to a reference server
     (bench.burst_reference); the bytes per second from the first request to the last answer."""
@@ -279,7 +314,9 @@ def run() -> dict:
         # view), so all of them are ready when the first answers, as on a server that has been running a while.
         pages.EXTRA_ARGS = ["--preload", "--worker-class", cfg["worker_class"], "--threads", str(cfg["threads"])]
         with Server(url, env={"MEDIA_ROOT": str(media), "BIDS_KEK": kek}) as server:
+            ticks = _process_ticks()
             results = burst(server.port, bidders, size)
+            cpu = cpu_split(ticks, _process_ticks(), server.process.pid)
         reference = references(url, Path(tempfile.mkdtemp(prefix="reference-", dir=media)), len(bidders), size)
     finally:
         shutil.rmtree(media, ignore_errors=True)
@@ -309,6 +346,10 @@ def run() -> dict:
         "submits (s, sum of their durations)": round(sum(r["done"] - r["uploaded"] for r in results), 2),
         "slowest receipt (s)": round(latencies[-1], 2),
         "median receipt (s)": round(statistics.median(latencies), 2),
+        "CPU seconds during the burst (web server / PostgreSQL / load generator / other)": " / ".join(
+            f"{seconds:.1f}" for seconds in cpu.values()
+        ),
+        "cores x wall time (s)": round((os.cpu_count() or 1) * (last - first), 1),
         "received": received,
         "late (recorded)": late,
         "lost": len(bidders) - received - late,
