@@ -269,13 +269,16 @@ def reference_burst(port: int, count: int, size: int) -> float:
 
 
 def references(url: str, folder: Path, count: int, size: int) -> dict:
-    """The two reference servers (bench.burst_reference) with the same gunicorn options as the bids' server."""
+    """The two reference servers (bench.burst_reference) with the same gunicorn options as the bids' server:
+    {name: (bytes per second, the server's CPU seconds)}."""
     from bench.bench_pages import Server
 
     speeds = {}
     for name, app in (("receive + hash + encrypt + write", "application"), ("receive + write", "plain")):
         with Server(url, env={"BENCH_REFERENCE_DIR": str(folder)}, app=f"bench.burst_reference:{app}") as server:
-            speeds[name] = reference_burst(server.port, count, size)
+            ticks = _process_ticks()
+            speed = reference_burst(server.port, count, size)
+            speeds[name] = (speed, cpu_split(ticks, _process_ticks(), server.process.pid)["web server"])
         for path in folder.iterdir():
             path.unlink()
     return speeds
@@ -336,10 +339,14 @@ def run() -> dict:
         "share of disk speed (%)": round(100 * throughput / disk, 1),
         **{
             f"reference server, {name} (MB/s, % of disk)": f"{speed / 1e6:.1f} ({100 * speed / disk:.1f}%)"
-            for name, speed in reference.items()
+            for name, (speed, _cpu) in reference.items()
         },
         "bids as share of the reference that hashes and encrypts (%)": round(
-            100 * throughput / reference["receive + hash + encrypt + write"], 1
+            100 * throughput / reference["receive + hash + encrypt + write"][0], 1
+        ),
+        "web server CPU per bid (ms): bids / reference that hashes and encrypts / reference that writes": " / ".join(
+            f"{1000 * seconds / len(bidders):.0f}"
+            for seconds in (cpu["web server"], *(cpu_seconds for _speed, cpu_seconds in reference.values()))
         ),
         "wall time (s)": round(last - first, 2),
         "last upload done after (s)": round(max(r["uploaded"] for r in results) - first, 2),

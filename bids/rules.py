@@ -306,15 +306,17 @@ def reliance_errors(participation, relied_on) -> list[str]:
 # --- submitting -------------------------------------------------------------------------------------------------
 
 
-def submission_blockers(submission: Submission, totals=None) -> list[str]:
+def submission_blockers(submission: Submission, totals=None, participations=None) -> list[str]:
     """Why the consortium part of a submission cannot be submitted yet (Dutch messages), empty when it can.
-    `totals`: selectors.commitments_of(submission), when already read."""
+    `totals`: selectors.commitments_of(submission), when already read; `participations`:
+    selectors.participations_for_sealing(submission), when already read."""
     from .selectors import commitments_of  # noqa: PLC0415  (selectors import these rules)
 
     blockers = []
-    active = list(
-        submission.participations.exclude(status=PS.DECLINED).select_related("operator", "declaration").order_by("ring")
-    )
+    read = participations
+    if read is None:
+        read = submission.participations.exclude(status=PS.DECLINED).select_related("operator", "declaration")
+    active = sorted((p for p in read if p.status != PS.DECLINED), key=lambda p: (p.ring, p.pk))
     if not any(p.ring == Ring.LEAD for p in active):
         blockers.append(_("The submission has no lead."))
     if not operator_may_take_part(submission.lead):
@@ -324,7 +326,7 @@ def submission_blockers(submission: Submission, totals=None) -> list[str]:
             blockers.append(_("%(operator)s has not confirmed its participation yet.") % {"operator": p.operator})
         if not hasattr(p, "declaration"):
             blockers.append(_("%(operator)s has not made its self-declaration yet.") % {"operator": p.operator})
-    totals = totals or commitments_of(submission)
+    totals = totals or commitments_of(submission, participations)
     if totals.over_budget:
         blockers.append(
             _("Together the commitments (€ %(total)s per year) exceed the lot's fixed budget of € %(budget)s per year.")

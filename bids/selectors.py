@@ -46,19 +46,31 @@ class CommitmentTotals:
     per_participation: dict[int, Decimal] = field(default_factory=dict)
 
 
-def _active_participations(submission):
-    return (
-        submission.participations.exclude(status=Participation.Status.DECLINED)
-        .select_related("operator")
-        .prefetch_related(
-            Prefetch(
-                "commitments",
-                queryset=SubcontractCommitment.objects.prefetch_related("activities", "districts").select_related(
-                    "continues_activity"
-                ),
-            )
+def _with_commitments(participations):
+    return participations.select_related("operator").prefetch_related(
+        Prefetch(
+            "commitments",
+            queryset=SubcontractCommitment.objects.prefetch_related("activities", "districts")
+            .select_related("continues_activity")
+            .order_by("pk"),
         )
-        .order_by("ring", "id")
+    )
+
+
+def _active_participations(submission):
+    return _with_commitments(submission.participations.exclude(status=Participation.Status.DECLINED)).order_by(
+        "ring", "id"
+    )
+
+
+def participations_for_sealing(submission) -> list[Participation]:
+    """Every participation of the submission (declined ones too) with its operator, parent, self-declaration,
+    reliance and commitments, in the manifest's order (ring, operator): one read for the submit service's checks
+    (bids.rules.submission_blockers), its totals and its manifest."""
+    return list(
+        _with_commitments(submission.participations.select_related("parent", "declaration"))
+        .prefetch_related("relies_on")
+        .order_by("ring", "operator_id")
     )
 
 
@@ -68,11 +80,18 @@ def _percent(part: Decimal, whole: Decimal | None) -> Decimal | None:
     return (part * 100 / whole).quantize(Decimal("0.01"))
 
 
-def commitments_of(submission) -> CommitmentTotals:
-    """Every commitment of the submission with its amount per year, and the totals against the lot budget."""
+def commitments_of(submission, participations=None) -> CommitmentTotals:
+    """Every commitment of the submission with its amount per year, and the totals against the lot budget.
+    `participations`: participations_for_sealing(submission), when already read."""
     lot = submission.lot
     rows, per_participation = [], {}
-    for p in _active_participations(submission):
+    if participations is None:
+        active = _active_participations(submission)
+    else:
+        active = sorted(
+            (p for p in participations if p.status != Participation.Status.DECLINED), key=lambda p: (p.ring, p.pk)
+        )
+    for p in active:
         for c in p.commitments.all():
             per_year = rules.annual_amount(c, lot) if lot is not None or c.amount_per_year is not None else Decimal(0)
             rows.append(CommitmentRow(p, c, per_year))

@@ -9,7 +9,8 @@ municipality (a purchasing organisation's commissioning, a national generation, 
 
     (counters of its scope, scheme, host, path, query string, language, Accept, HX-Request)
 
-so the first request after a write, in any web process, reads the new counter (one small query) and renders afresh;
+so the first request after a write, in any web process, reads the new counter (one small query) and renders afresh
+(writes no public page shows are exempt: `register_unpublished`, e.g. a draft bid's changes before the opening);
 the old entries are never found again and age out of the bounded store. The counter lives in the database rather than
 in settings.CACHES: it commits or rolls back with the write, is never culled, and several processes on several
 machines all see it. The pages themselves stay in process memory (PUBLIC_CACHE_MAX_BYTES per process): a hit costs one

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import attachments, envelope, sealing, submission_rules
+from .. import attachments, envelope, sealing, selectors, submission_rules
 from .. import rules as consortium_rules
 from ..models import CommissioningKey, LateAttempt, SealedAttachment, SealedVersion, Submission
 from ._submission_common import (
@@ -56,24 +56,20 @@ def _commitment(commitment) -> dict:
     }
 
 
-def _participations(submission) -> list[dict]:
-    rows = []
-    participations = submission.participations.select_related("operator").prefetch_related(
-        "relies_on", "commitments__activities", "commitments__districts"
-    )
-    for p in participations.order_by("ring", "operator_id"):
-        rows.append(
-            {
-                "operator": _operator(p.operator),
-                "ring": p.ring,
-                "role": p.role,
-                "status": p.status,
-                "parent_operator": p.parent.operator_id if p.parent_id else None,
-                "relies_on": sorted(r.operator_id for r in p.relies_on.all()),
-                "commitments": [_commitment(c) for c in p.commitments.all().order_by("pk")],
-            }
-        )
-    return rows
+def _participations(participations) -> list[dict]:
+    """The manifest's consortium part, from selectors.participations_for_sealing (in its order: ring, operator)."""
+    return [
+        {
+            "operator": _operator(p.operator),
+            "ring": p.ring,
+            "role": p.role,
+            "status": p.status,
+            "parent_operator": p.parent.operator_id if p.parent_id else None,
+            "relies_on": sorted(r.operator_id for r in p.relies_on.all()),
+            "commitments": [_commitment(c) for c in p.commitments.all()],  # by pk (the prefetch's order)
+        }
+        for p in participations
+    ]
 
 
 def _file_meta(f) -> dict:
@@ -96,7 +92,7 @@ def _attachment(f) -> sealing.AttachmentRef:
     return sealing.AttachmentRef(f["item"].blob.name, base64.b64decode(meta["key"]), meta["aad"].encode())
 
 
-def _build_bundle(submission, number: int, received_at) -> tuple[dict, list[dict]]:
+def _build_bundle(submission, number: int, received_at, participations) -> tuple[dict, list[dict]]:
     """The canonical manifest of a version and the draft's files in manifest order (their meta, no bytes: the files
     are sealed by their keys). Answers name their criterion by id (as the opening's pages read them), with its
     title; "reason" is the reason for confidentiality (Aw 2.57)."""
@@ -126,7 +122,7 @@ def _build_bundle(submission, number: int, received_at) -> tuple[dict, list[dict
         "received_at": received_at.astimezone(UTC).isoformat() if received_at else None,
         "answers": answers,
         "files": [_file_meta(f) for f in files],
-        "participations": _participations(submission),
+        "participations": _participations(participations),
     }
     return manifest, files
 
@@ -162,10 +158,11 @@ def _prepare(submission, user) -> dict | str | None:
     key = CommissioningKey.objects.filter(commissioning_id=s.commissioning_id).first()
     if key is None:
         return _NO_KEY
-    if consortium_rules.submission_blockers(s):  # a pending participation is one of them: the lock path says so
-        return None
+    participations = selectors.participations_for_sealing(s)
+    if consortium_rules.submission_blockers(s, participations=participations):  # pending ones too: the lock path
+        return None  # says why
     number = (s.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    manifest, files = _build_bundle(s, number, None)
+    manifest, files = _build_bundle(s, number, None, participations)
     if any("attachment" not in f for f in files):
         return _LEGACY_FILES
     if not manifest["answers"] and not manifest["files"]:
@@ -209,11 +206,12 @@ def _seal(submission, user, prepared=None) -> SealedVersion | tuple:
         else:
             # The consortium part (bids.rules): every participation confirmed and self-declared (art. 57), the
             # lead's address confirmed, the commitments within the lot's budget.
-            errors = consortium_rules.submission_blockers(s) or submission_rules.pending_errors(s)
+            participations = selectors.participations_for_sealing(s)
+            errors = consortium_rules.submission_blockers(s, participations=participations)
             if errors:
                 raise ValidationError(errors)
             number = (s.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-            manifest, files = _build_bundle(s, number, now)
+            manifest, files = _build_bundle(s, number, now, participations)
             if not manifest["answers"] and not manifest["files"]:
                 raise ValidationError(_("The submission is empty: answer a criterion or attach a file first."))
             refs = [_attachment(f) for f in files]

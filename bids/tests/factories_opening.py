@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bids import sealing, services
+from bids import sealing, selectors, services
 from bids.models import EconomicOperator, Participation, SealedVersion, Submission
 from bids.services.submission import _operator, _participations
 from core.models import Role
@@ -73,7 +73,7 @@ def manifest_for(submission, number, answers, files):
             for name, data in files
         ],
         "consortium_name": submission.consortium_name,
-        "participations": _participations(submission),  # the submit service's own structure (ADR 0011 reads it)
+        "participations": _participations(selectors.participations_for_sealing(submission)),  # the service's (ADR 0011)
     }
 
 

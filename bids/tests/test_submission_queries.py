@@ -16,7 +16,7 @@ from .factories_b1 import pdf_bytes
 pytestmark = pytest.mark.django_db
 
 UPLOAD_QUERIES = 19
-SUBMIT_QUERIES = 29
+SUBMIT_QUERIES = 25
 
 
 def _count(client, url, data=None) -> int:
