@@ -212,3 +212,21 @@ def test_receipt_pdf_is_dutch_with_time_of_receipt_and_hash(client, lead, submit
     assert submitted.receipt_sha256 in flat
     assert submitted.received_at.astimezone(UTC).isoformat().replace(" ", "") in flat
     assert submitted.submission.commissioning.title in text and "Wijkkracht" in text
+
+
+def test_the_draft_and_a_refused_submit_lead_to_the_self_declaration(client, commissioning, lead):
+    """A new draft has no self-declaration yet; the draft page and the refusal on submitting link to the consortium
+    page, where the declaration is made (found using the demo: neither page led there)."""
+    operator, user = lead
+    draft = services.create_submission(user, operator, commissioning, kind="bid", lot=commissioning.lots.first())
+    services.add_file(draft, user, name="plan.pdf", content=pdf_bytes("plan"))
+    login(client, user)
+    consortium = reverse("bids:consortium", args=[draft.pk])
+    assert consortium in client.get(reverse("bids:draft", args=[draft.pk])).content.decode()
+    refused = client.post(reverse("bids:submit", args=[draft.pk]))
+    assert refused.status_code == 400 and not draft.versions.exists()
+    page = refused.content.decode()
+    assert "eigen verklaring nog niet afgelegd" in page and consortium in page
+    page = client.get(consortium).content.decode()
+    declaration = reverse("bids:declaration", args=[draft.participations.get(ring=0).pk])
+    assert declaration in page
