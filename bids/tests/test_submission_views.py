@@ -230,3 +230,17 @@ def test_the_draft_and_a_refused_submit_lead_to_the_self_declaration(client, com
     page = client.get(consortium).content.decode()
     declaration = reverse("bids:declaration", args=[draft.participations.get(ring=0).pk])
     assert declaration in page
+
+
+def test_my_submissions_leads_to_registration_or_to_the_organisations_and_invitations(client, draft, lead):
+    """Found using the demo: a provider without a registered organisation reached a dead end, and nothing led to
+    its organisations (colleagues) or its invitations to consortia."""
+    from core.models import User
+
+    newcomer = User.objects.create_user("nieuwkomer", password="x" * 16)
+    login(client, newcomer)
+    page = client.get(reverse("bids:my_submissions")).content.decode()
+    assert reverse("bids:register") in page and reverse("bids:invitations") not in page
+    login(client, lead[1])
+    page = client.get(reverse("bids:my_submissions")).content.decode()
+    assert reverse("bids:mine") in page and reverse("bids:invitations") in page
