@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from bids import demo_consortium as demo
 from bids.models import LateAttempt, Opening, Participation, SealedVersion, Submission
@@ -101,7 +102,7 @@ def test_demo_consortium_submits_replaces_a_late_bid_is_refused_and_two_openers_
     # The lead finds its draft with the five organisations it invited, all awaiting their own confirmation.
     lead = _login(browser, live_server, browser_login, demo.LEAD, reverse("bids:my_submissions"))
     lead.goto(consortium_url)
-    assert lead.get_by_role("heading", name=f"Samenwerkingsverband: {demo.CONSORTIUM_NAME}").is_visible()
+    expect(lead.get_by_role("heading", name=f"Samenwerkingsverband: {demo.CONSORTIUM_NAME}")).to_be_visible()
     assert lead.get_by_text("Wacht op bevestiging").count() == 5
     _shot(lead, "1-lead-consortium-pending")
     axe_check(lead)
@@ -111,7 +112,7 @@ def test_demo_consortium_submits_replaces_a_late_bid_is_refused_and_two_openers_
         tab = _login(browser, live_server, browser_login, username, reverse("bids:invitations"))
         tab.get_by_role("button", name="Deelname bevestigen").click()
         tab.wait_for_url("**/inschrijven/uitnodigingen")
-        assert tab.get_by_text("Bevestigd").first.is_visible()
+        expect(tab.get_by_text("Bevestigd").first).to_be_visible()
         if username == MEMBERS_AND_SUBCONTRACTORS[-1]:
             _shot(tab, "2-self-organisation-confirmed")
         _declare(tab, bid.participations.get(operator__members__user__username=username))

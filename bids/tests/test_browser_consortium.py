@@ -4,6 +4,7 @@ headless chromium; axe finds no WCAG 2.1 A/AA violation on any of these pages.""
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from bids import services
 from bids.models import EconomicOperator, Participation
@@ -16,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_small_organisation_registers_confirms_and_declares(page, axe_check):
     page.goto(reverse("bids:register"))
-    assert page.get_by_role("heading", name="Organisatie registreren").is_visible()
+    expect(page.get_by_role("heading", name="Organisatie registreren")).to_be_visible()
     axe_check(page)
     page.get_by_label("Naam van de organisatie").fill("Buurtmoeders Noord")
     page.get_by_label("Soort organisatie").select_option("volunteer")
@@ -30,7 +31,7 @@ def test_small_organisation_registers_confirms_and_declares(page, axe_check):
     page.get_by_label("Wachtwoord nogmaals").fill("een lang wachtwoord 2026")
     page.get_by_role("button", name="Registreren").click()
     page.wait_for_url("**/inschrijven/organisaties/*")
-    assert page.get_by_text("nog niet bevestigd").first.is_visible()
+    expect(page.get_by_text("nog niet bevestigd").first).to_be_visible()
     axe_check(page)
 
     small = EconomicOperator.objects.get(kvk_number="87654321")
@@ -41,11 +42,11 @@ def test_small_organisation_registers_confirms_and_declares(page, axe_check):
     services.add_participation(s, lead_user, operator=small, ring=Participation.Ring.SUBCONTRACTOR, role="Taalles")
 
     page.goto(reverse("bids:invitations"))
-    assert page.get_by_role("heading", name="Uitnodigingen voor samenwerkingsverbanden").is_visible()
+    expect(page.get_by_role("heading", name="Uitnodigingen voor samenwerkingsverbanden")).to_be_visible()
     axe_check(page)
     page.get_by_role("button", name="Deelname bevestigen").click()
     page.wait_for_url("**/inschrijven/uitnodigingen")
-    assert page.get_by_text("Bevestigd").first.is_visible()
+    expect(page.get_by_text("Bevestigd").first).to_be_visible()
 
     participation = s.participations.get(operator=small)
     page.goto(reverse("bids:declaration", args=[participation.pk]))
@@ -54,6 +55,6 @@ def test_small_organisation_registers_confirms_and_declares(page, axe_check):
         page.check(f"#id_{code}__applies_0")  # "Nee"
     page.get_by_role("button", name="Verklaren").click()
     page.wait_for_url(f"**{reverse('bids:consortium', args=[s.pk])}")
-    assert page.get_by_role("heading", name="Samenwerkingsverband").is_visible()
+    expect(page.get_by_role("heading", name="Samenwerkingsverband")).to_be_visible()
     axe_check(page)
     assert participation.declaration.answers["fraud"] == {"applies": False}

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from core import jobs
 from core.models import Role
@@ -111,7 +112,7 @@ def test_login_error_and_code_pages_have_no_wcag_violations(page, d, axe_check):
     page.fill("#id_username", user.username)
     page.fill("#id_password", "wrong")
     page.locator("main form button[type=submit]").click()
-    assert page.locator(".utrecht-alert--error").is_visible()
+    expect(page.locator(".utrecht-alert--error")).to_be_visible()
     axe_check(page)
 
 

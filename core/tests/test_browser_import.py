@@ -6,6 +6,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from core import jobs
 from core.models import Job, Role
@@ -98,7 +99,7 @@ def test_policy_advisor_imports_the_template_through_the_ui(page, browser_login,
 
     # The public registry shows the imported organisations.
     page.goto(reverse("landscape:organisation_list", args=["GM0546"]))
-    assert page.get_by_role("link", name="Taalmaatjes Leiden").is_visible()
+    expect(page.get_by_role("link", name="Taalmaatjes Leiden")).to_be_visible()
 
 
 def test_import_with_errors_shows_every_problem_and_writes_nothing(page, browser_login, axe_check, tmp_path):
@@ -109,6 +110,6 @@ def test_import_with_errors_shows_every_problem_and_writes_nothing(page, browser
     bad.write_bytes(b"dit is geen Excel-bestand")
     page.set_input_files("input[type=file]", str(bad))
     page.locator("main form button[type=submit]").click()
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     assert Organisation.objects.count() == 0
     axe_check(page)

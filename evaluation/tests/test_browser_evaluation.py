@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from bids.models import OperatorMember
 from contracts.models import Contract
@@ -125,5 +126,5 @@ def test_declare_score_consensus_award_and_contract(page, browser, live_server, 
         with tab.expect_download() as download:
             tab.get_by_role("link", name="Download de brief (pdf)").click()
         assert download.value.suggested_filename.endswith(".pdf")
-        assert tab.get_by_role("link", name="Download de brief (pdf)").count() == 1
+        expect(tab.get_by_role("link", name="Download de brief (pdf)")).to_have_count(1)
         tab.context.close()

@@ -30,6 +30,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
+from playwright.sync_api import expect
 
 from bids import services as bid_services
 from bids.models import Participation, SealedVersion, Submission
@@ -164,7 +165,7 @@ def test_a_whole_leiden_procedure_from_the_draft_to_the_contract(
         lot = c.lots.get()
         assert lot.annual_budget == int(e2e_design.BUDGET) and lot.activities.count() == len(activities) > 0
         assert [k.name for k in lot.kpis.all()] == [k[0] for k in e2e_design.KPIS]
-        assert off.locator("#lot-kpis").get_by_role("rowheader", name=e2e_design.KPIS[0][0]).is_visible()
+        expect(off.locator("#lot-kpis").get_by_role("rowheader", name=e2e_design.KPIS[0][0])).to_be_visible()
         assert {(k.title, k.weight, k.minimum_score) for k in c.criteria.all()} == {
             ("Plan van aanpak", 60, None),
             ("Samenwerking in de wijk", 40, 50),
@@ -249,7 +250,7 @@ def test_a_whole_leiden_procedure_from_the_draft_to_the_contract(
         off.locator("form:has(input[name=phase][value=evaluation]) button").click()
         off.locator("#phase").filter(has_text="Beoordeling").wait_for()
         links = off.locator("#stage-links")
-        assert links.get_by_role("link", name="Opening en geopende inschrijvingen").is_visible()
+        expect(links.get_by_role("link", name="Opening en geopende inschrijvingen")).to_be_visible()
         axe_check(off)
         links.get_by_role("link", name="Beoordelingscommissies").click()
         off.select_option("#id_chair", label="Vera Voorzitter")

@@ -1,9 +1,11 @@
 """The public landscape pages in headless chromium: a council member's click path, and axe-core (WCAG 2.1 AA)."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from core.testing import MunicipalityFactory
 from landscape.models import Organisation
@@ -57,9 +59,9 @@ def test_council_member_filters_organisations_and_opens_a_profile(page, leiden):
     page.get_by_role("link", name="Organisaties", exact=True).click()
     page.get_by_label("Soort", exact=True).select_option("volunteer_only")
     page.get_by_role("button", name="Filters toepassen").click()
-    assert "kind=volunteer_only" in page.url
+    expect(page).to_have_url(re.compile(r"kind=volunteer_only"))
     rows = page.locator("tbody tr th a")
-    assert rows.all_inner_texts() == ["Samen aan Tafel"]
+    expect(rows).to_have_text(["Samen aan Tafel"])
     rows.first.click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Samen aan Tafel"
-    assert page.get_by_text("voorwaardelijk", exact=True).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Samen aan Tafel")
+    expect(page.get_by_text("voorwaardelijk", exact=True)).to_be_visible()

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from core.models import Job, Role
 from core.testing import MunicipalityFactory, user_with_role
@@ -73,8 +74,8 @@ def test_policy_advisor_imports_the_template_through_the_ui(page, browser_login,
     page.get_by_label("Bestand(en)").set_input_files(str(filled))
     page.get_by_role("button", name="Bestand controleren").click()
     # The check waits for the worker: the page shows the (indeterminate) progress bar and polls.
-    assert page.get_by_role("heading", level=1).inner_text() == "Controleer voordat u inleest"
-    assert page.locator("progress").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Controleer voordat u inleest")
+    expect(page.locator("progress")).to_be_visible()
     axe_check(page)
     shot("2-checking")
     run_queued_job("landscape.import_check")
@@ -85,8 +86,8 @@ def test_policy_advisor_imports_the_template_through_the_ui(page, browser_login,
     shot("3-preview")
 
     page.get_by_role("button", name="Nu inlezen").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Importeren"
-    assert page.locator("progress").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Importeren")
+    expect(page.locator("progress")).to_be_visible()
     shot("4-importing")
     run_queued_job("landscape.import")
     page.get_by_text("De import is klaar.").wait_for()
@@ -122,12 +123,13 @@ def test_grant_register_import_links_to_the_organisations_that_need_review(
     page.get_by_text("De import is klaar.").wait_for()
     shot("7-grants-result")
     page.get_by_role("link", name="Organisaties die nog gecontroleerd moeten worden").click()
-    assert page.locator("tbody tr th a").all_inner_texts() == ["Vereniging Nieuw Licht"]
-    assert page.locator("tbody .utrecht-status-badge").inner_text() == "Nog te controleren"
+    expect(page.locator("tbody tr th a")).to_have_text(["Vereniging Nieuw Licht"])
+    expect(page.locator("tbody .utrecht-status-badge")).to_have_text("Nog te controleren")
     axe_check(page)
     shot("8-needs-review-list")
     page.get_by_role("link", name="Vereniging Nieuw Licht").click()
-    assert page.get_by_text("Nog te controleren", exact=True).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vereniging Nieuw Licht")
+    expect(page.get_by_text("Nog te controleren", exact=True)).to_be_visible()
     axe_check(page)
     shot("9-needs-review-profile")
 
