@@ -153,10 +153,10 @@ def test_policy_advisor_maps_the_columns_of_an_unknown_register_in_the_preview(
     page.get_by_label("Bestand(en)").set_input_files(str(register))
     page.get_by_role("button", name="Bestand controleren").click()
     mapping = page.get_by_role("region", name="Kolommen van het subsidieregister")
-    assert "Geen kolom herkend voor: regeling" in mapping.inner_text()
-    assert page.get_by_label("Omschrijving").input_value() == "description"  # the guess
-    assert page.get_by_label("Beschikt bedrag").input_value() == "amount_granted"
-    assert page.get_by_role("radio", name="het verleende bedrag", exact=True).is_checked()  # granted counts by default
+    expect(mapping).to_contain_text("Geen kolom herkend voor: regeling")
+    expect(page.get_by_label("Omschrijving")).to_have_value("description")  # the guess
+    expect(page.get_by_label("Beschikt bedrag")).to_have_value("amount_granted")
+    expect(page.get_by_role("radio", name="het verleende bedrag", exact=True)).to_be_checked()  # granted counts
     axe_check(page)
     shot("10-mapping")
 
@@ -165,9 +165,9 @@ def test_policy_advisor_maps_the_columns_of_an_unknown_register_in_the_preview(
     page.get_by_role("radio", name="het vastgestelde bedrag", exact=False).check()
     page.get_by_role("button", name="Opnieuw controleren met deze kolommen").click()
     counts = page.get_by_role("table", name="Wat de import gaat veranderen")
-    assert "Financieringsregels" in counts.inner_text()
-    assert page.get_by_label("Omschrijving").input_value() == "scheme"  # the preview shows the mapping used
-    assert page.get_by_role("radio", name="het vastgestelde bedrag", exact=False).is_checked()
+    expect(counts).to_contain_text("Financieringsregels")
+    expect(page.get_by_label("Omschrijving")).to_have_value("scheme")  # the preview shows the mapping used
+    expect(page.get_by_role("radio", name="het vastgestelde bedrag", exact=False)).to_be_checked()
     axe_check(page)
     shot("11-mapped-preview")
     page.get_by_role("button", name="Nu inlezen").click()
