@@ -59,6 +59,7 @@ ACTION_LABELS = {
     "evaluation.award_definitive": gettext_lazy("Award made definitive"),
     "contracts.created": gettext_lazy("Contract record created"),
     "contracts.report_generated": gettext_lazy("Procurement report (art. 84) made"),
+    "contracts.kpi_reported": gettext_lazy("KPI result reported"),
     "continuity.create": gettext_lazy("Scenario created"),
     "continuity.update": gettext_lazy("Scenario changed"),
     "continuity.delete": gettext_lazy("Scenario deleted"),

@@ -1,6 +1,6 @@
 """Contracts: the record a definitive award creates — parties, lot, budget, term and options, the consortium and
 every subcontract commitment exactly as promised in the bid, and the lot's KPIs as published. Monitoring (reports
-against the KPIs) builds on it later.
+against the KPIs: KPIMeasurement) builds on it.
 Written only through contracts.services."""
 
 from django.conf import settings
@@ -101,6 +101,29 @@ class ContractKPI(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class KPIMeasurement(models.Model):
+    """What the contractor reports for one KPI over one reporting period (contracts.periods). One row per KPI and
+    period; a correction overwrites it, and the audit log keeps the value it replaced."""
+
+    kpi = models.ForeignKey(ContractKPI, on_delete=models.CASCADE, related_name="measurements")
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    explanation = models.TextField(_("explanation"), blank=True)
+    reported_at = models.DateTimeField()
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    corrected = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["kpi", "period_start"]
+        verbose_name = _("KPI measurement")
+        verbose_name_plural = _("KPI measurements")
+        constraints = [models.UniqueConstraint(fields=["kpi", "period_start"], name="kpi_measurement_one_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi}: {self.value} ({self.period_start}–{self.period_end})"
 
 
 class ProcurementReport(models.Model):

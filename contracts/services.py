@@ -1,9 +1,9 @@
 """The only write path of contracts: the contract record made from a definitive award (evaluation.events) and the
-procurement report (Directive 2014/24/EU art. 84)."""
+procurement report (Directive 2014/24/EU art. 84), and the contractor's reports against the contract's KPIs."""
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
@@ -15,8 +15,8 @@ from core.pdf import render_pdf
 from evaluation.models import AwardDecision
 from tenders.models import Commissioning
 
-from . import events, report
-from .models import Contract, ContractCommitment, ContractKPI, ContractParty, ProcurementReport
+from . import events, report, rules
+from .models import Contract, ContractCommitment, ContractKPI, ContractParty, KPIMeasurement, ProcurementReport
 
 
 def create_from_award(decision, *, actor=None, now=None) -> Contract:
@@ -121,5 +121,53 @@ def generate_report(
             municipality=d.lot.commissioning.municipalities(),
             obj=row,
             summary={"lot": d.lot.number, "trigger": trigger},
+        )
+        return row
+
+
+def _cents(value) -> str:
+    return str(Decimal(value).quantize(Decimal("0.01")))
+
+
+def report_measurement(kpi, *, actor, period_start, value, explanation="", now=None):
+    """The contractor's value for one KPI over one ended period (contracts.rules); a second report on the same period
+    corrects the first, and the audit event keeps the value it replaced."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        kpi = ContractKPI.objects.select_for_update().select_related("contract").get(pk=kpi.pk)
+        if not rules.may_report(actor, kpi.contract):
+            raise PermissionDenied
+        refusals = rules.report_refusals(kpi, period_start, today=timezone.localdate(now))
+        if value is None or value < 0:
+            refusals.append(_("The value cannot be negative."))
+        if refusals:
+            raise ValidationError(refusals)
+        period = next(p for p in rules.contract_periods(kpi) if p.start == period_start)
+        previous = KPIMeasurement.objects.filter(kpi=kpi, period_start=period.start).first()
+        row, _created = KPIMeasurement.objects.update_or_create(
+            kpi=kpi,
+            period_start=period.start,
+            defaults={
+                "period_end": period.end,
+                "value": value,
+                "explanation": explanation.strip(),
+                "reported_at": now,
+                "reported_by": actor,
+                "corrected": previous is not None,
+            },
+        )
+        record(
+            "contracts.kpi_reported",
+            actor=actor,
+            municipality=kpi.contract.commissioning.municipalities(),
+            obj=row,
+            summary={
+                "contract": kpi.contract_id,
+                "kpi": kpi.name,
+                "period": f"{period.start.isoformat()}/{period.end.isoformat()}",
+                "value": _cents(row.value),
+                "replaced": _cents(previous.value) if previous else None,
+                "late": timezone.localdate(now) > period.due,
+            },
         )
         return row

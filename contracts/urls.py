@@ -1,11 +1,16 @@
 from django.urls import path
 
-from . import report_views, views
+from . import monitoring_views, report_views, views
 
 app_name = "contracts"
 BASE = "gemeenten/<str:municipality>/opdrachten/<int:pk>"
 
 urlpatterns = [
+    # the contractor's reports against the KPIs
+    path("mijn", monitoring_views.my_contracts, name="mine"),
+    path("mijn/<int:pk>", monitoring_views.report, name="report"),
+    path("mijn/<int:pk>/kpi/<int:kpi>", monitoring_views.report_kpi, name="report_kpi"),
+    path("gemeenten/<str:municipality>/", views.overview, name="overview"),
     path("gemeenten/<str:municipality>/<int:pk>", views.detail, name="detail"),
     path(
         "gemeenten/<str:municipality>/processen-verbaal", report_views.municipality_reports, name="municipality_reports"

@@ -644,6 +644,20 @@ def r_contracts(name):
             return lambda: services.create_from_award(d, actor=e.officer)
         if name == "generate_report":
             return lambda: services.generate_report(d, actor=e.officer)
+        if name == "report_measurement":
+            from bids.models import OperatorMember
+            from contracts.models import Contract
+            from core.testing import UserFactory
+
+            contract = services.create_from_award(d, actor=e.officer)
+            Contract.objects.filter(pk=contract.pk).update(contract_start=datetime.date(2027, 1, 1))
+            kpi = contract.kpis.create(name="Bereik", measurement="Deelnemers", target_value=100, unit="mensen",
+                                       frequency="yearly")  # fmt: skip
+            contractor = UserFactory()
+            OperatorMember.objects.create(operator=e.bids[0].lead, user=contractor, joined_at=timezone.now())
+            moment = datetime.datetime(2028, 1, 5, 12, tzinfo=datetime.UTC)
+            return lambda: services.report_measurement(kpi, actor=contractor, period_start=datetime.date(2027, 1, 1),
+                                                       value=Decimal("98"), now=moment)  # fmt: skip
         raise KeyError(name)
 
     return recipe

@@ -1,0 +1,39 @@
+"""May this happen now? Rules of contract monitoring. No law sets these: they are the contract's own terms (the
+KPIs and their frequency as published in the tender, contracts.periods for the periods)."""
+
+from datetime import date
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from bids.models import OperatorMember
+
+from .periods import Period, periods
+
+
+def contract_periods(kpi) -> list[Period]:
+    contract = kpi.contract
+    return periods(contract.contract_start, kpi.frequency, contract.total_years)
+
+
+def may_report(user, contract) -> bool:
+    """The contractor reports: a member of the organisation that led the winning bid."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return OperatorMember.objects.filter(user=user, operator__led_submissions=contract.submission_id).exists()
+
+
+def report_refusals(kpi, period_start: date, *, today: date) -> list[str]:
+    """Why a value for `kpi` over the period starting on `period_start` may not be reported today (empty: it may).
+    A period is reported on once it has ended; a correction of an earlier report is always possible."""
+    if kpi.contract.contract_start is None:
+        return [_("The contract has no start date yet, so it has no reporting periods.")]
+    period = next((p for p in contract_periods(kpi) if p.start == period_start), None)
+    if period is None:
+        return [_("This is not one of the contract's reporting periods for this KPI.")]
+    if not period.has_ended(today):
+        return [
+            _("This period runs until %(end)s; you can report on it from the day after.")
+            % {"end": date_format(period.end, "j F Y")}
+        ]
+    return []
