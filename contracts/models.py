@@ -126,6 +126,34 @@ class KPIMeasurement(models.Model):
         return f"{self.kpi}: {self.value} ({self.period_start}–{self.period_end})"
 
 
+class CommitmentPayment(models.Model):
+    """What the contractor says it paid a subcontractor under a commitment in one contract year, and the
+    subcontractor's answer: confirmed, or disputed with its reason. A correction by the contractor clears the answer
+    (the subcontractor answers again); the audit log keeps every version."""
+
+    commitment = models.ForeignKey(ContractCommitment, on_delete=models.CASCADE, related_name="payments")
+    year = models.PositiveSmallIntegerField(_("contract year"))
+    amount_paid = models.DecimalField(_("amount paid"), **MONEY)
+    note = models.TextField(_("explanation"), blank=True)
+    reported_at = models.DateTimeField()
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    disputed = models.BooleanField(default=False)
+    dispute_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["commitment", "year"]
+        verbose_name = _("subcontract payment")
+        verbose_name_plural = _("subcontract payments")
+        constraints = [models.UniqueConstraint(fields=["commitment", "year"], name="commitment_payment_one_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.operator}: {self.amount_paid} (jaar {self.year})"
+
+
 class ProcurementReport(models.Model):
     """The written report on the award of a lot (Directive 2014/24/EU art. 84), a Dutch PDF: made when the award
     becomes definitive, or on demand by the procurement officer; every version is kept. Read by the procurement

@@ -1,6 +1,8 @@
-"""The contractor's side of monitoring: the contracts its organisation leads and, per contract, a report against
-each KPI for every ended period. Only members of the organisation that led the winning bid see or report; for
-anyone else the contract does not exist (404). The municipality reads the same figures on the contract page."""
+"""The providers' side of monitoring. The contractor: the contracts its organisation leads and, per contract, a
+report against each KPI for every ended period and what it paid each subcontractor in every ended contract year;
+only members of the organisation that led the winning bid see or report (anyone else: 404). The subcontractor: the
+commitments made to its organisations, where it confirms or disputes the amounts reported (another's: 404). The
+municipality reads the same figures on the contract page."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,9 +16,9 @@ from core.access import login_view
 from evaluation.forms import add_errors
 
 from . import rules, selectors, services
-from .forms import MeasurementForm
-from .models import Contract, ContractKPI
-from .periods import REPORT_WITHIN_DAYS
+from .forms import AnswerForm, MeasurementForm, PaymentForm
+from .models import CommitmentPayment, Contract, ContractCommitment, ContractKPI
+from .periods import REPORT_WITHIN_DAYS, periods
 
 PRIVATE = "private, no-store, max-age=0"
 
@@ -31,16 +33,29 @@ def _own_contract(user, pk) -> Contract:
     return contract
 
 
-def _page(request, contract, *, failed_kpi=None, failed_form=None, status=200):
+def _page(request, contract, *, failed=None, failed_form=None, status=200):
+    """The contractor's page; `failed` ("kpi", pk) or ("commitment", pk) names the form shown again with its errors."""
     today = timezone.localdate()
     blocks = []
     for block in selectors.monitoring(contract, today=today):
-        if block.kpi.pk == failed_kpi:
+        if failed == ("kpi", block.kpi.pk):
             form = failed_form
         else:
             form = MeasurementForm(periods=block.reportable, prefix=f"kpi{block.kpi.pk}")
         blocks.append({"block": block, "form": form})
-    context = {"contract": contract, "blocks": blocks, "report_within_days": REPORT_WITHIN_DAYS}
+    commitments = []
+    for block in selectors.payments(contract, today=today):
+        if failed == ("commitment", block.commitment.pk):
+            form = failed_form
+        else:
+            form = PaymentForm(years=block.reportable_years, prefix=f"c{block.commitment.pk}")
+        commitments.append({"block": block, "form": form})
+    context = {
+        "contract": contract,
+        "blocks": blocks,
+        "commitments": commitments,
+        "report_within_days": REPORT_WITHIN_DAYS,
+    }
     response = render(request, "contracts/report.html", context, status=status)
     response["Cache-Control"] = PRIVATE
     return response
@@ -79,4 +94,75 @@ def report_kpi(request, pk, kpi):
         else:
             messages.success(request, _("Your report on “%(kpi)s” is saved.") % {"kpi": row.name})
             return redirect("contracts:report", contract.pk)
-    return _page(request, contract, failed_kpi=row.pk, failed_form=form, status=400)
+    return _page(request, contract, failed=("kpi", row.pk), failed_form=form, status=400)
+
+
+@require_POST
+@login_view
+def report_payment(request, pk, commitment):
+    contract = _own_contract(request.user, pk)
+    row = get_object_or_404(ContractCommitment, pk=commitment, contract=contract)
+    block = next(b for b in selectors.payments(contract, today=timezone.localdate()) if b.commitment.pk == row.pk)
+    form = PaymentForm(request.POST, years=block.reportable_years, prefix=f"c{row.pk}")
+    if form.is_valid():
+        try:
+            services.report_payment(
+                row,
+                actor=request.user,
+                year=form.cleaned_data["year"],
+                amount=form.cleaned_data["amount"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The payment to %(name)s is saved.") % {"name": row.operator.name})
+            return redirect("contracts:report", contract.pk)
+    return _page(request, contract, failed=("commitment", row.pk), failed_form=form, status=400)
+
+
+def _commitments_page(request, *, failed=None, failed_form=None, status=200):
+    today = timezone.localdate()
+    items = []
+    for commitment in selectors.commitments_of(request.user):
+        years = periods(commitment.contract.contract_start, "yearly", commitment.years)
+        paid = {p.year: p for p in commitment.payments.all()}
+        rows = []
+        for n, period in enumerate(years, start=1):
+            payment = paid.get(n)
+            if period.start > today:
+                continue
+            form = None
+            if payment is not None:
+                form = failed_form if failed == payment.pk else AnswerForm(prefix=f"p{payment.pk}")
+            rows.append({"year": n, "period": period, "payment": payment, "form": form})
+        items.append({"commitment": commitment, "rows": rows})
+    response = render(request, "contracts/commitments.html", {"items": items}, status=status)
+    response["Cache-Control"] = PRIVATE
+    return response
+
+
+@login_view
+def my_commitments(request):
+    """The subcontract commitments made to the user's organisations, and what the contractors say they paid."""
+    return _commitments_page(request)
+
+
+@require_POST
+@login_view
+def answer_payment(request, payment):
+    row = get_object_or_404(CommitmentPayment.objects.select_related("commitment__operator"), pk=payment)
+    if not rules.is_subcontractor(request.user, row.commitment):
+        raise Http404
+    form = AnswerForm(request.POST, prefix=f"p{row.pk}")
+    if form.is_valid():
+        try:
+            services.answer_payment(
+                row, actor=request.user, agree=form.cleaned_data["agree"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Your answer is saved; the contractor and the municipality see it."))
+            return redirect("contracts:commitments")
+    return _commitments_page(request, failed=row.pk, failed_form=form, status=400)

@@ -1,5 +1,6 @@
 """The only write path of contracts: the contract record made from a definitive award (evaluation.events) and the
-procurement report (Directive 2014/24/EU art. 84), and the contractor's reports against the contract's KPIs."""
+procurement report (Directive 2014/24/EU art. 84), the contractor's reports against the contract's KPIs,
+and the payments to subcontractors under their commitments with the subcontractors' answers."""
 
 from decimal import Decimal
 
@@ -16,7 +17,15 @@ from evaluation.models import AwardDecision
 from tenders.models import Commissioning
 
 from . import events, report, rules
-from .models import Contract, ContractCommitment, ContractKPI, ContractParty, KPIMeasurement, ProcurementReport
+from .models import (
+    CommitmentPayment,
+    Contract,
+    ContractCommitment,
+    ContractKPI,
+    ContractParty,
+    KPIMeasurement,
+    ProcurementReport,
+)
 
 
 def create_from_award(decision, *, actor=None, now=None) -> Contract:
@@ -171,3 +180,85 @@ def report_measurement(kpi, *, actor, period_start, value, explanation="", now=N
             },
         )
         return row
+
+
+def report_payment(commitment, *, actor, year, amount, note="", now=None):
+    """The contractor's statement of what it paid a subcontractor in an ended contract year under a commitment
+    (contracts.rules); a correction clears the subcontractor's answer, which it then gives again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        commitment = (
+            ContractCommitment.objects.select_for_update(of=("self",))
+            .select_related("contract__commissioning", "operator")
+            .get(pk=commitment.pk)
+        )
+        if not rules.may_report(actor, commitment.contract):
+            raise PermissionDenied
+        refusals = rules.payment_refusals(commitment, year, today=timezone.localdate(now))
+        if amount is None or amount < 0:
+            refusals.append(_("The amount cannot be negative."))
+        if refusals:
+            raise ValidationError(refusals)
+        previous = CommitmentPayment.objects.filter(commitment=commitment, year=year).first()
+        row, _created = CommitmentPayment.objects.update_or_create(
+            commitment=commitment,
+            year=year,
+            defaults={
+                "amount_paid": amount,
+                "note": note.strip(),
+                "reported_at": now,
+                "reported_by": actor,
+                "answered_at": None,
+                "answered_by": None,
+                "disputed": False,
+                "dispute_reason": "",
+            },
+        )
+        record(
+            "contracts.payment_reported",
+            actor=actor,
+            municipality=commitment.contract.commissioning.municipalities(),
+            obj=row,
+            summary={
+                "contract": commitment.contract_id,
+                "subcontractor": commitment.operator.name,
+                "year": year,
+                "committed": _cents(commitment.amount_per_year),
+                "paid": _cents(amount),
+                "replaced": _cents(previous.amount_paid) if previous else None,
+            },
+        )
+        return row
+
+
+def answer_payment(payment, *, actor, agree: bool, reason="", now=None):
+    """The subcontractor confirms the amount the contractor reported, or disputes it with its reason."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        payment = (
+            CommitmentPayment.objects.select_for_update(of=("self",))
+            .select_related("commitment__contract__commissioning", "commitment__operator")
+            .get(pk=payment.pk)
+        )
+        if not rules.is_subcontractor(actor, payment.commitment):
+            raise PermissionDenied
+        refusals = rules.answer_refusals(agree=agree, reason=reason)
+        if refusals:
+            raise ValidationError(refusals)
+        payment.answered_at, payment.answered_by = now, actor
+        payment.disputed, payment.dispute_reason = not agree, "" if agree else reason.strip()
+        payment.save(update_fields=["answered_at", "answered_by", "disputed", "dispute_reason"])
+        record(
+            "contracts.payment_disputed" if payment.disputed else "contracts.payment_confirmed",
+            actor=actor,
+            municipality=payment.commitment.contract.commissioning.municipalities(),
+            obj=payment,
+            summary={
+                "contract": payment.commitment.contract_id,
+                "subcontractor": payment.commitment.operator.name,
+                "year": payment.year,
+                "paid": _cents(payment.amount_paid),
+                "reason": payment.dispute_reason,
+            },
+        )
+        return payment

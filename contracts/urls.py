@@ -10,6 +10,10 @@ urlpatterns = [
     path("mijn", monitoring_views.my_contracts, name="mine"),
     path("mijn/<int:pk>", monitoring_views.report, name="report"),
     path("mijn/<int:pk>/kpi/<int:kpi>", monitoring_views.report_kpi, name="report_kpi"),
+    path("mijn/<int:pk>/toezegging/<int:commitment>", monitoring_views.report_payment, name="report_payment"),
+    # the subcontractor's side: confirm or dispute what the contractor says it paid
+    path("toezeggingen", monitoring_views.my_commitments, name="commitments"),
+    path("toezeggingen/betaling/<int:payment>", monitoring_views.answer_payment, name="answer_payment"),
     path("gemeenten/<str:municipality>/", views.overview, name="overview"),
     path("gemeenten/<str:municipality>/<int:pk>", views.detail, name="detail"),
     path(

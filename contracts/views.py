@@ -23,17 +23,20 @@ def detail(request, municipality, pk):
             "commitments__activities",
             "commitments__districts",
             "kpis__measurements",
+            "commitments__payments",
         ),
         pk=pk,
     )
     if request.municipality not in contract.commissioning.municipalities():
         raise Http404  # another municipality's contract: as if it did not exist
-    monitoring = selectors.monitoring(contract, today=timezone.localdate())
-    return render(
-        request,
-        "contracts/detail.html",
-        {"contract": contract, "monitoring": monitoring, "report_within_days": REPORT_WITHIN_DAYS},
-    )
+    today = timezone.localdate()
+    context = {
+        "contract": contract,
+        "monitoring": selectors.monitoring(contract, today=today),
+        "payments": selectors.payments(contract, today=today),
+        "report_within_days": REPORT_WITHIN_DAYS,
+    }
+    return render(request, "contracts/detail.html", context)
 
 
 @role_view(Role.PROCUREMENT_OFFICER, Role.CONTRACT_MANAGER, Role.POLICY_ADVISOR, Role.AUDITOR)

@@ -658,6 +658,26 @@ def r_contracts(name):
             moment = datetime.datetime(2028, 1, 5, 12, tzinfo=datetime.UTC)
             return lambda: services.report_measurement(kpi, actor=contractor, period_start=datetime.date(2027, 1, 1),
                                                        value=Decimal("98"), now=moment)  # fmt: skip
+        if name in ("report_payment", "answer_payment"):
+            from bids.models import OperatorMember
+            from contracts.models import Contract, ContractCommitment
+            from core.testing import UserFactory
+
+            contract = services.create_from_award(d, actor=e.officer)
+            Contract.objects.filter(pk=contract.pk).update(contract_start=datetime.date(2027, 1, 1))
+            small = e.bids[1].lead  # any other operator will do as the subcontractor
+            commitment = ContractCommitment.objects.create(contract=contract, operator=small,
+                                                           amount_per_year=Decimal("24000"), years=5)  # fmt: skip
+            contractor, subcontractor = UserFactory(), UserFactory()
+            OperatorMember.objects.create(operator=e.bids[0].lead, user=contractor, joined_at=timezone.now())
+            OperatorMember.objects.create(operator=small, user=subcontractor, joined_at=timezone.now())
+            moment = datetime.datetime(2028, 1, 5, 12, tzinfo=datetime.UTC)
+            if name == "report_payment":
+                return lambda: services.report_payment(commitment, actor=contractor, year=1, amount=Decimal("24000"),
+                                                       now=moment)  # fmt: skip
+            payment = services.report_payment(commitment, actor=contractor, year=1, amount=Decimal("20000"),
+                                              now=moment)  # fmt: skip
+            return lambda: services.answer_payment(payment, actor=subcontractor, agree=False, reason="Minder")
         raise KeyError(name)
 
     return recipe

@@ -2,6 +2,7 @@
 for the winning bid's lead: for the monitoring tests."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -33,4 +34,24 @@ def contract(db):
     contract.w, contract.contractor = w, contractor
     contract.half_yearly = contract.kpis.get(frequency="half_yearly")
     contract.yearly = contract.kpis.get(frequency="yearly")
+    return contract
+
+
+@pytest.fixture
+def subcontracted(contract):
+    """The contract with one subcontract commitment (€ 24.000 a year for 5 years) to a volunteer organisation, as the
+    definitive award copies it from the bid, and a user who acts for that organisation."""
+    from bids.models import EconomicOperator
+    from contracts.models import ContractCommitment, ContractParty
+
+    small = EconomicOperator.objects.create(
+        name="Stichting Huisbezoek 75+", kind="volunteer", kvk_number="71234567", street="Straat 2",
+        postcode="2311 CS", city="Leiden", contact_name="H", contact_email="h@example.org",
+    )  # fmt: skip
+    ContractParty.objects.create(contract=contract, operator=small, ring=2, role="Huisbezoek")
+    contract.commitment = ContractCommitment.objects.create(
+        contract=contract, operator=small, amount_per_year=Decimal("24000"), years=5
+    )
+    contract.subcontractor = UserFactory(username="huisbezoek")
+    OperatorMember.objects.create(operator=small, user=contract.subcontractor, joined_at=timezone.now())
     return contract
