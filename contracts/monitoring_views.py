@@ -18,7 +18,7 @@ from evaluation.forms import add_errors
 from . import rules, selectors, services
 from .forms import AnswerForm, MeasurementForm, PaymentForm
 from .models import CommitmentPayment, Contract, ContractCommitment, ContractKPI
-from .periods import REPORT_WITHIN_DAYS, periods
+from .periods import REPORT_WITHIN_DAYS
 
 PRIVATE = "private, no-store, max-age=0"
 
@@ -125,21 +125,18 @@ def _commitments_page(request, *, failed=None, failed_form=None, status=200):
     today = timezone.localdate()
     items = []
     for commitment in selectors.commitments_of(request.user):
-        years = periods(commitment.contract.contract_start, "yearly", commitment.years)
-        paid = {p.year: p for p in commitment.payments.all()}
-        rows = []
-        for n, period in enumerate(years, start=1):
-            payment = paid.get(n)
-            if period.start > today:
-                continue
-            form = None
-            if payment is not None:
-                form = failed_form if failed == payment.pk else AnswerForm(prefix=f"p{payment.pk}")
-            rows.append({"year": n, "period": period, "payment": payment, "form": form})
+        block = selectors.commitment_monitoring(commitment, commitment.contract.contract_start, today=today)
+        rows = [
+            {"row": r, "form": _answer_form(r.payment, failed, failed_form) if r.payment else None} for r in block.rows
+        ]
         items.append({"commitment": commitment, "rows": rows})
     response = render(request, "contracts/commitments.html", {"items": items}, status=status)
     response["Cache-Control"] = PRIVATE
     return response
+
+
+def _answer_form(payment, failed, failed_form):
+    return failed_form if failed == payment.pk else AnswerForm(prefix=f"p{payment.pk}")
 
 
 @login_view

@@ -187,16 +187,22 @@ def _payment_status(period: Period, payment, today: date) -> str:
 def payments(contract, *, today: date) -> list[CommitmentMonitoring]:
     """Every subcontract commitment of the contract with its contract years that have begun by `today`. Uses the
     prefetched `commitments__payments` (contract_for_monitoring)."""
-    result = []
-    for commitment in contract.commitments.all():
-        paid = {p.year: p for p in commitment.payments.all()}
-        rows = [
-            YearRow(n, period, paid.get(n), _payment_status(period, paid.get(n), today), commitment.amount_per_year)
-            for n, period in enumerate(periods(contract.contract_start, "yearly", commitment.years), start=1)
-            if period.start <= today
-        ]
-        result.append(CommitmentMonitoring(commitment, rows))
-    return result
+    return [
+        commitment_monitoring(commitment, contract.contract_start, today=today)
+        for commitment in contract.commitments.all()
+    ]
+
+
+def commitment_monitoring(commitment, contract_start, *, today: date) -> CommitmentMonitoring:
+    """One commitment's contract years that have begun by `today`, with the payment reported for each (prefetched
+    `payments`)."""
+    paid = {p.year: p for p in commitment.payments.all()}
+    rows = [
+        YearRow(n, period, paid.get(n), _payment_status(period, paid.get(n), today), commitment.amount_per_year)
+        for n, period in enumerate(periods(contract_start, "yearly", commitment.years), start=1)
+        if period.start <= today
+    ]
+    return CommitmentMonitoring(commitment, rows)
 
 
 def commitments_of(user):

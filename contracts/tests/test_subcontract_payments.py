@@ -185,3 +185,29 @@ def test_nobody_else_sees_or_answers_a_commitment(subcontracted, client):
     assert client.get(reverse("contracts:report", args=[subcontracted.pk])).status_code == 404
     row.refresh_from_db()
     assert row.answered_at is None and Contract.objects.count() == 1
+
+
+def test_the_pages_queries_do_not_grow_with_the_payments(subcontracted, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    urls = {
+        subcontracted.subcontractor: reverse("contracts:commitments"),
+        subcontracted.contractor: reverse("contracts:report", args=[subcontracted.pk]),
+    }
+    counts = {}
+    with time_machine.travel(at(date(2031, 3, 1)), tick=False):
+        for user, url in urls.items():
+            client.logout()
+            login(client, user)
+            with CaptureQueriesContext(connection) as before:
+                assert client.get(url).status_code == 200
+            counts[url] = len(before)
+        for year in (1, 2, 3):
+            _pay(subcontracted, "24000", year=year, now=at(date(2031, 2, 1)))
+        for user, url in urls.items():
+            client.logout()
+            login(client, user)
+            with CaptureQueriesContext(connection) as after:
+                assert client.get(url).status_code == 200
+            assert len(after) == counts[url], url
